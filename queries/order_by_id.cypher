@@ -1,0 +1,3 @@
+// One order. Params: $id. Returns: the order's contract fields.
+MATCH (b:Account)-[:PLACED]->(o:Order {id: $id})-[:AT]->(s:Shop)
+RETURN o.id AS id, b.id AS buyerId, s.id AS shopId, {minor: o.amount, currency: o.currency} AS amount, o.placedAt AS placedAt, o.status AS status

@@ -1,0 +1,2 @@
+// Readiness probe. Returns: ok = 1.
+RETURN 1 AS ok

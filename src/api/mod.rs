@@ -1,0 +1,172 @@
+//! The GraphQL schema: a per-request [`Context`], the `Query` and `Mutation` roots.
+//! Resolvers validate arguments, pass the [`guard::Guard`], call one function, map the result.
+
+pub mod entities;
+pub mod guard;
+mod ingest;
+pub mod paging;
+
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::graph::read::Reader;
+use crate::graph::Graph;
+use entities::{Account, Order, Review, Shop};
+use guard::{Action, Guard};
+use juniper::{graphql_object, EmptySubscription, RootNode};
+use paging::Page;
+use std::sync::Arc;
+
+/// Everything a resolver may use, built once per request.
+pub struct Context {
+    pub graph: Graph,
+    pub reader: Reader,
+    pub guard: Guard,
+    pub config: Arc<Config>,
+    pub request_id: String,
+}
+
+impl juniper::Context for Context {}
+
+impl Context {
+    pub fn page(&self, first: Option<i32>, after: Option<&str>) -> AppResult<Page> {
+        Page::new(first, after, self.config.api.max_page_size)
+    }
+
+    /// An account that must exist (a neighbour of something already found).
+    pub async fn account(&self, id: &str) -> AppResult<Account> {
+        self.reader
+            .account(id)
+            .await?
+            .map(Account)
+            .ok_or_else(|| not_found("account", id))
+    }
+
+    pub async fn shop(&self, id: &str) -> AppResult<Shop> {
+        self.reader
+            .shop(id)
+            .await?
+            .map(Shop)
+            .ok_or_else(|| not_found("shop", id))
+    }
+}
+
+pub fn not_found(kind: &'static str, id: &str) -> AppError {
+    AppError::NotFound {
+        kind,
+        id: id.to_string(),
+    }
+}
+
+fn check_id(field: &str, id: &str) -> AppResult<()> {
+    if id.is_empty() || id.len() > crate::model::MAX_ID_LEN {
+        return Err(AppError::bad_input(
+            field,
+            "must be a non-empty id of at most 128 characters",
+        ));
+    }
+    Ok(())
+}
+
+pub struct Query;
+
+#[graphql_object(context = Context)]
+impl Query {
+    /// The API's version.
+    fn api_version() -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+
+    /// One account by id, with its neighbourhood. `NOT_FOUND` when it does not exist.
+    async fn account(ctx: &Context, id: String) -> AppResult<Account> {
+        ctx.guard.authorize(Action::ReadGraph)?;
+        check_id("id", &id)?;
+        ctx.account(&id).await
+    }
+
+    /// One shop by id.
+    async fn shop(ctx: &Context, id: String) -> AppResult<Shop> {
+        ctx.guard.authorize(Action::ReadGraph)?;
+        check_id("id", &id)?;
+        ctx.shop(&id).await
+    }
+
+    /// One order by id.
+    async fn order(ctx: &Context, id: String) -> AppResult<Order> {
+        ctx.guard.authorize(Action::ReadGraph)?;
+        check_id("id", &id)?;
+        ctx.reader
+            .order(&id)
+            .await?
+            .map(Order)
+            .ok_or_else(|| not_found("order", &id))
+    }
+
+    /// One review by id.
+    async fn review(ctx: &Context, id: String) -> AppResult<Review> {
+        ctx.guard.authorize(Action::ReadGraph)?;
+        check_id("id", &id)?;
+        ctx.reader
+            .review(&id)
+            .await?
+            .map(Review)
+            .ok_or_else(|| not_found("review", &id))
+    }
+
+    /// How many records of each kind the graph holds.
+    async fn stats(ctx: &Context) -> AppResult<Stats> {
+        ctx.guard.authorize(Action::ReadGraph)?;
+        let c = ctx.reader.counts().await?;
+        let i = |n: i64| n as f64;
+        Ok(Stats {
+            accounts: i(c.accounts),
+            shops: i(c.shops),
+            identifiers: i(c.identifiers),
+            orders: i(c.orders),
+            payments: i(c.payments),
+            reviews: i(c.reviews),
+            complaints: i(c.complaints),
+            review_events: i(c.review_events),
+            messages: i(c.messages),
+            relationships: i(c.relationships),
+        })
+    }
+}
+
+/// Record counts (as Float: GraphQL's Int is 32-bit).
+#[derive(juniper::GraphQLObject)]
+pub struct Stats {
+    pub accounts: f64,
+    pub shops: f64,
+    pub identifiers: f64,
+    pub orders: f64,
+    pub payments: f64,
+    pub reviews: f64,
+    pub complaints: f64,
+    pub review_events: f64,
+    pub messages: f64,
+    pub relationships: f64,
+}
+
+pub struct Mutation;
+
+#[graphql_object(context = Context)]
+impl Mutation {
+    /// Loads a small batch of records in the dataset contract's format (one JSON object per
+    /// record, as in a `<kind>.ndjson` line). Same validation as `investigator load`: by
+    /// default any invalid record rejects the whole batch (`BAD_USER_INPUT`, with every
+    /// error in `extensions.errors`) and nothing is written.
+    async fn ingest(
+        ctx: &Context,
+        records: Vec<ingest::IngestRecord>,
+        #[graphql(default = false)] skip_invalid: bool,
+    ) -> AppResult<ingest::IngestResult> {
+        ctx.guard.authorize(Action::Ingest)?;
+        ingest::run(ctx, records, skip_invalid).await
+    }
+}
+
+pub type Schema = RootNode<Query, Mutation, EmptySubscription<Context>>;
+
+pub fn schema() -> Schema {
+    Schema::new(Query, Mutation, EmptySubscription::new())
+}

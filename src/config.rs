@@ -1,0 +1,146 @@
+//! One `Config`, loaded once: built-in defaults, then an optional TOML file, then
+//! environment variables (which win). `investigator --help` lists every variable.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Environment variables understood, with what they set. Printed by `--help`.
+pub const ENV_HELP: &str = "\
+Configuration (environment variables override the optional TOML file given by --config
+or INVESTIGATOR_CONFIG; TOML keys in brackets):
+  NEO4J_URI                 Bolt URI of Neo4j [neo4j.uri]            default bolt://127.0.0.1:7687
+  NEO4J_USER                user [neo4j.user]                         default neo4j
+  NEO4J_PASSWORD            password [neo4j.password]                 default neo4j-dev
+  NEO4J_DATABASE            database [neo4j.database]                 default neo4j
+  NEO4J_MAX_CONNECTIONS     pool size [neo4j.max_connections]         default 16
+  INVESTIGATOR_BIND         HTTP listen address [http.bind]           default 127.0.0.1:8080
+  INVESTIGATOR_LOG          tracing filter, e.g. info,investigator=debug [log.filter]
+  INVESTIGATOR_LOG_FORMAT   text | json [log.format]                  default text
+  INVESTIGATOR_MAX_PAGE     largest `first` a connection accepts [api.max_page_size]  default 100
+  INVESTIGATOR_MAX_INGEST   most records one `ingest` mutation takes [api.max_ingest_records] default 5000
+  INVESTIGATOR_MASK_PII     mask identifiers and names in API output [api.mask_pii]  default true
+  INVESTIGATOR_QUERY_TIMEOUT_MS  time limit of one investigative query [api.query_timeout_ms] default 10000
+  INVESTIGATOR_BATCH_SIZE   records per write transaction [ingest.batch_size]  default 5000
+  INVESTIGATOR_WRITERS      concurrent write transactions [ingest.writers]    default 2";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub neo4j: Neo4jConfig,
+    pub http: HttpConfig,
+    pub log: LogConfig,
+    pub api: ApiConfig,
+    pub ingest: IngestConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Neo4jConfig {
+    pub uri: String,
+    pub user: String,
+    #[serde(serialize_with = "expose_never")]
+    pub password: SecretString,
+    pub database: String,
+    pub max_connections: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HttpConfig {
+    pub bind: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogConfig {
+    pub filter: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiConfig {
+    pub max_page_size: usize,
+    pub max_ingest_records: usize,
+    pub mask_pii: bool,
+    pub query_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IngestConfig {
+    pub batch_size: usize,
+    pub writers: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            neo4j: Neo4jConfig {
+                uri: "bolt://127.0.0.1:7687".into(),
+                user: "neo4j".into(),
+                password: SecretString::from("neo4j-dev"),
+                database: "neo4j".into(),
+                max_connections: 16,
+            },
+            http: HttpConfig {
+                bind: "127.0.0.1:8080".into(),
+            },
+            log: LogConfig {
+                filter: "info".into(),
+                format: LogFormat::Text,
+            },
+            api: ApiConfig {
+                max_page_size: 100,
+                max_ingest_records: 5000,
+                mask_pii: true,
+                query_timeout_ms: 10_000,
+            },
+            ingest: IngestConfig {
+                batch_size: 5000,
+                writers: 2,
+            },
+        }
+    }
+}
+
+/// Secrets are never written out, not even into a figment default.
+fn expose_never<S: serde::Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("neo4j-dev")
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(#[from] Box<figment::Error>);
+
+impl Config {
+    /// Defaults, then `file` (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            fig = fig.merge(Toml::file_exact(path));
+        }
+        let env =
+            |var: &'static str, key: &'static str| Env::raw().only(&[var]).map(move |_| key.into());
+        fig = fig
+            .merge(env("NEO4J_URI", "neo4j.uri"))
+            .merge(env("NEO4J_USER", "neo4j.user"))
+            .merge(env("NEO4J_PASSWORD", "neo4j.password"))
+            .merge(env("NEO4J_DATABASE", "neo4j.database"))
+            .merge(env("NEO4J_MAX_CONNECTIONS", "neo4j.max_connections"))
+            .merge(env("INVESTIGATOR_BIND", "http.bind"))
+            .merge(env("INVESTIGATOR_LOG", "log.filter"))
+            .merge(env("INVESTIGATOR_LOG_FORMAT", "log.format"))
+            .merge(env("INVESTIGATOR_MAX_PAGE", "api.max_page_size"))
+            .merge(env("INVESTIGATOR_MAX_INGEST", "api.max_ingest_records"))
+            .merge(env("INVESTIGATOR_MASK_PII", "api.mask_pii"))
+            .merge(env("INVESTIGATOR_QUERY_TIMEOUT_MS", "api.query_timeout_ms"))
+            .merge(env("INVESTIGATOR_BATCH_SIZE", "ingest.batch_size"))
+            .merge(env("INVESTIGATOR_WRITERS", "ingest.writers"));
+        fig.extract().map_err(|e| ConfigError(Box::new(e)))
+    }
+}

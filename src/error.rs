@@ -1,0 +1,103 @@
+//! The crate's error at the API boundary and its mapping to GraphQL `extensions.code`.
+//!
+//! Clients get a stable code and a message a person can act on; internals (Neo4j messages,
+//! query names) go to the log under the request id, never to the client.
+
+use crate::graph::GraphError;
+use juniper::{graphql_value, FieldError, IntoFieldError, ScalarValue, Value};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{kind} {id:?} does not exist")]
+    NotFound { kind: &'static str, id: String },
+    #[error("{field}: {reason}")]
+    BadInput { field: String, reason: String },
+    /// Several records of an ingest batch are invalid: `(location, field, reason)` each.
+    #[error("{total} invalid record(s); nothing was written. First: {}", first_record_error(.errors))]
+    InvalidRecords {
+        total: u64,
+        errors: Vec<(String, String, String)>,
+    },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("the graph database is unavailable; retry shortly")]
+    Unavailable(#[source] GraphError),
+    #[error("the query took longer than its time limit of {0} ms; narrow it (smaller maxDepth, a time window)")]
+    Timeout(u64),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        AppError::BadInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The stable `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound { .. } => "NOT_FOUND",
+            AppError::BadInput { .. } | AppError::InvalidRecords { .. } => "BAD_USER_INPUT",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::Unavailable(_) => "UNAVAILABLE",
+            AppError::Timeout(_) => "TIMEOUT",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<GraphError> for AppError {
+    fn from(e: GraphError) -> Self {
+        if e.is_unavailable() {
+            AppError::Unavailable(e)
+        } else {
+            AppError::Internal(e.into())
+        }
+    }
+}
+
+impl<S: ScalarValue> IntoFieldError<S> for AppError {
+    fn into_field_error(self) -> FieldError<S> {
+        let code = self.code();
+        if matches!(self, AppError::Internal(_) | AppError::Unavailable(_)) {
+            tracing::error!(error = ?self, code, "request failed");
+        }
+        let ext = match &self {
+            AppError::BadInput { field, .. } => {
+                graphql_value!({ "code": code, "field": (field.as_str()) })
+            }
+            AppError::NotFound { kind, id } => {
+                graphql_value!({ "code": code, "kind": (*kind), "id": (id.as_str()) })
+            }
+            AppError::InvalidRecords { errors, .. } => {
+                let list: Vec<Value<S>> = errors
+                    .iter()
+                    .take(100)
+                    .map(|(location, field, reason)| {
+                        graphql_value!({ "location": (location.as_str()), "field": (field.as_str()), "reason": (reason.as_str()) })
+                    })
+                    .collect();
+                let first_field = errors.first().map(|e| e.1.as_str()).unwrap_or("-");
+                let mut obj = juniper::Object::with_capacity(3);
+                obj.add_field("code", Value::scalar(code.to_string()));
+                obj.add_field("field", Value::scalar(first_field.to_string()));
+                obj.add_field("errors", Value::list(list));
+                Value::object(obj)
+            }
+            _ => graphql_value!({ "code": code }),
+        };
+        FieldError::new(self.to_string(), ext)
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+fn first_record_error(errors: &[(String, String, String)]) -> String {
+    errors
+        .first()
+        .map(|(l, f, r)| format!("{l}: {f}: {r}"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,93 @@
+//! The catalog of Cypher queries: one file per query in `queries/`, compiled in.
+//! A unit test fails on any file no entry loads; an integration test `EXPLAIN`s them all.
+
+/// A named Cypher text. Names appear in logs and errors; texts never contain user input.
+#[derive(Debug, Clone, Copy)]
+pub struct Cypher<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+macro_rules! catalog {
+    ($($const:ident = $file:literal;)+) => {
+        $(
+            pub const $const: Cypher<'static> = Cypher {
+                name: $file,
+                text: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/queries/", $file, ".cypher")),
+            };
+        )+
+        /// Every query in the catalog.
+        pub const ALL: &[Cypher<'static>] = &[$($const),+];
+    };
+}
+
+catalog! {
+    PING = "ping";
+    GRAPH_COUNTS = "graph_counts";
+    ADMIN_WIPE_BATCH = "admin_wipe_batch";
+
+    INGEST_ACCOUNTS = "ingest_accounts";
+    INGEST_SHOPS = "ingest_shops";
+    INGEST_LINKS = "ingest_links";
+    INGEST_REFERRALS = "ingest_referrals";
+    INGEST_ORDERS = "ingest_orders";
+    INGEST_PAYMENTS = "ingest_payments";
+    INGEST_REVIEWS = "ingest_reviews";
+    INGEST_COMPLAINTS = "ingest_complaints";
+    INGEST_REVIEW_EVENTS = "ingest_review_events";
+    INGEST_MESSAGES = "ingest_messages";
+    EXISTING_ACCOUNTS = "existing_accounts";
+    EXISTING_SHOPS = "existing_shops";
+    EXISTING_ORDERS = "existing_orders";
+    EXISTING_REVIEWS = "existing_reviews";
+    EXISTING_COMPLAINTS = "existing_complaints";
+
+    ACCOUNT_BY_ID = "account_by_id";
+    ACCOUNTS_BY_IDS = "accounts_by_ids";
+    SHOP_BY_ID = "shop_by_id";
+    ORDER_BY_ID = "order_by_id";
+    REVIEW_BY_ID = "review_by_id";
+    ACCOUNT_ORDERS = "account_orders";
+    ACCOUNT_REVIEWS = "account_reviews";
+    ACCOUNT_PAYMENTS_SENT = "account_payments_sent";
+    ACCOUNT_PAYMENTS_RECEIVED = "account_payments_received";
+    ACCOUNT_IDENTIFIERS = "account_identifiers";
+    ACCOUNT_LINKED_ACCOUNTS = "account_linked_accounts";
+    ACCOUNT_SHOPS = "account_shops";
+    ACCOUNT_MESSAGES = "account_messages";
+    SHOP_REVIEWS = "shop_reviews";
+    SHOP_ORDERS = "shop_orders";
+    ORDER_PAYMENTS = "order_payments";
+    ORDER_REVIEW = "order_review";
+    REVIEW_EVENTS = "review_events";
+    REVIEW_COMPLAINTS = "review_complaints";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_query_file_is_in_the_catalog() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/queries");
+        let files: BTreeSet<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|n| n.strip_suffix(".cypher").map(str::to_string))
+            .collect();
+        let loaded: BTreeSet<String> = ALL.iter().map(|q| q.name.to_string()).collect();
+        assert_eq!(files, loaded, "queries/ and the catalog disagree");
+    }
+
+    #[test]
+    fn every_query_opens_with_a_header_comment() {
+        for q in ALL {
+            assert!(
+                q.text.starts_with("//"),
+                "{} lacks its header comment",
+                q.name
+            );
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Typed reads for the API's entity lookups and neighbourhoods. Each function runs one
+//! catalog query; paging is `skip`/`limit` (the API turns Relay cursors into these).
+
+use super::{queries as q, Graph, GraphError, Params};
+use crate::model::{Account, Complaint, Message, Order, Payment, Review, ReviewEvent, Shop};
+use std::time::Duration;
+
+/// A slice of a list: rows `skip .. skip + limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct Slice {
+    pub skip: i64,
+    pub limit: i64,
+}
+
+/// An identifier an account used, with how many accounts share it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentifierUse {
+    pub key: String,
+    pub kind: String,
+    pub value: String,
+    pub first_seen: Option<i64>,
+    pub last_seen: Option<i64>,
+    pub accounts: i64,
+}
+
+/// Another account tied to the subject by shared identifiers.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LinkedAccount {
+    pub account: Account,
+    pub via: Vec<SharedIdentifier>,
+    pub strength: f64,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SharedIdentifier {
+    pub key: String,
+    pub kind: String,
+    pub value: String,
+    pub accounts: i64,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphCounts {
+    pub accounts: i64,
+    pub shops: i64,
+    pub identifiers: i64,
+    pub orders: i64,
+    pub payments: i64,
+    pub reviews: i64,
+    pub complaints: i64,
+    pub review_events: i64,
+    pub messages: i64,
+    pub relationships: i64,
+}
+
+/// Read operations with one time limit for every query.
+#[derive(Clone)]
+pub struct Reader {
+    graph: Graph,
+    limit: Duration,
+}
+
+fn id(id: &str) -> Params {
+    Params::new().with("id", id)
+}
+
+fn paged(key: &str, s: Slice) -> Params {
+    Params::new()
+        .with("id", key)
+        .with("skip", s.skip)
+        .with("limit", s.limit)
+}
+
+impl Reader {
+    pub fn new(graph: Graph, limit: Duration) -> Self {
+        Reader { graph, limit }
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    pub async fn account(&self, key: &str) -> Result<Option<Account>, GraphError> {
+        self.graph.row(&q::ACCOUNT_BY_ID, id(key), self.limit).await
+    }
+
+    pub async fn accounts(&self, ids: &[String]) -> Result<Vec<Account>, GraphError> {
+        self.graph
+            .rows(
+                &q::ACCOUNTS_BY_IDS,
+                Params::new().with("ids", ids.to_vec()),
+                self.limit,
+            )
+            .await
+    }
+
+    pub async fn shop(&self, key: &str) -> Result<Option<Shop>, GraphError> {
+        self.graph.row(&q::SHOP_BY_ID, id(key), self.limit).await
+    }
+
+    pub async fn order(&self, key: &str) -> Result<Option<Order>, GraphError> {
+        self.graph.row(&q::ORDER_BY_ID, id(key), self.limit).await
+    }
+
+    pub async fn review(&self, key: &str) -> Result<Option<Review>, GraphError> {
+        self.graph.row(&q::REVIEW_BY_ID, id(key), self.limit).await
+    }
+
+    pub async fn account_orders(&self, key: &str, s: Slice) -> Result<Vec<Order>, GraphError> {
+        self.graph
+            .rows(&q::ACCOUNT_ORDERS, paged(key, s), self.limit)
+            .await
+    }
+
+    pub async fn account_reviews(&self, key: &str, s: Slice) -> Result<Vec<Review>, GraphError> {
+        self.graph
+            .rows(&q::ACCOUNT_REVIEWS, paged(key, s), self.limit)
+            .await
+    }
+
+    pub async fn payments_sent(
+        &self,
+        key: &str,
+        private_only: bool,
+        s: Slice,
+    ) -> Result<Vec<Payment>, GraphError> {
+        let p = paged(key, s).with("privateOnly", private_only);
+        self.graph
+            .rows(&q::ACCOUNT_PAYMENTS_SENT, p, self.limit)
+            .await
+    }
+
+    pub async fn payments_received(
+        &self,
+        key: &str,
+        private_only: bool,
+        s: Slice,
+    ) -> Result<Vec<Payment>, GraphError> {
+        let p = paged(key, s).with("privateOnly", private_only);
+        self.graph
+            .rows(&q::ACCOUNT_PAYMENTS_RECEIVED, p, self.limit)
+            .await
+    }
+
+    pub async fn identifiers(&self, key: &str) -> Result<Vec<IdentifierUse>, GraphError> {
+        self.graph
+            .rows(&q::ACCOUNT_IDENTIFIERS, id(key), self.limit)
+            .await
+    }
+
+    pub async fn linked_accounts(
+        &self,
+        key: &str,
+        max_share: i64,
+        s: Slice,
+    ) -> Result<Vec<LinkedAccount>, GraphError> {
+        let p = paged(key, s).with("maxShare", max_share);
+        self.graph
+            .rows(&q::ACCOUNT_LINKED_ACCOUNTS, p, self.limit)
+            .await
+    }
+
+    pub async fn owned_shops(&self, key: &str) -> Result<Vec<Shop>, GraphError> {
+        self.graph
+            .rows(&q::ACCOUNT_SHOPS, id(key), self.limit)
+            .await
+    }
+
+    pub async fn messages(&self, key: &str, s: Slice) -> Result<Vec<Message>, GraphError> {
+        self.graph
+            .rows(&q::ACCOUNT_MESSAGES, paged(key, s), self.limit)
+            .await
+    }
+
+    pub async fn shop_reviews(
+        &self,
+        key: &str,
+        max_rating: i64,
+        s: Slice,
+    ) -> Result<Vec<Review>, GraphError> {
+        let p = paged(key, s).with("maxRating", max_rating);
+        self.graph.rows(&q::SHOP_REVIEWS, p, self.limit).await
+    }
+
+    pub async fn shop_orders(&self, key: &str, s: Slice) -> Result<Vec<Order>, GraphError> {
+        self.graph
+            .rows(&q::SHOP_ORDERS, paged(key, s), self.limit)
+            .await
+    }
+
+    pub async fn order_payments(&self, key: &str) -> Result<Vec<Payment>, GraphError> {
+        self.graph
+            .rows(&q::ORDER_PAYMENTS, id(key), self.limit)
+            .await
+    }
+
+    pub async fn order_review(&self, key: &str) -> Result<Option<Review>, GraphError> {
+        self.graph.row(&q::ORDER_REVIEW, id(key), self.limit).await
+    }
+
+    pub async fn review_events(&self, key: &str) -> Result<Vec<ReviewEvent>, GraphError> {
+        self.graph
+            .rows(&q::REVIEW_EVENTS, id(key), self.limit)
+            .await
+    }
+
+    pub async fn review_complaints(&self, key: &str) -> Result<Vec<Complaint>, GraphError> {
+        self.graph
+            .rows(&q::REVIEW_COMPLAINTS, id(key), self.limit)
+            .await
+    }
+
+    pub async fn counts(&self) -> Result<GraphCounts, GraphError> {
+        self.graph
+            .row(&q::GRAPH_COUNTS, Params::new(), self.limit)
+            .await?
+            .ok_or_else(|| GraphError::Decode {
+                query: q::GRAPH_COUNTS.name.into(),
+                reason: "no row".into(),
+            })
+    }
+}
+
+/// Deletes every node in batches (tests and `investigator wipe`). Returns nodes deleted.
+pub async fn wipe(graph: &Graph) -> Result<u64, GraphError> {
+    let mut total = 0u64;
+    loop {
+        let n: Vec<i64> = graph
+            .column(
+                &q::ADMIN_WIPE_BATCH,
+                Params::new().with("limit", 20_000i64),
+                "deleted",
+                Duration::from_secs(300),
+            )
+            .await?;
+        let n = n.first().copied().unwrap_or(0);
+        total += n as u64;
+        if n == 0 {
+            return Ok(total);
+        }
+    }
+}

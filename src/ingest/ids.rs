@@ -1,0 +1,41 @@
+//! Compact sets of record ids seen in a dataset, per kind, for reference checks without
+//! holding every id string: ids are stored as 64-bit SipHash digests (fixed keys, so runs
+//! are reproducible). At 20 M ids the chance of any collision is about 1 in 100,000; a
+//! collision could only hide a dangling reference, never invent one.
+
+use crate::model::RecordKind;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+#[derive(Default)]
+pub struct IdIndex {
+    sets: HashMap<RecordKind, HashSet<u64>>,
+}
+
+fn digest(id: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+impl IdIndex {
+    /// Adds an id; false when the kind already had it.
+    pub fn insert(&mut self, kind: RecordKind, id: &str) -> bool {
+        self.sets.entry(kind).or_default().insert(digest(id))
+    }
+
+    pub fn contains(&self, kind: RecordKind, id: &str) -> bool {
+        self.sets
+            .get(&kind)
+            .is_some_and(|s| s.contains(&digest(id)))
+    }
+}
+
+impl IdIndex {
+    /// Forgets an id (its record was rejected after all), so references to it fail too.
+    pub fn remove(&mut self, kind: RecordKind, id: &str) {
+        if let Some(s) = self.sets.get_mut(&kind) {
+            s.remove(&digest(id));
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! Loading datasets of the contract into the graph: `load <dir>` and the `ingest` mutation
+//! share this one path.
+//!
+//! 1. **Validate** every record of every kind, in the contract's load order, streaming: JSON,
+//!    fields, enums, money, times, duplicate ids, and references (to the dataset, else to the
+//!    database). Each problem becomes a [`RecordError`] naming `file:line: field: reason`.
+//! 2. If anything is invalid and `skip_invalid` is off, stop: **nothing is written**.
+//! 3. **Write** the valid records with batched, parameterised `UNWIND … MERGE` statements, one
+//!    auto-commit transaction per batch (retried on transient errors), `writers` batches in
+//!    flight per kind, kinds one after another so references resolve. Every statement is an
+//!    upsert, so a reload or a retried batch duplicates nothing.
+
+mod ids;
+mod rows;
+mod source;
+
+pub use source::{Location, Source};
+
+use crate::graph::{Graph, GraphError, Params};
+use crate::model::{Record, RecordKind};
+use futures::StreamExt;
+use ids::IdIndex;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Load the valid records and report the rest, instead of rejecting the whole dataset.
+    pub skip_invalid: bool,
+    pub batch_size: usize,
+    pub writers: usize,
+    /// Draw progress bars on a terminal.
+    pub progress: bool,
+}
+
+/// One rejected record.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RecordError {
+    pub location: Location,
+    pub kind: &'static str,
+    pub field: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}: {}", self.location, self.field, self.reason)
+    }
+}
+
+/// Per-kind counts of a load.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct KindCount {
+    pub kind: &'static str,
+    pub read: u64,
+    pub rejected: u64,
+    pub written: u64,
+    pub write_seconds: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoadReport {
+    pub kinds: Vec<KindCount>,
+    pub rejected: Vec<RecordError>,
+    pub unknown_fields: Vec<String>,
+    pub validate_seconds: f64,
+    pub write_seconds: f64,
+}
+
+impl LoadReport {
+    pub fn written(&self) -> u64 {
+        self.kinds.iter().map(|k| k.written).sum()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{total} invalid record(s); nothing was written (first: {})", .errors.first().map(ToString::to_string).unwrap_or_default())]
+    Invalid {
+        errors: Vec<RecordError>,
+        total: u64,
+    },
+    #[error("{0}")]
+    Source(String),
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+}
+
+/// Validates and loads `source`. See the module documentation for the guarantees.
+#[tracing::instrument(skip_all, fields(skip_invalid = opts.skip_invalid))]
+pub async fn load(
+    graph: &Graph,
+    source: Source,
+    opts: &LoadOptions,
+) -> Result<LoadReport, LoadError> {
+    let source = Arc::new(source);
+    let started = Instant::now();
+    let checked = validate(graph, &source, opts).await?;
+    let validate_seconds = started.elapsed().as_secs_f64();
+    let total_errors = checked.errors.len() as u64;
+    tracing::info!(
+        records = checked.counts.values().map(|c| c.read).sum::<u64>(),
+        invalid = total_errors,
+        seconds = validate_seconds,
+        "validated"
+    );
+    if total_errors > 0 && !opts.skip_invalid {
+        return Err(LoadError::Invalid {
+            errors: checked.errors,
+            total: total_errors,
+        });
+    }
+    let written_at = Instant::now();
+    let rejected: Arc<HashSet<Location>> =
+        Arc::new(checked.errors.iter().map(|e| e.location.clone()).collect());
+    let mut kinds = Vec::new();
+    for kind in RecordKind::LOAD_ORDER {
+        let mut count = checked.counts.get(&kind).cloned().unwrap_or_default();
+        count.kind = kind.file_stem();
+        if count.read > 0 {
+            let t = Instant::now();
+            count.written = write_kind(graph, &source, kind, &rejected, opts).await?;
+            count.write_seconds = t.elapsed().as_secs_f64();
+            tracing::info!(
+                kind = kind.file_stem(),
+                written = count.written,
+                per_second = (count.written as f64 / count.write_seconds.max(1e-9)) as u64,
+                "written"
+            );
+        }
+        kinds.push(count);
+    }
+    Ok(LoadReport {
+        kinds,
+        rejected: checked.errors,
+        unknown_fields: checked.unknown_fields.into_iter().collect(),
+        validate_seconds,
+        write_seconds: written_at.elapsed().as_secs_f64(),
+    })
+}
+
+struct Checked {
+    counts: BTreeMap<RecordKind, KindCount>,
+    errors: Vec<RecordError>,
+    unknown_fields: BTreeSet<String>,
+}
+
+/// A reference the dataset itself did not resolve: looked up in the database afterwards.
+struct Pending {
+    location: Location,
+    field: &'static str,
+    target: RecordKind,
+    target_id: String,
+    own_id: Option<String>,
+}
+
+async fn validate(
+    graph: &Graph,
+    source: &Arc<Source>,
+    opts: &LoadOptions,
+) -> Result<Checked, LoadError> {
+    let mut index = IdIndex::default();
+    let mut checked = Checked {
+        counts: BTreeMap::new(),
+        errors: Vec::new(),
+        unknown_fields: BTreeSet::new(),
+    };
+    for kind in RecordKind::LOAD_ORDER {
+        let bar = progress_bar(
+            opts.progress,
+            source.size_hint(kind),
+            &format!("checking {}", kind.file_stem()),
+        );
+        let src = Arc::clone(source);
+        let bar2 = bar.clone();
+        let (returned_index, result) = tokio::task::spawn_blocking(move || {
+            let r = validate_kind(&src, kind, &mut index, &bar2);
+            (index, r)
+        })
+        .await
+        .map_err(|e| LoadError::Source(format!("validation task failed: {e}")))?;
+        index = returned_index;
+        bar.finish_and_clear();
+        let KindValidation {
+            count,
+            errors,
+            pending,
+            unknown,
+        } = result?;
+        for field in unknown.difference(&checked.unknown_fields) {
+            tracing::warn!(kind = kind.file_stem(), field = %field, "ignoring unknown field (contract allows newer producers)");
+        }
+        checked.unknown_fields.extend(unknown);
+        checked.errors.extend(errors);
+        let mut count = count;
+        let unresolved = resolve_in_database(graph, pending).await?;
+        for p in unresolved {
+            if let Some(own) = &p.own_id {
+                index.remove(kind, own);
+            }
+            checked.errors.push(RecordError {
+                location: p.location,
+                kind: kind.file_stem(),
+                field: p.field.to_string(),
+                reason: format!(
+                    "refers to {} {:?}, which is neither in this dataset nor in the database",
+                    p.target.label(),
+                    p.target_id
+                ),
+            });
+        }
+        count.rejected = checked
+            .errors
+            .iter()
+            .filter(|e| e.kind == kind.file_stem())
+            .map(|e| &e.location)
+            .collect::<HashSet<_>>()
+            .len() as u64;
+        checked.counts.insert(kind, count);
+    }
+    checked.errors.sort_by(|a, b| {
+        let order = |k: &str| RecordKind::from_file_stem(k);
+        (order(a.kind), location_key(&a.location)).cmp(&(order(b.kind), location_key(&b.location)))
+    });
+    Ok(checked)
+}
+
+fn location_key(l: &Location) -> u64 {
+    match l {
+        Location::File { line, .. } => *line,
+        Location::Input { index } => *index,
+    }
+}
+
+struct KindValidation {
+    count: KindCount,
+    errors: Vec<RecordError>,
+    pending: Vec<Pending>,
+    unknown: BTreeSet<String>,
+}
+
+fn validate_kind(
+    source: &Source,
+    kind: RecordKind,
+    index: &mut IdIndex,
+    bar: &ProgressBar,
+) -> Result<KindValidation, LoadError> {
+    let mut out = KindValidation {
+        count: KindCount {
+            kind: kind.file_stem(),
+            ..Default::default()
+        },
+        errors: Vec::new(),
+        pending: Vec::new(),
+        unknown: BTreeSet::new(),
+    };
+    let file = kind.file_stem();
+    let result = source.for_each(kind, |raw| -> Result<(), std::convert::Infallible> {
+        out.count.read += 1;
+        bar.inc(raw.text.len() as u64 + 1);
+        let reject = |field: &str, reason: String| RecordError {
+            location: raw.location.clone(),
+            kind: file,
+            field: field.to_string(),
+            reason,
+        };
+        let value: serde_json::Value = match serde_json::from_str(&raw.text) {
+            Ok(v) => v,
+            Err(e) => {
+                out.errors.push(reject("-", format!("malformed JSON: {e}")));
+                return Ok(());
+            }
+        };
+        let (record, unknown) = match Record::from_json(kind, value) {
+            Ok(r) => r,
+            Err(e) => {
+                out.errors.push(reject(&e.field, e.reason));
+                return Ok(());
+            }
+        };
+        out.unknown.extend(unknown);
+        let mut missing = Vec::new();
+        for r in record.references() {
+            if !index.contains(r.kind, r.id) {
+                missing.push((r.field, r.kind, r.id.to_string()));
+            }
+        }
+        let own_id = record.id().map(str::to_string);
+        if let Some(id) = &own_id {
+            if !index.insert(kind, id) {
+                out.errors.push(reject(
+                    "id",
+                    format!("duplicate id {id:?}: an earlier {file} record has it"),
+                ));
+                return Ok(());
+            }
+        }
+        for (field, target, target_id) in missing {
+            out.pending.push(Pending {
+                location: raw.location.clone(),
+                field,
+                target,
+                target_id,
+                own_id: own_id.clone(),
+            });
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(out),
+        Err(source::SourceError::Io(path, e)) => Err(LoadError::Source(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+        Err(source::SourceError::Stop(never)) => match never {},
+    }
+}
+
+/// Looks the dataset's unresolved references up in the database; returns those still missing.
+async fn resolve_in_database(
+    graph: &Graph,
+    pending: Vec<Pending>,
+) -> Result<Vec<Pending>, GraphError> {
+    if pending.is_empty() {
+        return Ok(pending);
+    }
+    let mut found: HashSet<(RecordKind, String)> = HashSet::new();
+    let wanted: BTreeSet<(RecordKind, &str)> = pending
+        .iter()
+        .map(|p| (p.target, p.target_id.as_str()))
+        .collect();
+    let mut by_kind: BTreeMap<RecordKind, Vec<String>> = BTreeMap::new();
+    for (k, id) in wanted {
+        by_kind.entry(k).or_default().push(id.to_string());
+    }
+    for (kind, ids) in by_kind {
+        let query = rows::existing_query(kind);
+        for chunk in ids.chunks(10_000) {
+            let existing: Vec<String> = graph
+                .column(
+                    &query,
+                    Params::new().with("ids", chunk.to_vec()),
+                    "id",
+                    Duration::from_secs(120),
+                )
+                .await?;
+            found.extend(existing.into_iter().map(|id| (kind, id)));
+        }
+    }
+    // A record is rejected once per missing reference; keep the first missing field only.
+    let mut seen = HashSet::new();
+    Ok(pending
+        .into_iter()
+        .filter(|p| !found.contains(&(p.target, p.target_id.clone())))
+        .filter(|p| seen.insert(p.location.clone()))
+        .collect())
+}
+
+/// Streams one kind's valid records into batches and writes them, `writers` at a time.
+async fn write_kind(
+    graph: &Graph,
+    source: &Arc<Source>,
+    kind: RecordKind,
+    rejected: &Arc<HashSet<Location>>,
+    opts: &LoadOptions,
+) -> Result<u64, LoadError> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<crate::graph::Row>>(opts.writers * 2);
+    let src = Arc::clone(source);
+    let rejected = Arc::clone(rejected);
+    let batch_size = opts.batch_size.max(1);
+    let bar = progress_bar(
+        opts.progress,
+        src.size_hint(kind),
+        &format!("writing {}", kind.file_stem()),
+    );
+    let bar2 = bar.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut batch = Vec::with_capacity(batch_size);
+        let result = src.for_each(kind, |raw| {
+            bar2.inc(raw.text.len() as u64 + 1);
+            if rejected.contains(&raw.location) {
+                return Ok(());
+            }
+            let value = serde_json::from_str(&raw.text).map_err(|_| ())?;
+            let (record, _) = Record::from_json(kind, value).map_err(|_| ())?;
+            batch.push(rows::to_row(&record));
+            if batch.len() >= batch_size {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                tx.blocking_send(full).map_err(|_| ())?;
+            }
+            Ok(())
+        });
+        if !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+        result.map_err(|e| match e {
+            source::SourceError::Io(path, e) => format!("cannot read {}: {e}", path.display()),
+            source::SourceError::Stop(()) => "writing stopped".to_string(),
+        })
+    });
+    let query = rows::ingest_query(kind);
+    let written = tokio_stream_of(rx)
+        .map(|batch| {
+            let n = batch.len() as u64;
+            let q = query;
+            async move {
+                graph
+                    .run(&q, Params::new().with_rows("rows", batch))
+                    .await
+                    .map(|_| n)
+            }
+        })
+        .buffer_unordered(opts.writers.max(1))
+        .fold(Ok(0u64), |acc, r| async move { Ok(acc? + r?) })
+        .await;
+    bar.finish_and_clear();
+    let read_result = reader
+        .await
+        .map_err(|e| LoadError::Source(format!("reader task failed: {e}")))?;
+    let written = written.map_err(LoadError::Graph)?;
+    read_result.map_err(LoadError::Source)?;
+    Ok(written)
+}
+
+fn tokio_stream_of<T: Send + 'static>(
+    mut rx: tokio::sync::mpsc::Receiver<T>,
+) -> impl futures::Stream<Item = T> {
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+fn progress_bar(enabled: bool, total_bytes: u64, message: &str) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>24} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
+}

@@ -1,0 +1,112 @@
+//! Validated records → parameter rows for the `queries/ingest_*.cypher` statements.
+
+use crate::graph::{queries, Cypher, Row};
+use crate::model::{Record, RecordKind, Timestamp};
+
+fn t(ts: Option<Timestamp>) -> Option<i64> {
+    ts.map(Timestamp::millis)
+}
+
+pub fn to_row(record: &Record) -> Row {
+    match record {
+        Record::Account(a) => Row::new()
+            .set("id", &a.id)
+            .set("role", a.role.as_str())
+            .set("name", &a.name)
+            .set("registeredAt", t(a.registered_at))
+            .set("region", &a.region),
+        Record::Shop(s) => Row::new()
+            .set("id", &s.id)
+            .set("ownerId", &s.owner_id)
+            .set("name", &s.name)
+            .set("category", &s.category)
+            .set("openedAt", t(s.opened_at)),
+        Record::Link(l) => Row::new()
+            .set("accountId", &l.account_id)
+            .set("key", format!("{}:{}", l.kind.as_str(), l.value))
+            .set("kind", l.kind.as_str())
+            .set("value", &l.value)
+            .set("firstSeen", t(l.first_seen))
+            .set("lastSeen", t(l.last_seen)),
+        Record::Referral(r) => Row::new()
+            .set("inviterId", &r.inviter_id)
+            .set("inviteeId", &r.invitee_id)
+            .set("at", r.at.millis()),
+        Record::Order(o) => Row::new()
+            .set("id", &o.id)
+            .set("buyerId", &o.buyer_id)
+            .set("shopId", &o.shop_id)
+            .set("amount", o.amount.minor)
+            .set("currency", &o.amount.currency)
+            .set("placedAt", o.placed_at.millis())
+            .set("status", o.status.as_str()),
+        Record::Payment(p) => Row::new()
+            .set("id", &p.id)
+            .set("fromId", &p.from_id)
+            .set("toId", &p.to_id)
+            .set("amount", p.amount.minor)
+            .set("currency", &p.amount.currency)
+            .set("paidAt", p.paid_at.millis())
+            .set("channel", p.channel.map(|c| c.as_str()))
+            .set("orderId", &p.order_id)
+            .set("memo", &p.memo),
+        Record::Review(r) => Row::new()
+            .set("id", &r.id)
+            .set("orderId", &r.order_id)
+            .set("authorId", &r.author_id)
+            .set("shopId", &r.shop_id)
+            .set("rating", r.rating)
+            .set("text", &r.text)
+            .set("postedAt", r.posted_at.millis()),
+        Record::Complaint(c) => Row::new()
+            .set("id", &c.id)
+            .set("reviewId", &c.review_id)
+            .set("filedById", &c.filed_by_id)
+            .set("filedAt", c.filed_at.millis())
+            .set("status", c.status.as_str())
+            .set("handledById", &c.handled_by_id)
+            .set("resolvedAt", t(c.resolved_at)),
+        Record::ReviewEvent(e) => Row::new()
+            .set("id", &e.id)
+            .set("reviewId", &e.review_id)
+            .set("action", e.action.as_str())
+            .set("actorId", &e.actor_id)
+            .set("at", e.at.millis())
+            .set("newRating", e.new_rating)
+            .set("complaintId", &e.complaint_id)
+            .set("reason", &e.reason),
+        Record::Message(m) => Row::new()
+            .set("id", &m.id)
+            .set("fromId", &m.from_id)
+            .set("toId", &m.to_id)
+            .set("sentAt", m.sent_at.millis())
+            .set("channel", m.channel.map(|c| c.as_str()))
+            .set("text", &m.text),
+    }
+}
+
+pub fn ingest_query(kind: RecordKind) -> Cypher<'static> {
+    match kind {
+        RecordKind::Account => queries::INGEST_ACCOUNTS,
+        RecordKind::Shop => queries::INGEST_SHOPS,
+        RecordKind::Link => queries::INGEST_LINKS,
+        RecordKind::Referral => queries::INGEST_REFERRALS,
+        RecordKind::Order => queries::INGEST_ORDERS,
+        RecordKind::Payment => queries::INGEST_PAYMENTS,
+        RecordKind::Review => queries::INGEST_REVIEWS,
+        RecordKind::Complaint => queries::INGEST_COMPLAINTS,
+        RecordKind::ReviewEvent => queries::INGEST_REVIEW_EVENTS,
+        RecordKind::Message => queries::INGEST_MESSAGES,
+    }
+}
+
+/// The existence check for ids of a referenceable kind.
+pub fn existing_query(kind: RecordKind) -> Cypher<'static> {
+    match kind {
+        RecordKind::Shop => queries::EXISTING_SHOPS,
+        RecordKind::Order => queries::EXISTING_ORDERS,
+        RecordKind::Review => queries::EXISTING_REVIEWS,
+        RecordKind::Complaint => queries::EXISTING_COMPLAINTS,
+        _ => queries::EXISTING_ACCOUNTS,
+    }
+}

@@ -1,0 +1,14 @@
+//! Collusion investigator: marketplace review-extortion rings, hired feedback agents and
+//! insider rating removal, found in a Neo4j graph and explained through a GraphQL API.
+//!
+//! Layers (dependencies point one way): `api` → `detect` → `graph` → `model`; `ingest` feeds
+//! the graph; `http` serves `api`. See `docs/ARCHITECTURE.md`.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod graph;
+pub mod http;
+pub mod ingest;
+pub mod model;
+pub mod telemetry;
