@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod config;
+pub mod detect;
 pub mod error;
 pub mod graph;
 pub mod http;

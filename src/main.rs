@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use investigator::config::{Config, ENV_HELP};
+use investigator::detect::Detector;
 use investigator::graph::{self, Graph};
 use investigator::ingest::{self, LoadOptions, Source};
 use std::io::IsTerminal;
@@ -26,6 +27,9 @@ enum Command {
         /// Load this dataset directory before serving (idempotent).
         #[arg(long)]
         load: Option<PathBuf>,
+        /// Run every detector before serving (after --load).
+        #[arg(long)]
+        detect: bool,
     },
     /// Validate and load a dataset directory (`<kind>.ndjson` files of the contract).
     Load(LoadArgs),
@@ -33,6 +37,12 @@ enum Command {
     Schema {
         #[command(subcommand)]
         action: SchemaAction,
+    },
+    /// Recompute and store findings (rings, extortion incidents, insider suspects).
+    Detect {
+        /// Only these detectors (comma-separated: rings,extortion,insider).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Delete every node of the configured database.
     Wipe {
@@ -98,7 +108,7 @@ async fn connect(config: &Config) -> anyhow::Result<Graph> {
 
 async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
     match command {
-        Command::Serve { load } => {
+        Command::Serve { load, detect } => {
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
             if let Some(dir) = load {
@@ -110,6 +120,9 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                     writers: None,
                 };
                 load_dataset(&graph, &config, &args).await?;
+            }
+            if detect {
+                investigator::detect::run(&graph, &Detector::ALL).await?;
             }
             let listener = std::net::TcpListener::bind(&config.http.bind)
                 .with_context(|| format!("cannot listen on {}", config.http.bind))?;
@@ -128,6 +141,19 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             }
             SchemaAction::Print => unreachable!("handled before the runtime starts"),
         },
+        Command::Detect { only } => {
+            let which = parse_detectors(&only)?;
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            for s in investigator::detect::run(&graph, &which).await? {
+                tracing::info!(
+                    detector = s.detector,
+                    found = s.found,
+                    seconds = format!("{:.2}", s.seconds),
+                    "stored"
+                );
+            }
+        }
         Command::Wipe { yes } => {
             anyhow::ensure!(
                 yes,
@@ -187,6 +213,20 @@ async fn load_dataset(graph: &Graph, config: &Config, args: &LoadArgs) -> anyhow
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn parse_detectors(names: &[String]) -> anyhow::Result<Vec<Detector>> {
+    if names.is_empty() {
+        return Ok(Detector::ALL.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            Detector::parse(n.trim()).ok_or_else(|| {
+                anyhow::anyhow!("unknown detector {n:?}; expected rings, extortion or insider")
+            })
+        })
+        .collect()
 }
 
 fn write_rejects(path: &std::path::Path, rejected: &[ingest::RecordError]) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 //! Resolvers validate arguments, pass the [`guard::Guard`], call one function, map the result.
 
 pub mod entities;
+pub mod evidence;
 pub mod guard;
 mod ingest;
 pub mod paging;
@@ -163,6 +164,44 @@ impl Mutation {
         ctx.guard.authorize(Action::Ingest)?;
         ingest::run(ctx, records, skip_invalid).await
     }
+
+    /// Recomputes stored findings from the current graph: `rings`, `extortion`, `insider`
+    /// (all when `only` is omitted). Queries read the stored results until the next run.
+    async fn detect(ctx: &Context, only: Option<Vec<String>>) -> AppResult<Vec<DetectionRun>> {
+        ctx.guard.authorize(Action::RunDetection)?;
+        let which = match only {
+            None => crate::detect::Detector::ALL.to_vec(),
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    crate::detect::Detector::parse(n).ok_or_else(|| {
+                        AppError::bad_input(
+                            "only",
+                            format!("unknown detector {n:?}; expected rings, extortion or insider"),
+                        )
+                    })
+                })
+                .collect::<AppResult<Vec<_>>>()?,
+        };
+        let runs = crate::detect::run(&ctx.graph, &which).await?;
+        Ok(runs
+            .into_iter()
+            .map(|r| DetectionRun {
+                detector: r.detector.to_string(),
+                found: r.found as i32,
+                seconds: r.seconds,
+            })
+            .collect())
+    }
+}
+
+/// What one detector run stored.
+#[derive(juniper::GraphQLObject)]
+pub struct DetectionRun {
+    pub detector: String,
+    /// Findings stored (rings, incidents or suspects).
+    pub found: i32,
+    pub seconds: f64,
 }
 
 pub type Schema = RootNode<Query, Mutation, EmptySubscription<Context>>;

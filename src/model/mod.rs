@@ -4,7 +4,7 @@ mod money;
 mod records;
 mod time;
 
-pub use money::{Money, MoneyError};
+pub use money::{format_minor, Money, MoneyError};
 pub use records::*;
 pub use time::{Timestamp, TimestampError};
 

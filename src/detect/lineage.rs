@@ -1,0 +1,1 @@
+//! Hired-agent lineage (placeholder until the detector lands).
