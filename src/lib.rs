@@ -8,6 +8,7 @@ pub mod api;
 pub mod config;
 pub mod detect;
 pub mod error;
+pub mod eval;
 pub mod graph;
 pub mod http;
 pub mod ingest;

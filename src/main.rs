@@ -44,6 +44,14 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
+    /// Run the detectors on an already-loaded dataset and score them against its labels.ndjson.
+    Eval {
+        /// The dataset directory that was loaded (its labels.ndjson is the ground truth).
+        dir: PathBuf,
+        /// Also write the report as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Delete every node of the configured database.
     Wipe {
         /// Required: confirms you mean it.
@@ -152,6 +160,18 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                     seconds = format!("{:.2}", s.seconds),
                     "stored"
                 );
+            }
+        }
+        Command::Eval { dir, json } => {
+            let labels = investigator::eval::Labels::read(&dir)?;
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            let report =
+                investigator::eval::evaluate(&graph, &labels, &dir.display().to_string()).await?;
+            print!("{}", report.table());
+            if let Some(path) = json {
+                std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
+                tracing::info!(file = %path.display(), "JSON report written");
             }
         }
         Command::Wipe { yes } => {
