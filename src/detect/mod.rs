@@ -8,6 +8,8 @@ pub mod extortion;
 pub mod insider;
 pub mod lineage;
 pub mod rings;
+pub mod ties;
+pub mod victim;
 
 pub use evidence::{Evidence, EvidenceEdge, EvidenceNode};
 

@@ -4,6 +4,7 @@
 //! module reads labels, runs the sections and prints a table or JSON.
 
 mod labels;
+mod rings;
 
 pub use labels::{Label, Labels};
 
@@ -118,7 +119,8 @@ pub async fn evaluate(
     dataset: &str,
 ) -> Result<Report, DetectError> {
     let runs = crate::detect::run(graph, &crate::detect::Detector::ALL).await?;
-    let metrics = Vec::new();
+    let mut metrics = Vec::new();
+    metrics.extend(rings::evaluate(graph, labels).await?);
     Ok(Report {
         dataset: dataset.to_string(),
         metrics,

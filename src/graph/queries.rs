@@ -61,6 +61,24 @@ catalog! {
     ORDER_REVIEW = "order_review";
     REVIEW_EVENTS = "review_events";
     REVIEW_COMPLAINTS = "review_complaints";
+
+    RINGS_SHOPS = "rings_shops";
+    RINGS_NEGATIVE_REVIEWS = "rings_negative_reviews";
+    RINGS_OWNER_TRANSFERS = "rings_owner_transfers";
+    RINGS_OWNER_CONTACTS = "rings_owner_contacts";
+    RINGS_REVIEW_RETRACTIONS = "rings_review_retractions";
+    RINGS_IDENTIFIER_TIES = "rings_identifier_ties";
+    RINGS_REFERRAL_TIES = "rings_referral_ties";
+    RINGS_TRANSFER_TIES = "rings_transfer_ties";
+    RINGS_MESSAGE_TIES = "rings_message_ties";
+    RINGS_CLEAR = "rings_clear";
+    RINGS_STORE = "rings_store";
+    RINGS_LIST = "rings_list";
+    RING_BY_ID = "ring_by_id";
+    RING_MEMBERSHIPS = "ring_memberships";
+    INCIDENTS_CLEAR = "incidents_clear";
+    INCIDENTS_STORE = "incidents_store";
+    INCIDENTS_LIST = "incidents_list";
 }
 
 #[cfg(test)]

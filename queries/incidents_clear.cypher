@@ -1,0 +1,3 @@
+// Deletes the stored extortion incidents of earlier runs. Params: none.
+MATCH (i:Incident)
+DETACH DELETE i

@@ -1,0 +1,326 @@
+//! Extortion incidents: a negative review (rating ≤ 2) on a shop → a message to the shop's
+//! owner from the reviewer or an account tied to them → a private payment (no order) from the
+//! owner to an account tied to the reviewer → the review withdrawn or revised to ≥ 3 by its
+//! author. Steps must be in time order within [`IncidentParams`] windows.
+//!
+//! **Ties** accepted between the reviewer and the contacting/paid account: same account, a
+//! shared rare identifier (≤ 20 accounts), a referral, a private transfer, or membership of
+//! the same stored ring (rings run first). Messages alone are no tie.
+//!
+//! **Confidence** ([`chain::confidence`]): complete 0.95; contact + payment without
+//! withdrawal 0.7; payment + withdrawal without recorded contact 0.65; payment alone 0.35
+//! (below [`DEFAULT_MIN_CONFIDENCE`]); times the weakest tie's strength (1.0, or 0.9 for a
+//! transfer or an identifier shared by more than three accounts). Partial chains say what is
+//! missing in their reasons.
+//!
+//! **Known false positives.** Resolved disputes: the owner's refund carries an order id, so it
+//! is not a private transfer and never a step. An owner's unrelated private payment to a
+//! reviewer's relative within the window would be reported (with a low-confidence partial
+//! chain unless a contact and a withdrawal line up).
+//!
+//! **Queries.** The victim-side projection of [`crate::detect::victim`], ties of
+//! [`crate::detect::ties`], `ring_memberships`; storage `incidents_clear`, `incidents_store`;
+//! reads `incidents_list`.
+
+pub mod chain;
+mod store;
+
+pub use chain::TieUsed;
+pub use store::{list, IncidentFilter};
+
+use super::rings::candidates;
+use super::ties::{TieParams, Ties};
+use super::victim::VictimSide;
+use super::{DetectError, Evidence, EvidenceEdge};
+use crate::graph::{queries as q, Graph, Params};
+use crate::model::format_minor;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Incidents at least this confident are reported by default.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
+
+const DAY: i64 = 24 * 3600 * 1000;
+
+#[derive(Debug, Clone)]
+pub struct IncidentParams {
+    /// Contact within this long after the review.
+    pub contact_window_ms: i64,
+    /// Payment within this long after the contact.
+    pub pay_after_contact_ms: i64,
+    /// Payment within this long after the review when no contact was recorded.
+    pub pay_without_contact_ms: i64,
+    /// Withdrawal or upward revision within this long after the payment.
+    pub retract_window_ms: i64,
+    pub ties: TieParams,
+}
+
+impl Default for IncidentParams {
+    fn default() -> Self {
+        IncidentParams {
+            contact_window_ms: 7 * DAY,
+            pay_after_contact_ms: 7 * DAY,
+            pay_without_contact_ms: 14 * DAY,
+            retract_window_ms: 7 * DAY,
+            ties: TieParams::default(),
+        }
+    }
+}
+
+/// One extortion incident around one negative review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub review_id: String,
+    pub shop_id: String,
+    pub reviewer_id: String,
+    pub contact_id: Option<String>,
+    pub payee_id: String,
+    pub payment_id: String,
+    pub amount: i64,
+    pub currency: String,
+    pub reviewed_at: i64,
+    pub contacted_at: Option<i64>,
+    pub paid_at: i64,
+    pub retracted_at: Option<i64>,
+    pub confidence: f64,
+    /// All four steps are present.
+    pub complete: bool,
+    pub ties: Vec<TieUsed>,
+    pub reasons: Vec<String>,
+    pub evidence: Evidence,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MembershipRow {
+    ring_id: String,
+    account_id: String,
+}
+
+/// Recomputes every incident and replaces the stored ones.
+#[tracing::instrument(skip(graph, params))]
+pub async fn run(graph: &Graph, params: &IncidentParams) -> Result<u64, DetectError> {
+    let incidents = detect(graph, params).await?;
+    store::replace(graph, &incidents).await?;
+    Ok(incidents.len() as u64)
+}
+
+/// Finds incidents without storing them.
+#[tracing::instrument(skip(graph, p))]
+pub async fn detect(graph: &Graph, p: &IncidentParams) -> Result<Vec<Incident>, DetectError> {
+    let started = Instant::now();
+    let mut v = VictimSide::load(graph).await?;
+    let pay_reach = p
+        .pay_without_contact_ms
+        .max(p.contact_window_ms + p.pay_after_contact_ms);
+    let cands: Vec<candidates::Candidate> =
+        candidates::generate(&v, pay_reach, p.contact_window_ms)
+            .into_iter()
+            .filter(|c| !c.payments.is_empty())
+            .collect();
+    let mut rings: HashMap<u32, Vec<String>> = HashMap::new();
+    {
+        let accounts = &mut v.accounts;
+        graph
+            .for_each_row(
+                &q::RING_MEMBERSHIPS,
+                Params::new().with("minScore", super::rings::DEFAULT_MIN_SCORE),
+                |r: MembershipRow| {
+                    rings
+                        .entry(accounts.intern(&r.account_id))
+                        .or_default()
+                        .push(r.ring_id)
+                },
+            )
+            .await?;
+    }
+    let mut needs_ties: Vec<u32> = Vec::new();
+    for c in &cands {
+        let a = v.negative[c.review].author;
+        if c.payments.iter().any(|x| x.to != a) || c.contacts.iter().any(|x| x.from != a) {
+            needs_ties.push(a);
+            needs_ties.extend(c.payments.iter().map(|x| x.to).filter(|x| *x != a));
+        }
+    }
+    let mut ties = Ties::default();
+    ties.fetch(graph, &mut v.accounts, &needs_ties, p.ties)
+        .await?;
+    let w = chain::Windows {
+        contact_ms: p.contact_window_ms,
+        pay_after_contact_ms: p.pay_after_contact_ms,
+        pay_without_contact_ms: p.pay_without_contact_ms,
+        retract_ms: p.retract_window_ms,
+    };
+    let mut out: Vec<Incident> = cands
+        .iter()
+        .filter_map(|c| chain::best_chain(&v, &ties, &rings, c, w))
+        .map(|ch| describe(&v, &ch))
+        .collect();
+    out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.id.cmp(&b.id)));
+    tracing::info!(
+        candidates = cands.len(),
+        incidents = out.len(),
+        above_threshold = out
+            .iter()
+            .filter(|i| i.confidence >= DEFAULT_MIN_CONFIDENCE)
+            .count(),
+        millis = started.elapsed().as_millis() as u64,
+        "extortion incidents detected"
+    );
+    Ok(out)
+}
+
+fn time(ms: i64) -> String {
+    crate::model::Timestamp(ms).rfc3339()
+}
+
+fn hours(ms: i64) -> String {
+    format!("{:.1} h", ms as f64 / 3.6e6)
+}
+
+fn describe(v: &VictimSide, ch: &chain::Chain) -> Incident {
+    let r = &v.negative[ch.review];
+    let shop = &v.shops[r.shop as usize];
+    let name = |a: u32| v.accounts.name(a).to_string();
+    let (reviewer, owner) = (name(r.author), name(shop.owner));
+    let pay = &ch.payment;
+    let payee = name(pay.to);
+    let mut ev = Evidence::default();
+    let mut reasons = Vec::new();
+    ev.node(reviewer.clone(), "Account", Some("reviewer".into()));
+    ev.node(r.id.clone(), "Review", Some(format!("rating {}", r.rating)));
+    ev.node(shop.id.clone(), "Shop", Some("victim".into()));
+    ev.node(owner.clone(), "Account", Some("victim owner".into()));
+    ev.edge(EvidenceEdge::new(reviewer.clone(), r.id.clone(), "WROTE").at(r.at));
+    ev.edge(EvidenceEdge::new(r.id.clone(), shop.id.clone(), "ABOUT"));
+    ev.edge(EvidenceEdge::new(owner.clone(), shop.id.clone(), "OWNS"));
+    reasons.push(format!(
+        "{reviewer} posted a {}-star review {} on shop {} (owner {owner}) at {}.",
+        r.rating,
+        r.id,
+        shop.id,
+        time(r.at)
+    ));
+    let mut last = r.at;
+    if let Some(c) = &ch.contact {
+        let from = name(c.from);
+        ev.node(from.clone(), "Account", Some("contact".into()));
+        ev.node(c.message_id.clone(), "Message", None);
+        ev.edge(
+            EvidenceEdge::new(from.clone(), owner.clone(), "MESSAGED")
+                .record(c.message_id.clone())
+                .at(c.at),
+        );
+        reasons.push(format!(
+            "{from} messaged {owner} (message {}) at {}, {} after the review.",
+            c.message_id,
+            time(c.at),
+            hours(c.at - r.at)
+        ));
+        last = c.at;
+    } else {
+        reasons.push(
+            "Partial: no message to the owner was recorded (negotiated off-platform?).".into(),
+        );
+    }
+    ev.node(payee.clone(), "Account", Some("paid".into()));
+    ev.node(pay.payment_id.clone(), "Payment", Some("private".into()));
+    ev.edge(
+        EvidenceEdge::new(owner.clone(), payee.clone(), "PAID")
+            .record(pay.payment_id.clone())
+            .at(pay.at)
+            .amount(pay.amount, &pay.currency),
+    );
+    reasons.push(format!(
+        "{owner} privately paid {payee} {} {} (payment {}, no order) at {}, {} after the {}.",
+        format_minor(pay.amount),
+        pay.currency,
+        pay.payment_id,
+        time(pay.at),
+        hours(pay.at - last),
+        if ch.contact.is_some() {
+            "contact"
+        } else {
+            "review"
+        }
+    ));
+    if let Some(x) = &ch.retraction {
+        let what = if x.action == "withdrawn" {
+            "withdrew the review".to_string()
+        } else {
+            format!(
+                "revised the review to {} stars",
+                x.new_rating.unwrap_or_default()
+            )
+        };
+        ev.node(x.event_id.clone(), "ReviewEvent", Some(x.action.clone()));
+        ev.edge(
+            EvidenceEdge::new(reviewer.clone(), r.id.clone(), "RETRACTED")
+                .record(x.event_id.clone())
+                .at(x.at),
+        );
+        reasons.push(format!(
+            "{reviewer} {what} (event {}) at {}, {} after the payment.",
+            x.event_id,
+            time(x.at),
+            hours(x.at - pay.at)
+        ));
+    } else {
+        reasons.push("Partial: the review has not been withdrawn or revised upward (yet).".into());
+    }
+    for t in &ch.ties {
+        if t.kind == "same_account" {
+            continue;
+        }
+        reasons.push(format!(
+            "{} is tied to {} by {}{}.",
+            t.to,
+            t.from,
+            t.kind.replace('_', " "),
+            t.detail
+                .as_ref()
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default()
+        ));
+        if let Some(d) = &t.detail {
+            if t.kind != "transfer" && t.kind != "same_ring" {
+                ev.node(d.clone(), "Identifier", Some(t.kind.clone()));
+                ev.edge(EvidenceEdge::new(t.from.clone(), d.clone(), "USES"));
+                ev.edge(EvidenceEdge::new(t.to.clone(), d.clone(), "USES"));
+            }
+        } else if t.kind == "referral" {
+            ev.edge(EvidenceEdge::new(t.from.clone(), t.to.clone(), "REFERRED"));
+        }
+    }
+    let complete = ch.contact.is_some() && ch.retraction.is_some();
+    reasons.insert(
+        0,
+        format!(
+            "Confidence {:.2}: {} chain.",
+            ch.confidence,
+            if complete { "complete" } else { "partial" }
+        ),
+    );
+    ev.reasons = reasons.clone();
+    Incident {
+        id: format!("incident-{}", r.id),
+        review_id: r.id.clone(),
+        shop_id: shop.id.clone(),
+        reviewer_id: reviewer,
+        contact_id: ch.contact.as_ref().map(|c| name(c.from)),
+        payee_id: payee,
+        payment_id: pay.payment_id.clone(),
+        amount: pay.amount,
+        currency: pay.currency.clone(),
+        reviewed_at: r.at,
+        contacted_at: ch.contact.as_ref().map(|c| c.at),
+        paid_at: pay.at,
+        retracted_at: ch.retraction.as_ref().map(|x| x.at),
+        confidence: (ch.confidence * 1000.0).round() / 1000.0,
+        complete,
+        ties: ch.ties.clone(),
+        reasons,
+        evidence: ev,
+    }
+}

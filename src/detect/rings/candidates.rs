@@ -1,0 +1,184 @@
+//! Victim hits: a member's negative review on a shop followed, within windows, by a private
+//! payment from the shop's owner to the author or an account tied to the author, and/or a
+//! message to the owner from such a tied account. The untied candidates are generated from
+//! the victim-side projection; [`validate`] keeps those whose accounts are actually tied.
+
+use crate::detect::ties::Ties;
+use crate::detect::victim::{OwnerContact, OwnerTransfer, VictimSide};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Index into [`VictimSide::negative`].
+    pub review: usize,
+    pub payments: Vec<OwnerTransfer>,
+    pub contacts: Vec<OwnerContact>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub review: usize,
+    pub payment: Option<OwnerTransfer>,
+    pub contact: Option<OwnerContact>,
+}
+
+impl Hit {
+    /// A member other than the author contacted the owner, or the contact led to payment.
+    pub fn contacted_by_member(&self, author: u32) -> bool {
+        self.contact
+            .as_ref()
+            .is_some_and(|c| c.from != author || self.payment.is_some())
+    }
+}
+
+/// Negative reviews followed by owner payments or contacts from someone other than a fellow
+/// critic of the same owner's shops (a household panning one bad shop all message the owner).
+pub fn generate(v: &VictimSide, pay_window_ms: i64, contact_window_ms: i64) -> Vec<Candidate> {
+    let critics: HashSet<(u32, u32)> = v
+        .negative
+        .iter()
+        .map(|r| (r.author, v.owner_of(r)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, r) in v.negative.iter().enumerate() {
+        let owner = v.owner_of(r);
+        if r.author == owner {
+            continue;
+        }
+        let payments: Vec<OwnerTransfer> = v
+            .transfers_between(owner, r.at, r.at + pay_window_ms)
+            .iter()
+            .filter(|t| t.to != owner)
+            .cloned()
+            .collect();
+        let contacts: Vec<OwnerContact> = v
+            .contacts_between(owner, r.at, r.at + contact_window_ms)
+            .iter()
+            .filter(|c| c.from == r.author || !critics.contains(&(c.from, owner)))
+            .cloned()
+            .collect();
+        let other_contact = contacts.iter().any(|c| c.from != r.author);
+        if payments.is_empty() && !other_contact {
+            continue;
+        }
+        out.push(Candidate {
+            review: i,
+            payments,
+            contacts,
+        });
+    }
+    out
+}
+
+/// Limits of hit validation.
+#[derive(Debug, Clone, Copy)]
+pub struct HitRules {
+    /// Payments below this (minor units) are not hush money.
+    pub min_payment: i64,
+    /// A payee must owe at least this share of the shop owners paying it privately to hits:
+    /// an insider's proxy paid by dozens of owners is not explained by a few coincidences.
+    pub min_explained: f64,
+    /// Accept payees and contacts two ties away from the author (a negotiator paid by the
+    /// owner who passes the money to the organizer who recruited the author).
+    pub two_hops: bool,
+    /// A payee not tied to the author counts when it passes the money on, within this
+    /// long, to an account tied to the author.
+    pub forward_window_ms: i64,
+}
+
+impl Default for HitRules {
+    fn default() -> Self {
+        HitRules {
+            min_payment: 10_000,
+            min_explained: 0.5,
+            two_hops: false,
+            forward_window_ms: 3 * 24 * 3600 * 1000,
+        }
+    }
+}
+
+fn tied(ties: &Ties, a: u32, b: u32, two_hops: bool) -> bool {
+    if a == b || !ties.between(a, b).is_empty() {
+        return true;
+    }
+    two_hops && ties.neighbours(b).any(|n| !ties.between(a, n).is_empty())
+}
+
+/// Keeps the payments to the author or tied accounts, and contacts by tied accounts; then
+/// drops payees whose owner money is mostly unexplained by hits.
+pub fn validate(
+    v: &VictimSide,
+    ties: &Ties,
+    candidates: &[Candidate],
+    rules: HitRules,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for c in candidates {
+        let author = v.negative[c.review].author;
+        let payment = c
+            .payments
+            .iter()
+            .filter(|p| p.amount >= rules.min_payment)
+            .find(|p| {
+                tied(ties, author, p.to, rules.two_hops)
+                    || ties
+                        .forwarded(p.to, p.at, rules.forward_window_ms, author)
+                        .is_some()
+            })
+            .cloned();
+        let payee = payment.as_ref().map(|p| p.to);
+        let other = c
+            .contacts
+            .iter()
+            .find(|m| {
+                m.from != author
+                    && (Some(m.from) == payee || tied(ties, author, m.from, rules.two_hops))
+            })
+            .cloned();
+        out.push(Hit {
+            review: c.review,
+            payment,
+            contact: other,
+        });
+    }
+    // explained share of each payee's private money from owners
+    let mut payers: HashMap<u32, HashSet<u32>> = HashMap::new();
+    for (owner, list) in &v.transfers {
+        for t in list {
+            payers.entry(t.to).or_default().insert(*owner);
+        }
+    }
+    let mut explained: HashMap<u32, HashSet<u32>> = HashMap::new();
+    for h in &out {
+        if let Some(p) = &h.payment {
+            explained
+                .entry(p.to)
+                .or_default()
+                .insert(v.owner_of(&v.negative[h.review]));
+        }
+    }
+    for h in &mut out {
+        if let Some(p) = &h.payment {
+            let all = payers.get(&p.to).map_or(1, HashSet::len).max(1);
+            let ok = explained.get(&p.to).map_or(0, HashSet::len);
+            if (ok as f64) < rules.min_explained * all as f64 {
+                h.payment = None;
+            }
+        }
+    }
+    // a contact by the author counts only when it preceded a kept payment
+    for (h, c) in out.iter_mut().zip(candidates) {
+        let author = v.negative[c.review].author;
+        if h.contact.is_none() {
+            if let Some(p) = &h.payment {
+                h.contact = c
+                    .contacts
+                    .iter()
+                    .find(|m| m.from == author && m.at <= p.at)
+                    .cloned();
+            }
+        }
+    }
+    out.retain(|h| h.payment.is_some() || h.contact.is_some());
+    out
+}

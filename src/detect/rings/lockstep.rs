@@ -1,0 +1,145 @@
+//! Lockstep negative reviewing (CopyCatch-style): pairs of accounts that panned the same shops
+//! within a short window, on at least two shops. Connected pairs form candidate groups, and
+//! FRAUDAR peeling ([`super::peel`]) keeps each group's dense core. A household panning one
+//! genuinely bad shop shares a single target and never pairs up.
+
+use super::peel::{self, column_weight};
+use super::unionfind::UnionFind;
+use crate::detect::victim::VictimSide;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Copy)]
+pub struct LockstepParams {
+    /// Two negative reviews of one shop at most this far apart are "in step" (ms).
+    pub window_ms: i64,
+    /// Distinct shops two accounts must pan in step to pair up.
+    pub min_shared_shops: usize,
+    /// Smallest group worth peeling.
+    pub min_accounts: usize,
+    /// Reviews compared per review (bounds work on shops with bursts of reviews).
+    pub max_neighbours: usize,
+    /// FRAUDAR's `c` in `1 / ln(d + c)`.
+    pub weight_c: f64,
+}
+
+impl Default for LockstepParams {
+    fn default() -> Self {
+        LockstepParams {
+            window_ms: 7 * 24 * 3600 * 1000,
+            min_shared_shops: 2,
+            min_accounts: 3,
+            max_neighbours: 200,
+            weight_c: 5.0,
+        }
+    }
+}
+
+/// A dense lockstep block: accounts, shops, the negative reviews between them, density.
+#[derive(Debug, Clone)]
+pub struct LockstepBlock {
+    pub accounts: Vec<u32>,
+    pub shops: Vec<u32>,
+    /// Indices into [`VictimSide::negative`].
+    pub reviews: Vec<usize>,
+    pub density: f64,
+}
+
+pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
+    // negative reviews per shop in time order (v.negative is sorted by time)
+    let mut by_shop: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, r) in v.negative.iter().enumerate() {
+        by_shop.entry(r.shop).or_default().push(i);
+    }
+    let mut reviewers: HashMap<u32, HashSet<u32>> = HashMap::new();
+    let mut pairs: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    for (&shop, list) in &by_shop {
+        let set = reviewers.entry(shop).or_default();
+        for (k, &i) in list.iter().enumerate() {
+            let a = &v.negative[i];
+            set.insert(a.author);
+            for &j in list[k + 1..].iter().take(p.max_neighbours) {
+                let b = &v.negative[j];
+                if b.at - a.at > p.window_ms {
+                    break;
+                }
+                if a.author == b.author {
+                    continue;
+                }
+                let key = (a.author.min(b.author), a.author.max(b.author));
+                let shops = pairs.entry(key).or_default();
+                if !shops.contains(&shop) {
+                    shops.push(shop);
+                }
+            }
+        }
+    }
+    let mut uf = UnionFind::default();
+    for (&(a, b), shops) in &pairs {
+        if shops.len() >= p.min_shared_shops {
+            uf.union(a, b);
+        }
+    }
+    let mut reviews_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, r) in v.negative.iter().enumerate() {
+        if uf.contains(r.author) {
+            reviews_of.entry(r.author).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for group in uf.groups() {
+        if group.len() < p.min_accounts {
+            continue;
+        }
+        // columns: shops panned by at least two accounts of the group
+        let mut count: HashMap<u32, usize> = HashMap::new();
+        for a in &group {
+            let shops: HashSet<u32> = reviews_of[a].iter().map(|&i| v.negative[i].shop).collect();
+            for s in shops {
+                *count.entry(s).or_default() += 1;
+            }
+        }
+        let mut cols: Vec<u32> = count
+            .iter()
+            .filter(|(_, &n)| n >= 2)
+            .map(|(&s, _)| s)
+            .collect();
+        cols.sort_unstable();
+        let col_index: HashMap<u32, usize> =
+            cols.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        let weights: Vec<f64> = cols
+            .iter()
+            .map(|s| column_weight(reviewers[s].len(), p.weight_c))
+            .collect();
+        let mut edges = Vec::new();
+        let mut edge_reviews = Vec::new();
+        for (r, a) in group.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for &i in &reviews_of[a] {
+                if let Some(&c) = col_index.get(&v.negative[i].shop) {
+                    if seen.insert(c) {
+                        edges.push((r, c));
+                    }
+                    edge_reviews.push((r, c, i));
+                }
+            }
+        }
+        let block = peel::peel(group.len(), cols.len(), &edges, &weights);
+        if block.rows.len() < p.min_accounts || block.cols.len() < p.min_shared_shops {
+            continue;
+        }
+        let rows: HashSet<usize> = block.rows.iter().copied().collect();
+        let kept_cols: HashSet<usize> = block.cols.iter().copied().collect();
+        out.push(LockstepBlock {
+            accounts: block.rows.iter().map(|&r| group[r]).collect(),
+            shops: block.cols.iter().map(|&c| cols[c]).collect(),
+            reviews: edge_reviews
+                .iter()
+                .filter(|(r, c, _)| rows.contains(r) && kept_cols.contains(c))
+                .map(|x| x.2)
+                .collect(),
+            density: block.density,
+        });
+    }
+    tracing::debug!(pairs = pairs.len(), blocks = out.len(), "lockstep blocks");
+    out
+}

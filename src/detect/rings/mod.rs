@@ -1,0 +1,192 @@
+//! Ring detection: groups of accounts that act together against shops, scored 0..1 and
+//! explained.
+//!
+//! **Pattern.** Extortion crews (差评师) post negative reviews, contact the shop owner and get
+//! paid privately; hired campaigns pan a seller's rivals in lockstep, paid by that seller
+//! through mules. Each signal alone is weak; a ring needs at least one malicious one.
+//!
+//! **Signals** (see [`score`] for the formula): victim hits (owner → member private payment
+//! and/or member → owner contact after a member's negative review, [`candidates`]); lockstep
+//! negative reviews on the same shops within a window, peeled with FRAUDAR column weighting
+//! ([`lockstep`], [`peel`]); shared rare identifiers weighted `1/(n-1)` with hubs above 20
+//! accounts ignored; referrals, private transfers and messages among members
+//! ([`crate::detect::ties`]); a seller's money reaching the group through mules ([`build`]).
+//!
+//! **Known false positives and how they are kept out.** Households sharing a device who all
+//! pan one genuinely bad shop: one shared target never makes a lockstep pair, fellow critics'
+//! messages to the owner are not contacts, and without owner money the score is capped below
+//! the threshold. Public Wi-Fi IPs: hubs tie nobody. Friends paying each other: no reviews,
+//! no malicious signal. Resolved disputes: the refund carries an order id, so it is no
+//! private transfer. Remaining risk: a family member who also extorts the same shop.
+//!
+//! **Queries.** Projections `rings_shops`, `rings_negative_reviews`, `rings_owner_transfers`,
+//! `rings_owner_contacts`, `rings_review_retractions` (all streamed), ties around candidates
+//! `rings_identifier_ties`, `rings_referral_ties`, `rings_transfer_ties`,
+//! `rings_message_ties`; storage `rings_clear`, `rings_store`; reads `rings_list`,
+//! `ring_by_id`.
+
+pub mod build;
+pub mod candidates;
+pub mod lockstep;
+pub mod peel;
+pub mod score;
+mod store;
+pub mod unionfind;
+
+pub use score::{RingKind, Role};
+pub use store::{get, list, RingFilter};
+
+use super::ties::{TieParams, Ties};
+use super::victim::VictimSide;
+use super::{DetectError, Evidence};
+use crate::graph::Graph;
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// Rings scoring at least this are reported by default.
+pub const DEFAULT_MIN_SCORE: f64 = 0.5;
+
+const DAY: i64 = 24 * 3600 * 1000;
+
+#[derive(Debug, Clone)]
+pub struct RingParams {
+    /// An owner's private payment within this long after a negative review is a candidate.
+    pub pay_window_ms: i64,
+    /// A message to the owner within this long after a negative review is a candidate.
+    pub contact_window_ms: i64,
+    pub lockstep: lockstep::LockstepParams,
+    pub ties: TieParams,
+    /// An outsider tied to this many members of a group joins it.
+    pub expand_min_ties: usize,
+    pub min_members: usize,
+    /// The seller's money arrives at most this long before the first payout to members.
+    pub chain_lead_ms: i64,
+    /// Each mule passes the money on within this long.
+    pub chain_hop_ms: i64,
+    pub chain_max_hops: usize,
+    pub hits: candidates::HitRules,
+}
+
+impl Default for RingParams {
+    fn default() -> Self {
+        RingParams {
+            pay_window_ms: 14 * DAY,
+            contact_window_ms: 7 * DAY,
+            lockstep: lockstep::LockstepParams::default(),
+            ties: TieParams::default(),
+            expand_min_ties: 2,
+            min_members: 2,
+            chain_lead_ms: 30 * DAY,
+            chain_hop_ms: 5 * DAY,
+            chain_max_hops: 3,
+            hits: candidates::HitRules::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RingMember {
+    pub account_id: String,
+    pub role: Role,
+    /// Share of the ring's evidence running through this member, 0..1 (1 = the most).
+    pub contribution: f64,
+}
+
+/// A scored, explained ring.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    pub id: String,
+    pub kind: RingKind,
+    pub score: f64,
+    pub members: Vec<RingMember>,
+    pub victim_shops: Vec<String>,
+    pub first_at: Option<i64>,
+    pub last_at: Option<i64>,
+    /// Paid privately by victims' owners to members (minor units).
+    pub money_in: i64,
+    /// Paid by members to other members: shares and fees (minor units).
+    pub money_out: i64,
+    pub reasons: Vec<String>,
+    pub evidence: Evidence,
+}
+
+/// Recomputes every ring from the current graph and replaces the stored ones.
+#[tracing::instrument(skip(graph, params))]
+pub async fn run(graph: &Graph, params: &RingParams) -> Result<u64, DetectError> {
+    let rings = detect(graph, params).await?;
+    let n = rings.len() as u64;
+    store::replace(graph, &rings).await?;
+    Ok(n)
+}
+
+/// Finds rings without storing them.
+#[tracing::instrument(skip(graph, p))]
+pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectError> {
+    let started = Instant::now();
+    let mut v = VictimSide::load(graph).await?;
+    let cands = candidates::generate(&v, p.pay_window_ms, p.contact_window_ms);
+    let blocks = lockstep::find(&v, &p.lockstep);
+    tracing::info!(
+        candidates = cands.len(),
+        blocks = blocks.len(),
+        millis = started.elapsed().as_millis() as u64,
+        "ring candidates"
+    );
+    let mut ties = Ties::default();
+    let mut around: Vec<u32> = Vec::new();
+    for c in &cands {
+        around.push(v.negative[c.review].author);
+        around.extend(c.payments.iter().map(|x| x.to));
+        around.extend(c.contacts.iter().map(|x| x.from));
+    }
+    ties.fetch(graph, &mut v.accounts, &around, p.ties).await?;
+    let hits = candidates::validate(&v, &ties, &cands, p.hits);
+    let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
+    let groups = build::cluster(graph, &mut v, &mut ties, &hits, &blocks, &owners, p).await?;
+    let mut owners_cat: HashMap<u32, Vec<String>> = HashMap::new();
+    for s in &v.shops {
+        if let Some(c) = &s.category {
+            owners_cat.entry(s.owner).or_default().push(c.clone());
+        }
+    }
+    let mut rings = Vec::new();
+    for members in groups {
+        let set: HashSet<u32> = members.iter().copied().collect();
+        let g_hits: Vec<&candidates::Hit> = hits
+            .iter()
+            .filter(|h| {
+                set.contains(&v.negative[h.review].author)
+                    && (h.payment.as_ref().is_some_and(|p| set.contains(&p.to))
+                        || h.contact.as_ref().is_some_and(|c| set.contains(&c.from)))
+            })
+            .collect();
+        let g_blocks: Vec<&lockstep::LockstepBlock> = blocks
+            .iter()
+            .filter(|b| b.accounts.iter().any(|a| set.contains(a)))
+            .collect();
+        let victims: HashSet<u32> = g_hits
+            .iter()
+            .map(|h| v.owner_of(&v.negative[h.review]))
+            .collect();
+        let chain =
+            build::money_chain(graph, &mut v, &mut ties, &members, &owners, &victims, p).await?;
+        let group = build::Group {
+            members,
+            hits: g_hits,
+            blocks: g_blocks,
+            chain,
+        };
+        rings.push(build::describe(&v, &ties, &group, &owners_cat));
+    }
+    rings.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+    tracing::info!(
+        rings = rings.len(),
+        above_threshold = rings
+            .iter()
+            .filter(|r| r.score >= DEFAULT_MIN_SCORE)
+            .count(),
+        millis = started.elapsed().as_millis() as u64,
+        "rings detected"
+    );
+    Ok(rings)
+}
