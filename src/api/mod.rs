@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod guard;
 mod ingest;
 pub mod paging;
+pub mod rings;
 
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
@@ -131,6 +132,62 @@ impl Query {
             relationships: i(c.relationships),
         })
     }
+    // --- rings ---
+    /// Stored rings (recomputed by `detect`), highest score first. `minScore` defaults to the
+    /// detector's threshold; `from`/`to` (RFC 3339) keep rings active in that window.
+    #[allow(clippy::too_many_arguments)]
+    async fn rings(
+        ctx: &Context,
+        min_score: Option<f64>,
+        kind: Option<rings::RingKind>,
+        from: Option<String>,
+        to: Option<String>,
+        shop_id: Option<String>,
+        member_id: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<rings::RingConnection> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        rings::list_rings(
+            ctx, min_score, kind, from, to, shop_id, member_id, first, after,
+        )
+        .await
+    }
+
+    /// One stored ring by id. `NOT_FOUND` when no ring has it (ids change when members do).
+    async fn ring(ctx: &Context, id: String) -> AppResult<rings::Ring> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        rings::ring(ctx, id).await
+    }
+
+    /// Stored extortion incidents, most confident first. `minConfidence` defaults to the
+    /// detector's threshold; `accountId` matches the reviewer, contact or payee; `from`/`to`
+    /// (RFC 3339) bound the review time.
+    #[allow(clippy::too_many_arguments)]
+    async fn extortion_incidents(
+        ctx: &Context,
+        min_confidence: Option<f64>,
+        shop_id: Option<String>,
+        account_id: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<rings::ExtortionIncidentConnection> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        rings::list_incidents(
+            ctx,
+            min_confidence,
+            shop_id,
+            account_id,
+            from,
+            to,
+            first,
+            after,
+        )
+        .await
+    }
+    // --- end rings ---
 }
 
 /// Record counts (as Float: GraphQL's Int is 32-bit).

@@ -20,6 +20,8 @@ pub struct LockstepParams {
     pub max_neighbours: usize,
     /// FRAUDAR's `c` in `1 / ln(d + c)`.
     pub weight_c: f64,
+    /// Blocks peeled from one connected lockstep group, densest first.
+    pub max_blocks_per_group: usize,
 }
 
 impl Default for LockstepParams {
@@ -30,6 +32,7 @@ impl Default for LockstepParams {
             min_accounts: 3,
             max_neighbours: 200,
             weight_c: 5.0,
+            max_blocks_per_group: 4,
         }
     }
 }
@@ -123,22 +126,37 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
                 }
             }
         }
-        let block = peel::peel(group.len(), cols.len(), &edges, &weights);
-        if block.rows.len() < p.min_accounts || block.cols.len() < p.min_shared_shops {
-            continue;
-        }
-        let rows: HashSet<usize> = block.rows.iter().copied().collect();
-        let kept_cols: HashSet<usize> = block.cols.iter().copied().collect();
-        out.push(LockstepBlock {
-            accounts: block.rows.iter().map(|&r| group[r]).collect(),
-            shops: block.cols.iter().map(|&c| cols[c]).collect(),
-            reviews: edge_reviews
+        // FRAUDAR finds the densest block; peel the rest again so a campaign whose reviewers
+        // split over popular and less popular rivals is not cut in half
+        let mut left: Vec<usize> = (0..group.len()).collect();
+        for _ in 0..p.max_blocks_per_group {
+            if left.len() < p.min_accounts {
+                break;
+            }
+            let index: HashMap<usize, usize> =
+                left.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+            let sub: Vec<(usize, usize)> = edges
                 .iter()
-                .filter(|(r, c, _)| rows.contains(r) && kept_cols.contains(c))
-                .map(|x| x.2)
-                .collect(),
-            density: block.density,
-        });
+                .filter_map(|&(r, c)| index.get(&r).map(|&i| (i, c)))
+                .collect();
+            let block = peel::peel(left.len(), cols.len(), &sub, &weights);
+            if block.rows.len() < p.min_accounts || block.cols.len() < p.min_shared_shops {
+                break;
+            }
+            let rows: HashSet<usize> = block.rows.iter().map(|&i| left[i]).collect();
+            let kept_cols: HashSet<usize> = block.cols.iter().copied().collect();
+            out.push(LockstepBlock {
+                accounts: block.rows.iter().map(|&i| group[left[i]]).collect(),
+                shops: block.cols.iter().map(|&c| cols[c]).collect(),
+                reviews: edge_reviews
+                    .iter()
+                    .filter(|(r, c, _)| rows.contains(r) && kept_cols.contains(c))
+                    .map(|x| x.2)
+                    .collect(),
+                density: block.density,
+            });
+            left.retain(|r| !rows.contains(r));
+        }
     }
     tracing::debug!(pairs = pairs.len(), blocks = out.len(), "lockstep blocks");
     out
