@@ -1,0 +1,194 @@
+//! Extortion incidents over HTTP: complete and partial chains with their times and ties, and
+//! the resolved-dispute look-alike kept out.
+
+mod common;
+mod market;
+
+use common::{app, error_code, TestApp};
+use market::Market;
+use serde_json::{json, Value};
+
+const INCIDENTS: &str = r#"query($minConfidence: Float, $shopId: String, $accountId: String, $from: String, $to: String, $first: Int, $after: String) {
+  extortionIncidents(minConfidence: $minConfidence, shopId: $shopId, accountId: $accountId, from: $from, to: $to, first: $first, after: $after) {
+    edges { node {
+      id confidence complete paymentId
+      review { id rating } shop { id } reviewer { id } contact { id } payee { id }
+      amount { amount currency }
+      reviewedAt contactedAt paidAt retractedAt
+      ties { from to kind detail strength }
+      reasons
+      evidence { edges { kind from to recordId at } }
+    } }
+    pageInfo { hasNextPage endCursor }
+  } }"#;
+
+async fn incidents(app: &TestApp, vars: Value) -> Vec<Value> {
+    let d = app.data(INCIDENTS, vars).await;
+    d["extortionIncidents"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+fn by_review<'a>(list: &'a [Value], id: &str) -> &'a Value {
+    list.iter()
+        .find(|i| i["review"]["id"] == id)
+        .unwrap_or_else(|| panic!("no incident for {id}: {list:#?}"))
+}
+
+async fn load_and_detect(app: &TestApp, m: &Market) {
+    app.load(m.data.path()).await.unwrap();
+    app.data("mutation { detect { detector found } }", json!({}))
+        .await;
+}
+
+/// A crew with three victims, plus a fourth victim paid without any recorded contact.
+fn crew_market(name: &str) -> Market {
+    let m = Market::new(name);
+    m.crew("c", 3, 3);
+    m.shop("quiet-owner", "quiet-shop", "tea");
+    m.review("c-quiet", "c-op", "quiet-shop", "quiet-owner", 2, 20, 10);
+    m.transfer("quiet-pay", "quiet-owner", "c-org", "700.00", 21, 10)
+        .withdraw("c-quiet", "c-op", 21, 18);
+    m
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn complete_incident_with_every_step() {
+    let app = app().await;
+    let m = crew_market("ext-complete");
+    load_and_detect(&app, &m).await;
+
+    let list = incidents(&app, json!({})).await;
+    let i = by_review(&list, "c-r0");
+    assert!(i["complete"].as_bool().unwrap());
+    assert!(i["confidence"].as_f64().unwrap() >= 0.9, "{i:#?}");
+    assert_eq!(i["shop"]["id"], "c-shop0");
+    assert_eq!(i["reviewer"]["id"], "c-op");
+    assert_eq!(i["contact"]["id"], "c-org");
+    assert_eq!(i["payee"]["id"], "c-org");
+    assert_eq!(i["paymentId"], "c-pay0");
+    assert_eq!(i["amount"], json!({"amount": "800.00", "currency": "CNY"}));
+    assert_eq!(i["reviewedAt"], "2017-04-03T02:00:00Z");
+    assert_eq!(i["contactedAt"], "2017-04-03T07:00:00Z");
+    assert_eq!(i["paidAt"], "2017-04-04T02:00:00Z");
+    assert_eq!(i["retractedAt"], "2017-04-04T06:00:00Z");
+    let payee_tie = &i["ties"][1];
+    assert_eq!(
+        (payee_tie["from"].as_str(), payee_tie["to"].as_str()),
+        (Some("c-op"), Some("c-org"))
+    );
+    assert!(
+        ["device", "referral"].contains(&payee_tie["kind"].as_str().unwrap()),
+        "{payee_tie}"
+    );
+    let kinds: Vec<&str> = i["evidence"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for k in ["WROTE", "MESSAGED", "PAID", "RETRACTED"] {
+        assert!(kinds.contains(&k), "{kinds:?}");
+    }
+    // the recruit shares nothing with the organizer: tied through the ring (or the share)
+    let rec = by_review(&list, "c-r2");
+    assert_eq!(rec["reviewer"]["id"], "c-rec");
+    assert!(
+        ["same_ring", "transfer"].contains(&rec["ties"][1]["kind"].as_str().unwrap()),
+        "{rec:#?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partial_incidents_score_lower_and_say_why() {
+    let app = app().await;
+    let m = crew_market("ext-partial");
+    load_and_detect(&app, &m).await;
+    let list = incidents(&app, json!({})).await;
+    let complete = by_review(&list, "c-r0")["confidence"].as_f64().unwrap();
+
+    let no_withdrawal = by_review(&list, "c-r2");
+    assert_eq!(no_withdrawal["reviewer"]["id"], "c-rec");
+    assert_eq!(no_withdrawal["complete"], false);
+    assert!(no_withdrawal["retractedAt"].is_null());
+    let c = no_withdrawal["confidence"].as_f64().unwrap();
+    assert!((0.5..complete).contains(&c), "{c}");
+    assert!(no_withdrawal["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("has not been withdrawn")));
+
+    let no_contact = by_review(&list, "c-quiet");
+    assert!(no_contact["contact"].is_null());
+    assert!(no_contact["contactedAt"].is_null());
+    assert!(no_contact["confidence"].as_f64().unwrap() < complete);
+    assert!(no_contact["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("no message to the owner")));
+
+    // filters
+    let strict = incidents(&app, json!({"minConfidence": 0.9})).await;
+    assert!(strict.iter().all(|i| i["complete"] == true), "{strict:#?}");
+    assert_eq!(incidents(&app, json!({"shopId": "c-shop1"})).await.len(), 1);
+    assert_eq!(
+        incidents(&app, json!({"accountId": "c-rec"})).await.len(),
+        1
+    );
+    assert_eq!(
+        incidents(&app, json!({"accountId": "c-org"})).await.len(),
+        list.len()
+    );
+    assert_eq!(
+        incidents(&app, json!({"from": "2017-04-15T00:00:00Z"}))
+            .await
+            .len(),
+        1
+    );
+    let page = app.data(INCIDENTS, json!({"first": 2})).await;
+    assert_eq!(page["extortionIncidents"]["pageInfo"]["hasNextPage"], true);
+    let bad = app.gql(INCIDENTS, json!({"minConfidence": -1.0})).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refund_with_order_is_no_incident() {
+    let app = app().await;
+    let m = Market::new("ext-refund");
+    m.buyers(&["buyer"]);
+    m.shop("owner", "shop", "shoes");
+    let order = m.review("dr", "buyer", "shop", "owner", 1, 5, 10);
+    m.message("dm1", "owner", "buyer", 5, 14)
+        .message("dm2", "buyer", "owner", 5, 15)
+        .refund("refund", "owner", "buyer", "50.00", &order, 6, 10)
+        .revise("dr", "buyer", 4, 6, 12);
+    load_and_detect(&app, &m).await;
+    assert!(incidents(&app, json!({"minConfidence": 0.0}))
+        .await
+        .is_empty());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn payment_to_an_untied_account_is_no_incident() {
+    let app = app().await;
+    let m = Market::new("ext-untied");
+    m.buyers(&["critic", "stranger"]);
+    m.shop("owner", "shop", "shoes");
+    m.review("cr", "critic", "shop", "owner", 1, 5, 10);
+    m.message("cm", "critic", "owner", 5, 12)
+        .transfer("unrelated", "owner", "stranger", "900.00", 6, 10)
+        .withdraw("cr", "critic", 6, 12);
+    load_and_detect(&app, &m).await;
+    assert!(incidents(&app, json!({"minConfidence": 0.0}))
+        .await
+        .is_empty());
+    app.stop().await;
+}

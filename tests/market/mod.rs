@@ -1,0 +1,193 @@
+//! A tiny marketplace builder for ring and extortion tests: named accounts, shops, reviewed
+//! orders, private transfers, refunds, messages, referrals, shared identifiers, review events.
+//! Times are `common::t(day, hour)` (April 2017, +08:00).
+#![allow(dead_code, clippy::too_many_arguments)]
+
+use crate::common::{t, Dataset};
+use serde_json::json;
+use std::cell::Cell;
+
+pub struct Market {
+    pub data: Dataset,
+    seq: Cell<u32>,
+}
+
+impl Market {
+    pub fn new(name: &str) -> Self {
+        Market {
+            data: Dataset::new(name),
+            seq: Cell::new(0),
+        }
+    }
+
+    fn next(&self, prefix: &str) -> String {
+        self.seq.set(self.seq.get() + 1);
+        format!("{prefix}-{}", self.seq.get())
+    }
+
+    pub fn buyers(&self, ids: &[&str]) -> &Self {
+        let recs: Vec<_> = ids
+            .iter()
+            .map(|id| json!({"id": id, "role": "buyer", "registeredAt": t(1, 0)}))
+            .collect();
+        self.data.add("accounts", &recs);
+        self
+    }
+
+    /// A seller account owning one shop.
+    pub fn shop(&self, owner: &str, shop: &str, category: &str) -> &Self {
+        self.data.add(
+            "accounts",
+            &[json!({"id": owner, "role": "seller", "registeredAt": t(1, 0)})],
+        );
+        self.data.add(
+            "shops",
+            &[json!({"id": shop, "ownerId": owner, "name": shop, "category": category, "openedAt": t(1, 1)})],
+        );
+        self
+    }
+
+    /// An order (placed a few hours before) and its review, with the buyer's order payment.
+    pub fn review(
+        &self,
+        id: &str,
+        author: &str,
+        shop: &str,
+        owner: &str,
+        rating: i64,
+        day: u32,
+        hour: u32,
+    ) -> String {
+        let order = format!("o-{id}");
+        let placed = t(day, hour.saturating_sub(3));
+        self.data.add(
+            "orders",
+            &[json!({"id": order, "buyerId": author, "shopId": shop, "amount": "50.00", "placedAt": placed, "status": "delivered"})],
+        );
+        self.data.add(
+            "payments",
+            &[json!({"id": format!("p-{id}"), "fromId": author, "toId": owner, "amount": "50.00", "paidAt": placed, "channel": "alipay", "orderId": order})],
+        );
+        self.data.add(
+            "reviews",
+            &[json!({"id": id, "orderId": order, "authorId": author, "shopId": shop, "rating": rating, "text": "review", "postedAt": t(day, hour)})],
+        );
+        order
+    }
+
+    /// A private transfer (no order).
+    pub fn transfer(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        amount: &str,
+        day: u32,
+        hour: u32,
+    ) -> &Self {
+        self.data.add(
+            "payments",
+            &[json!({"id": id, "fromId": from, "toId": to, "amount": amount, "paidAt": t(day, hour), "channel": "wechat"})],
+        );
+        self
+    }
+
+    /// A refund tied to an order.
+    pub fn refund(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        amount: &str,
+        order: &str,
+        day: u32,
+        hour: u32,
+    ) -> &Self {
+        self.data.add(
+            "payments",
+            &[json!({"id": id, "fromId": from, "toId": to, "amount": amount, "paidAt": t(day, hour), "channel": "alipay", "orderId": order, "memo": "refund"})],
+        );
+        self
+    }
+
+    pub fn message(&self, id: &str, from: &str, to: &str, day: u32, hour: u32) -> &Self {
+        self.data.add(
+            "messages",
+            &[json!({"id": id, "fromId": from, "toId": to, "sentAt": t(day, hour), "channel": "im", "text": "hello"})],
+        );
+        self
+    }
+
+    pub fn refer(&self, inviter: &str, invitee: &str, day: u32) -> &Self {
+        self.data.add(
+            "referrals",
+            &[json!({"inviterId": inviter, "inviteeId": invitee, "at": t(day, 9)})],
+        );
+        self
+    }
+
+    pub fn share(&self, kind: &str, value: &str, accounts: &[&str]) -> &Self {
+        let recs: Vec<_> = accounts
+            .iter()
+            .map(|a| json!({"accountId": a, "kind": kind, "value": value}))
+            .collect();
+        self.data.add("links", &recs);
+        self
+    }
+
+    pub fn withdraw(&self, review: &str, actor: &str, day: u32, hour: u32) -> &Self {
+        let id = self.next("e");
+        self.data.add(
+            "review_events",
+            &[json!({"id": id, "reviewId": review, "action": "withdrawn", "actorId": actor, "at": t(day, hour)})],
+        );
+        self
+    }
+
+    pub fn revise(&self, review: &str, actor: &str, rating: i64, day: u32, hour: u32) -> &Self {
+        let id = self.next("e");
+        self.data.add(
+            "review_events",
+            &[json!({"id": id, "reviewId": review, "action": "revised", "newRating": rating, "actorId": actor, "at": t(day, hour)})],
+        );
+        self
+    }
+
+    /// An extortion crew: organizer `org` (invites `op`, shares a device), operative `op`
+    /// (invites and shares an address with recruit `rec`). Victims: `victims` shops; review
+    /// `k` is by `op` (the last one by `rec`), followed by the organizer's message to the
+    /// owner, the owner's private payment to the organizer and the review's withdrawal
+    /// (except the last victim: no withdrawal). The organizer pays the authors a share.
+    pub fn crew(&self, p: &str, victims: usize, start_day: u32) -> Vec<String> {
+        let (org, op, rec) = (format!("{p}-org"), format!("{p}-op"), format!("{p}-rec"));
+        self.buyers(&[&org, &op, &rec]);
+        self.refer(&org, &op, 1)
+            .share("device", &format!("dev-{p}"), &[&org, &op])
+            .refer(&op, &rec, 2)
+            .share("address", &format!("addr-{p}"), &[&op, &rec]);
+        let mut reviews = Vec::new();
+        for k in 0..victims {
+            let day = start_day + 3 * k as u32;
+            let (owner, shop) = (format!("{p}-own{k}"), format!("{p}-shop{k}"));
+            self.shop(&owner, &shop, "tea");
+            let author = if k + 1 == victims { &rec } else { &op };
+            let rid = format!("{p}-r{k}");
+            self.review(&rid, author, &shop, &owner, 1, day, 10);
+            self.message(&format!("{p}-m{k}"), &org, &owner, day, 15);
+            self.transfer(&format!("{p}-pay{k}"), &owner, &org, "800.00", day + 1, 10);
+            if k + 1 < victims {
+                self.withdraw(&rid, author, day + 1, 14);
+            }
+            self.transfer(
+                &format!("{p}-share{k}"),
+                &org,
+                author,
+                "200.00",
+                day + 2,
+                10,
+            );
+            reviews.push(rid);
+        }
+        reviews
+    }
+}
