@@ -66,6 +66,7 @@ pub struct Ties {
     pairs: HashMap<(u32, u32), Vec<Via>>,
     adjacency: HashMap<u32, HashSet<u32>>,
     fetched: HashSet<u32>,
+    fetched_messages: HashSet<u32>,
 }
 
 fn key(a: u32, b: u32) -> (u32, u32) {
@@ -120,6 +121,8 @@ pub struct TieParams {
     /// At most this many transfers and messages per account (busy accounts are capped).
     pub per_account: i64,
     pub batch: usize,
+    /// Also fetch messages (they tie group members; validation does without them).
+    pub messages: bool,
 }
 
 impl Default for TieParams {
@@ -128,12 +131,15 @@ impl Default for TieParams {
             max_share: 20,
             per_account: 300,
             batch: 500,
+            messages: true,
         }
     }
 }
 
 impl Ties {
-    /// Fetches every tie touching `accounts` not fetched before.
+    /// Fetches every tie touching `accounts` not fetched before (messages only when
+    /// `p.messages`; accounts fetched without messages get them on a later request that
+    /// asks for them). The four queries of a batch run concurrently.
     pub async fn fetch(
         &mut self,
         graph: &Graph,
@@ -141,22 +147,38 @@ impl Ties {
         accounts: &[u32],
         p: TieParams,
     ) -> Result<(), DetectError> {
-        let todo: Vec<u32> = accounts
-            .iter()
-            .copied()
-            .filter(|a| self.fetched.insert(*a))
-            .collect();
+        let mut todo: Vec<u32> = Vec::new();
+        let mut todo_messages: Vec<u32> = Vec::new();
+        for &a in accounts {
+            if self.fetched.insert(a) {
+                todo.push(a);
+            }
+            if p.messages && self.fetched_messages.insert(a) {
+                todo_messages.push(a);
+            }
+        }
         for chunk in todo.chunks(p.batch.max(1)) {
             let ids: Vec<String> = chunk.iter().map(|&a| names.name(a).to_string()).collect();
             let params = || Params::new().with("ids", ids.clone());
-            let mut rows_i = Vec::new();
-            graph
-                .for_each_row(
+            let (mut rows_i, mut rows_r, mut rows_t) = (Vec::new(), Vec::new(), Vec::new());
+            let (a, b, c) = tokio::join!(
+                graph.for_each_row(
                     &q::RINGS_IDENTIFIER_TIES,
                     params().with("maxShare", p.max_share),
                     |r: IdentifierRow| rows_i.push(r),
-                )
-                .await?;
+                ),
+                graph.for_each_row(&q::RINGS_REFERRAL_TIES, params(), |r: ReferralRow| {
+                    rows_r.push(r)
+                }),
+                graph.for_each_row(
+                    &q::RINGS_TRANSFER_TIES,
+                    params().with("perAccount", p.per_account),
+                    |r: TransferRow| rows_t.push(r),
+                ),
+            );
+            a?;
+            b?;
+            c?;
             for r in rows_i {
                 let (a, b) = (names.intern(&r.a), names.intern(&r.b));
                 self.add(
@@ -169,25 +191,11 @@ impl Ties {
                     },
                 );
             }
-            let mut rows_r = Vec::new();
-            graph
-                .for_each_row(&q::RINGS_REFERRAL_TIES, params(), |r: ReferralRow| {
-                    rows_r.push(r)
-                })
-                .await?;
             for r in rows_r {
                 let (a, b) = (names.intern(&r.a), names.intern(&r.b));
                 let inviter = names.intern(&r.inviter_id);
                 self.add(a, b, Via::Referral { inviter, at: r.at });
             }
-            let mut rows_t = Vec::new();
-            graph
-                .for_each_row(
-                    &q::RINGS_TRANSFER_TIES,
-                    params().with("perAccount", p.per_account),
-                    |r: TransferRow| rows_t.push(r),
-                )
-                .await?;
             for r in rows_t {
                 let (a, b) = (names.intern(&r.a), names.intern(&r.b));
                 let from = names.intern(&r.from_id);
@@ -203,11 +211,16 @@ impl Ties {
                     },
                 );
             }
+        }
+        for chunk in todo_messages.chunks(p.batch.max(1)) {
+            let ids: Vec<String> = chunk.iter().map(|&a| names.name(a).to_string()).collect();
             let mut rows_m = Vec::new();
             graph
                 .for_each_row(
                     &q::RINGS_MESSAGE_TIES,
-                    params().with("perAccount", p.per_account),
+                    Params::new()
+                        .with("ids", ids)
+                        .with("perAccount", p.per_account),
                     |r: MessageRow| rows_m.push(r),
                 )
                 .await?;

@@ -52,6 +52,8 @@ pub struct IncidentParams {
     pub pay_without_contact_ms: i64,
     /// Withdrawal or upward revision within this long after the payment.
     pub retract_window_ms: i64,
+    /// Private payments below this (minor units) are not hush money.
+    pub min_payment: i64,
     pub ties: TieParams,
 }
 
@@ -62,6 +64,7 @@ impl Default for IncidentParams {
             pay_after_contact_ms: 7 * DAY,
             pay_without_contact_ms: 14 * DAY,
             retract_window_ms: 7 * DAY,
+            min_payment: 10_000,
             ties: TieParams::default(),
         }
     }
@@ -117,6 +120,10 @@ pub async fn detect(graph: &Graph, p: &IncidentParams) -> Result<Vec<Incident>, 
     let cands: Vec<candidates::Candidate> =
         candidates::generate(&v, pay_reach, p.contact_window_ms)
             .into_iter()
+            .map(|mut c| {
+                c.payments.retain(|x| x.amount >= p.min_payment);
+                c
+            })
             .filter(|c| !c.payments.is_empty())
             .collect();
     let mut rings: HashMap<u32, Vec<String>> = HashMap::new();
@@ -143,8 +150,13 @@ pub async fn detect(graph: &Graph, p: &IncidentParams) -> Result<Vec<Incident>, 
             needs_ties.extend(c.payments.iter().map(|x| x.to).filter(|x| *x != a));
         }
     }
+    // messages are no tie for incidents
+    let light = TieParams {
+        messages: false,
+        ..p.ties
+    };
     let mut ties = Ties::default();
-    ties.fetch(graph, &mut v.accounts, &needs_ties, p.ties)
+    ties.fetch(graph, &mut v.accounts, &needs_ties, light)
         .await?;
     let w = chain::Windows {
         contact_ms: p.contact_window_ms,

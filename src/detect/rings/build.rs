@@ -55,6 +55,16 @@ pub async fn cluster(
             }
         }
     }
+    // lockstep fringe: peeled-away accounts panning the block's shops join when tied to a member
+    let fringe: Vec<u32> = blocks
+        .iter()
+        .flat_map(|b| b.fringe.iter().copied())
+        .collect();
+    let light = crate::detect::ties::TieParams {
+        messages: false,
+        ..p.ties
+    };
+    ties.fetch(graph, &mut v.accounts, &fringe, light).await?;
     // expansion: outsiders tied to at least two members of one group
     let mut reach: HashMap<(u32, u32), HashSet<u32>> = HashMap::new();
     for &a in &active {
@@ -73,6 +83,17 @@ pub async fn cluster(
         if members.len() >= p.expand_min_ties {
             uf.union(n, root);
             joined.push(n);
+        }
+    }
+    for b in blocks {
+        for &f in &b.fringe {
+            let root = uf.find(b.accounts[0]);
+            let ns: Vec<u32> = ties.neighbours(f).collect();
+            let tied = ns.into_iter().any(|n| uf.contains(n) && uf.find(n) == root);
+            if tied {
+                uf.union(f, root);
+                joined.push(f);
+            }
         }
     }
     ties.fetch(graph, &mut v.accounts, &joined, p.ties).await?;

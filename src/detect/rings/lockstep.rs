@@ -45,6 +45,9 @@ pub struct LockstepBlock {
     /// Indices into [`VictimSide::negative`].
     pub reviews: Vec<usize>,
     pub density: f64,
+    /// Accounts of the same lockstep group peeled away but panning at least two of the
+    /// block's shops: they join the ring only when tied to one of its members.
+    pub fringe: Vec<u32>,
 }
 
 pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
@@ -129,6 +132,7 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
         // FRAUDAR finds the densest block; peel the rest again so a campaign whose reviewers
         // split over popular and less popular rivals is not cut in half
         let mut left: Vec<usize> = (0..group.len()).collect();
+        let mut found = 0usize;
         for _ in 0..p.max_blocks_per_group {
             if left.len() < p.min_accounts {
                 break;
@@ -144,6 +148,7 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
                 break;
             }
             let rows: HashSet<usize> = block.rows.iter().map(|&i| left[i]).collect();
+            found += 1;
             let kept_cols: HashSet<usize> = block.cols.iter().copied().collect();
             out.push(LockstepBlock {
                 accounts: block.rows.iter().map(|&i| group[left[i]]).collect(),
@@ -154,8 +159,27 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
                     .map(|x| x.2)
                     .collect(),
                 density: block.density,
+                fringe: Vec::new(),
             });
             left.retain(|r| !rows.contains(r));
+        }
+        let first_block = out.len() - found;
+        for &r in &left {
+            let shops: HashSet<usize> = edges.iter().filter(|e| e.0 == r).map(|e| e.1).collect();
+            for b in out[first_block..].iter_mut() {
+                let cols_b: HashSet<u32> = b.shops.iter().copied().collect();
+                let on_block = shops.iter().filter(|&&c| cols_b.contains(&cols[c])).count();
+                if on_block >= p.min_shared_shops {
+                    b.fringe.push(group[r]);
+                    b.reviews.extend(
+                        edge_reviews
+                            .iter()
+                            .filter(|(rr, c, _)| *rr == r && cols_b.contains(&cols[*c]))
+                            .map(|x| x.2),
+                    );
+                    break;
+                }
+            }
         }
     }
     tracing::debug!(pairs = pairs.len(), blocks = out.len(), "lockstep blocks");

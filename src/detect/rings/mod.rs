@@ -133,16 +133,30 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
         "ring candidates"
     );
     let mut ties = Ties::default();
+    // ties first only around candidates with a payment worth checking, without messages
     let mut around: Vec<u32> = Vec::new();
     for c in &cands {
-        around.push(v.negative[c.review].author);
-        around.extend(c.payments.iter().map(|x| x.to));
-        around.extend(c.contacts.iter().map(|x| x.from));
+        let paying: Vec<u32> = c
+            .payments
+            .iter()
+            .filter(|x| x.amount >= p.hits.min_payment)
+            .map(|x| x.to)
+            .collect();
+        if !paying.is_empty() {
+            around.push(v.negative[c.review].author);
+            around.extend(paying);
+        }
     }
-    ties.fetch(graph, &mut v.accounts, &around, p.ties).await?;
+    let light = TieParams {
+        messages: false,
+        ..p.ties
+    };
+    ties.fetch(graph, &mut v.accounts, &around, light).await?;
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
     let groups = build::cluster(graph, &mut v, &mut ties, &hits, &blocks, &owners, p).await?;
+    // again with the ties of every group member: contacts by members count now
+    let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let mut owners_cat: HashMap<u32, Vec<String>> = HashMap::new();
     for s in &v.shops {
         if let Some(c) = &s.category {

@@ -206,7 +206,8 @@ pub fn role(a: &MemberActs) -> Role {
     {
         return Role::Recruit;
     }
-    if a.organizing() > a.negative_reviews {
+    // a reviewer who also collects is still an operative unless reviewing is incidental
+    if a.negative_reviews <= 1 && a.organizing() >= 3 {
         Role::Organizer
     } else {
         Role::Operative
@@ -288,5 +289,12 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(role(&rec), Role::Recruit);
+        let paid_operative = MemberActs {
+            negative_reviews: 3,
+            owner_payments: 2,
+            pays_members: 1,
+            ..Default::default()
+        };
+        assert_eq!(role(&paid_operative), Role::Operative);
     }
 }
