@@ -57,7 +57,9 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
         by_shop.entry(r.shop).or_default().push(i);
     }
     let mut reviewers: HashMap<u32, HashSet<u32>> = HashMap::new();
-    let mut pairs: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    // pair → (last shop counted, distinct shops): 12 bytes a pair, since a pair's reviews of
+    // one shop are all met while that shop's list is scanned
+    let mut pairs: HashMap<(u32, u32), (u32, u32)> = HashMap::new();
     for (&shop, list) in &by_shop {
         let set = reviewers.entry(shop).or_default();
         for (k, &i) in list.iter().enumerate() {
@@ -72,16 +74,16 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
                     continue;
                 }
                 let key = (a.author.min(b.author), a.author.max(b.author));
-                let shops = pairs.entry(key).or_default();
-                if !shops.contains(&shop) {
-                    shops.push(shop);
+                let e = pairs.entry(key).or_insert((u32::MAX, 0));
+                if e.0 != shop {
+                    *e = (shop, e.1 + 1);
                 }
             }
         }
     }
     let mut uf = UnionFind::default();
-    for (&(a, b), shops) in &pairs {
-        if shops.len() >= p.min_shared_shops {
+    for (&(a, b), &(_, shops)) in &pairs {
+        if shops as usize >= p.min_shared_shops {
             uf.union(a, b);
         }
     }
@@ -184,4 +186,55 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
     }
     tracing::debug!(pairs = pairs.len(), blocks = out.len(), "lockstep blocks");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::victim::{NegativeReview, ShopInfo};
+
+    fn side(reviews: &[(u32, u32, i64)]) -> VictimSide {
+        let mut v = VictimSide::default();
+        for s in 0..10 {
+            v.shops.push(ShopInfo {
+                id: format!("s{s}"),
+                owner: 1000 + s,
+                category: None,
+            });
+        }
+        for (i, &(author, shop, hour)) in reviews.iter().enumerate() {
+            v.negative.push(NegativeReview {
+                id: format!("r{i}"),
+                author,
+                shop,
+                rating: 1,
+                at: hour * 3_600_000,
+            });
+        }
+        v.negative.sort_by_key(|r| r.at);
+        v
+    }
+
+    #[test]
+    fn lockstep_block_found_and_household_ignored() {
+        let mut reviews = Vec::new();
+        for a in 0..4u32 {
+            for s in 0..3u32 {
+                reviews.push((a, s, (a + s) as i64));
+            }
+        }
+        // a household: three accounts pan one bad shop
+        for a in 10..13u32 {
+            reviews.push((a, 5, 1));
+        }
+        // a stranger panning one of the targets months later
+        reviews.push((20, 0, 5000));
+        let blocks = find(&side(&reviews), &LockstepParams::default());
+        assert_eq!(blocks.len(), 1);
+        let mut accounts = blocks[0].accounts.clone();
+        accounts.sort_unstable();
+        assert_eq!(accounts, vec![0, 1, 2, 3]);
+        assert_eq!(blocks[0].shops.len(), 3);
+        assert_eq!(blocks[0].reviews.len(), 12);
+    }
 }
