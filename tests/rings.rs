@@ -196,7 +196,9 @@ async fn hired_campaign_is_found_with_the_sellers_money() {
         .map(|x| x.as_str().unwrap())
         .collect();
     assert!(
-        reasons.iter().any(|x| x.contains("lockstep")),
+        reasons
+            .iter()
+            .any(|x| x.contains("lockstep") && x.contains("all rivals in category phone")),
         "{reasons:#?}"
     );
     assert!(

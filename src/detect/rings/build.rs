@@ -385,12 +385,22 @@ pub fn describe(
             ev.edge(EvidenceEdge::new(name(r.author), r.id.clone(), "WROTE").at(r.at));
             ev.edge(EvidenceEdge::new(r.id.clone(), shop.id.clone(), "ABOUT"));
         }
+        let cats: BTreeSet<&str> = b
+            .shops
+            .iter()
+            .filter_map(|&s| v.shops[s as usize].category.as_deref())
+            .collect();
+        let same_category = match (cats.len(), cats.iter().next()) {
+            (1, Some(c)) => format!(", all rivals in category {c}"),
+            _ => String::new(),
+        };
         reasons.push(format!(
-            "{} accounts posted {} negative reviews on the same {} shops ({}) between {} and {}, in lockstep (FRAUDAR block density {:.2}).",
+            "{} accounts posted {} negative reviews on the same {} shops ({}{}) between {} and {}, in lockstep (FRAUDAR block density {:.2}).",
             b.accounts.len(),
             b.reviews.len(),
             b.shops.len(),
             shop_ids.join(", "),
+            same_category,
             time(lo.min(hi)),
             time(hi.max(lo)),
             b.density
