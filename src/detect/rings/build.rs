@@ -96,12 +96,45 @@ pub async fn cluster(
             }
         }
     }
+    // stragglers: panned a block's shop during the block's window (once, or with a 3-star
+    // second review) and are strongly tied to the block's group (the organizer's fee)
+    let mut stragglers: Vec<(u32, u32)> = Vec::new();
+    for b in blocks {
+        let (lo, hi) = block_window(v, b, p.lockstep.window_ms);
+        let shops: HashSet<u32> = b.shops.iter().copied().collect();
+        for r in &v.negative {
+            if shops.contains(&r.shop) && r.at >= lo && r.at <= hi && !uf.contains(r.author) {
+                stragglers.push((r.author, b.accounts[0]));
+            }
+        }
+    }
+    let authors: Vec<u32> = stragglers.iter().map(|s| s.0).collect();
+    ties.fetch(graph, &mut v.accounts, &authors, light).await?;
+    for (a, anchor) in stragglers {
+        let root = uf.find(anchor);
+        let ns: Vec<u32> = ties.neighbours(a).collect();
+        let tied = ns.into_iter().any(|n| {
+            uf.contains(n) && uf.find(n) == root && ties.strength(a, n) >= p.straggler_min_tie
+        });
+        if tied && !owners.contains(&a) {
+            uf.union(a, root);
+            joined.push(a);
+        }
+    }
     ties.fetch(graph, &mut v.accounts, &joined, p.ties).await?;
     Ok(uf
         .groups()
         .into_iter()
         .filter(|g| g.len() >= p.min_members)
         .collect())
+}
+
+/// The block's review times, widened by the lockstep window on both sides.
+pub fn block_window(v: &VictimSide, b: &LockstepBlock, window_ms: i64) -> (i64, i64) {
+    let times = b.reviews.iter().map(|&i| v.negative[i].at);
+    let lo = times.clone().min().unwrap_or(0);
+    let hi = times.max().unwrap_or(0);
+    (lo - window_ms, hi + window_ms)
 }
 
 /// A seller's money reaching a member who pays other members: links in time order.
@@ -250,6 +283,7 @@ fn time(ms: i64) -> String {
 
 /// Scores one group and explains it.
 pub fn describe(
+    window_ms: i64,
     v: &VictimSide,
     ties: &Ties,
     g: &Group,
@@ -368,11 +402,18 @@ pub fn describe(
             .map(|&s| v.shops[s as usize].id.clone())
             .collect();
         let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-        for &i in &b.reviews {
-            let r = &v.negative[i];
-            if !set.contains(&r.author) {
+        let (wlo, whi) = block_window(v, b, window_ms);
+        let block_shops: HashSet<u32> = b.shops.iter().copied().collect();
+        let mut in_block = 0usize;
+        for (i, r) in v.negative.iter().enumerate() {
+            if !set.contains(&r.author)
+                || !block_shops.contains(&r.shop)
+                || r.at < wlo
+                || r.at > whi
+            {
                 continue;
             }
+            in_block += 1;
             reviews_by.entry(r.author).or_default().insert(i);
             lo = lo.min(r.at);
             hi = hi.max(r.at);
@@ -397,7 +438,7 @@ pub fn describe(
         reasons.push(format!(
             "{} accounts posted {} negative reviews on the same {} shops ({}{}) between {} and {}, in lockstep (FRAUDAR block density {:.2}).",
             b.accounts.len(),
-            b.reviews.len(),
+            in_block,
             b.shops.len(),
             shop_ids.join(", "),
             same_category,

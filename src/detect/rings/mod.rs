@@ -65,6 +65,9 @@ pub struct RingParams {
     pub chain_hop_ms: i64,
     pub chain_max_hops: usize,
     pub hits: candidates::HitRules,
+    /// A straggler (one negative review on a block's shop in its window) joins when its
+    /// tie to a member weighs at least this (a referral, a transfer, a rare identifier).
+    pub straggler_min_tie: f64,
 }
 
 impl Default for RingParams {
@@ -80,6 +83,7 @@ impl Default for RingParams {
             chain_hop_ms: 5 * DAY,
             chain_max_hops: 3,
             hits: candidates::HitRules::default(),
+            straggler_min_tie: 0.5,
         }
     }
 }
@@ -190,7 +194,13 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             blocks: g_blocks,
             chain,
         };
-        rings.push(build::describe(&v, &ties, &group, &owners_cat));
+        rings.push(build::describe(
+            p.lockstep.window_ms,
+            &v,
+            &ties,
+            &group,
+            &owners_cat,
+        ));
     }
     rings.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     tracing::info!(

@@ -207,7 +207,7 @@ pub fn role(a: &MemberActs) -> Role {
         return Role::Recruit;
     }
     // a reviewer who also collects is still an operative unless reviewing is incidental
-    if a.negative_reviews <= 1 && a.organizing() >= 3 {
+    if a.organizing() >= 5 * a.negative_reviews {
         Role::Organizer
     } else {
         Role::Operative
