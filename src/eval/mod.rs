@@ -3,7 +3,9 @@
 //! detector ever reads). Each detector contributes [`Metric`]s from its own submodule; this
 //! module reads labels, runs the sections and prints a table or JSON.
 
+mod insider;
 mod labels;
+mod lineage;
 
 pub use labels::{Label, Labels};
 
@@ -118,7 +120,9 @@ pub async fn evaluate(
     dataset: &str,
 ) -> Result<Report, DetectError> {
     let runs = crate::detect::run(graph, &crate::detect::Detector::ALL).await?;
-    let metrics = Vec::new();
+    let mut metrics = Vec::new();
+    metrics.extend(lineage::evaluate(graph, labels).await?);
+    metrics.extend(insider::evaluate(graph, labels).await?);
     Ok(Report {
         dataset: dataset.to_string(),
         metrics,
