@@ -6,15 +6,13 @@
 // onwardPaymentId, onwardAmount, onwardAt.
 UNWIND $rows AS row
 MATCH (p:Account {id: row.receiver})
-CALL {
-  WITH p, row
+CALL (p, row) {
   MATCH (o:Account)-[t:TRANSFER]->(p)
   WHERE o.id IN row.owners
   RETURN o.id AS ownerId, null AS viaId, t.paymentId AS paymentId, t.amount AS amount,
          t.currency AS currency, t.at AS at, null AS onwardPaymentId, null AS onwardAmount,
          null AS onwardAt
   UNION ALL
-  WITH p, row
   MATCH (x:Account)-[t2:TRANSFER]->(p)
   WHERE NOT x.id IN row.owners AND x.id <> row.employee
   WITH row, x, t2 LIMIT $cap

@@ -4,8 +4,7 @@
 // category, ownerId.
 UNWIND $ids AS id
 MATCH (a:Account {id: id})
-CALL {
-  WITH a
+CALL (a) {
   MATCH (a)-[:WROTE]->(r:Review)-[:ABOUT]->(s:Shop)<-[:OWNS]-(o:Account)
   WHERE r.rating <= $maxRating
   WITH r, s, o ORDER BY r.postedAt DESC LIMIT $cap

@@ -9,33 +9,28 @@
 // MESSAGED_IN|SHARES), record, amount, currency, at, via (identifier kind).
 UNWIND $frontier AS f
 MATCH (a:Account {id: f.id})
-CALL {
-  WITH a
+CALL (a, f) {
   MATCH (a)-[t:TRANSFER]->(b:Account)
   WITH b, t ORDER BY t.at LIMIT $cap
   RETURN 'TRANSFER_OUT' AS kind, b.id AS other, t.paymentId AS record, t.amount AS amount,
          t.currency AS currency, t.at AS at, null AS via
   UNION ALL
-  WITH a, f
   MATCH (b:Account)-[t:TRANSFER]->(a)
   WHERE f.until IS NULL OR (t.at <= f.until AND t.at >= f.until - $window)
   WITH b, t ORDER BY t.at DESC LIMIT $cap
   RETURN 'TRANSFER_IN' AS kind, b.id AS other, t.paymentId AS record, t.amount AS amount,
          t.currency AS currency, t.at AS at, null AS via
   UNION ALL
-  WITH a
   MATCH (a)-[r:REFERRED]->(b:Account)
   WITH b, r ORDER BY r.at LIMIT $cap
   RETURN 'REFERRED_OUT' AS kind, b.id AS other, null AS record, null AS amount,
          null AS currency, r.at AS at, null AS via
   UNION ALL
-  WITH a
   MATCH (b:Account)-[r:REFERRED]->(a)
   WITH b, r LIMIT $cap
   RETURN 'REFERRED_IN' AS kind, b.id AS other, null AS record, null AS amount,
          null AS currency, r.at AS at, null AS via
   UNION ALL
-  WITH a
   MATCH (a)-[:MESSAGED]->(m:Message)-[:TO]->(b:Account)
   WHERE NOT EXISTS { (a)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(b) }
     AND NOT EXISTS { (b)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(a) }
@@ -43,7 +38,6 @@ CALL {
   RETURN 'MESSAGED_OUT' AS kind, b.id AS other, m.id AS record, null AS amount,
          null AS currency, m.sentAt AS at, null AS via
   UNION ALL
-  WITH a
   MATCH (b:Account)-[:MESSAGED]->(m:Message)-[:TO]->(a)
   WHERE NOT EXISTS { (a)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(b) }
     AND NOT EXISTS { (b)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(a) }
@@ -51,7 +45,6 @@ CALL {
   RETURN 'MESSAGED_IN' AS kind, b.id AS other, m.id AS record, null AS amount,
          null AS currency, m.sentAt AS at, null AS via
   UNION ALL
-  WITH a
   MATCH (a)-[:USES]->(i:Identifier)
   WHERE i.kind IN $kinds AND COUNT { (i)<-[:USES]-(:Account) } <= $maxShare
   MATCH (i)<-[:USES]-(b:Account) WHERE b <> a
