@@ -4,7 +4,7 @@
 // Returns: employeeId, proxyId, kind, key.
 UNWIND $ids AS id
 MATCH (e:Account {id: id})-[:USES]->(i:Identifier)
-WHERE i.kind IN $kinds AND COUNT { (i)<-[:USES]-(:Account) } <= $maxShare
+WHERE i.kind IN $kinds AND COUNT { (i)<-[:USES]-() } <= $maxShare
 MATCH (i)<-[:USES]-(p:Account)
 WHERE p <> e
 RETURN e.id AS employeeId, p.id AS proxyId, i.kind AS kind, i.key AS key

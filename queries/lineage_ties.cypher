@@ -7,6 +7,7 @@
 // Params: $frontier [{id, until}], $cap, $window, $kinds, $maxShare.
 // Returns: src, other, kind (TRANSFER_OUT|TRANSFER_IN|REFERRED_OUT|REFERRED_IN|MESSAGED_OUT|
 // MESSAGED_IN|SHARES), record, amount, currency, at, via (identifier kind).
+// Messages are capped without ordering so a seller's thousands of chats stop at the cap.
 UNWIND $frontier AS f
 MATCH (a:Account {id: f.id})
 CALL (a, f) {
@@ -34,19 +35,19 @@ CALL (a, f) {
   MATCH (a)-[:MESSAGED]->(m:Message)-[:TO]->(b:Account)
   WHERE NOT EXISTS { (a)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(b) }
     AND NOT EXISTS { (b)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(a) }
-  WITH b, m ORDER BY m.sentAt LIMIT $cap
+  WITH b, m LIMIT $cap
   RETURN 'MESSAGED_OUT' AS kind, b.id AS other, m.id AS record, null AS amount,
          null AS currency, m.sentAt AS at, null AS via
   UNION ALL
   MATCH (b:Account)-[:MESSAGED]->(m:Message)-[:TO]->(a)
   WHERE NOT EXISTS { (a)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(b) }
     AND NOT EXISTS { (b)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(a) }
-  WITH b, m ORDER BY m.sentAt LIMIT $cap
+  WITH b, m LIMIT $cap
   RETURN 'MESSAGED_IN' AS kind, b.id AS other, m.id AS record, null AS amount,
          null AS currency, m.sentAt AS at, null AS via
   UNION ALL
   MATCH (a)-[:USES]->(i:Identifier)
-  WHERE i.kind IN $kinds AND COUNT { (i)<-[:USES]-(:Account) } <= $maxShare
+  WHERE i.kind IN $kinds AND COUNT { (i)<-[:USES]-() } <= $maxShare
   MATCH (i)<-[:USES]-(b:Account) WHERE b <> a
   WITH b, i LIMIT $cap
   RETURN 'SHARES' AS kind, b.id AS other, i.key AS record, null AS amount,

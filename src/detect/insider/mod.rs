@@ -441,7 +441,7 @@ pub async fn run(graph: &Graph, params: &InsiderParams) -> Result<u64, DetectErr
     let peer_median = score::median(
         analyses
             .iter()
-            .filter(|a| a.features.legitimate >= params.peer_min_removals)
+            .filter(|a| a.features.total >= params.peer_min_removals)
             .map(|a| a.features.repeat_share)
             .collect(),
     );

@@ -435,3 +435,105 @@ fn best_chain<'a>(
     );
     best.map(|(_, _, c)| c)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400_000;
+
+    fn tie(from: &str, to: &str, kind: TieKind, at: i64, amount: Option<i64>) -> Tie {
+        Tie {
+            from: from.into(),
+            to: to.into(),
+            kind,
+            record: Some(format!("{from}-{to}")),
+            amount,
+            currency: amount.map(|_| "CNY".into()),
+            at: Some(at),
+            via: None,
+        }
+    }
+
+    fn review(author: &str, shop: &str, day: i64) -> ReviewRow {
+        ReviewRow {
+            author_id: author.into(),
+            review_id: format!("r-{author}-{shop}"),
+            rating: 1,
+            posted_at: day * DAY,
+            shop_id: shop.into(),
+            category: Some("tea".into()),
+            owner_id: format!("o-{shop}"),
+        }
+    }
+
+    fn shop(owner: &str, id: &str) -> OwnedShop {
+        OwnedShop {
+            owner_id: owner.into(),
+            shop_id: id.into(),
+            category: Some("tea".into()),
+        }
+    }
+
+    fn infer_with(ties: &[Tie]) -> Inferred {
+        let reviews = vec![
+            review("op1", "v1", 5),
+            review("op1", "v2", 5),
+            review("op2", "v1", 6),
+            review("op2", "v2", 6),
+        ];
+        let shops = vec![shop("ben", "s-ben"), shop("o-v1", "v1")];
+        infer(&Input {
+            start: "op1",
+            start_shop: None,
+            ties,
+            reviews: &reviews,
+            shops: &shops,
+            window_ms: 30 * DAY,
+            max_hops: 4,
+        })
+    }
+
+    fn role(inf: &Inferred, id: &str) -> Option<Role> {
+        inf.roles.get(id).map(|a| a.role)
+    }
+
+    #[test]
+    fn forward_chain_names_beneficiary_intermediary_and_organizer() {
+        let ties = [
+            tie("ben", "mule", TieKind::Transfer, DAY, Some(500_000)),
+            tie("mule", "org", TieKind::Transfer, 2 * DAY, Some(490_000)),
+            tie("org", "op1", TieKind::Transfer, 8 * DAY, Some(10_000)),
+            tie("org", "op2", TieKind::Referred, 0, None),
+        ];
+        let inf = infer_with(&ties);
+        assert_eq!(role(&inf, "ben"), Some(Role::Beneficiary));
+        assert_eq!(role(&inf, "mule"), Some(Role::Intermediary));
+        assert_eq!(role(&inf, "org"), Some(Role::Organizer));
+        assert_eq!(role(&inf, "op2"), Some(Role::Operative));
+        assert_eq!(inf.chain.len(), 2);
+        assert_eq!(inf.victim_shops.len(), 2);
+    }
+
+    #[test]
+    fn backward_chain_is_not_a_lineage() {
+        let ties = [
+            tie("ben", "mule", TieKind::Transfer, 3 * DAY, Some(500_000)),
+            tie("mule", "org", TieKind::Transfer, 2 * DAY, Some(490_000)),
+            tie("org", "op1", TieKind::Transfer, 8 * DAY, Some(10_000)),
+            tie("org", "op2", TieKind::Transfer, 8 * DAY, Some(10_000)),
+        ];
+        let inf = infer_with(&ties);
+        assert_eq!(role(&inf, "org"), Some(Role::Organizer));
+        assert_eq!(role(&inf, "ben"), None);
+        assert_eq!(role(&inf, "mule"), None);
+    }
+
+    #[test]
+    fn no_coordinator_no_roles() {
+        let ties = [tie("x", "op1", TieKind::Messaged, DAY, None)];
+        let inf = infer_with(&ties);
+        assert!(inf.roles.is_empty());
+        assert!(inf.summary[0].contains("no account"));
+    }
+}
