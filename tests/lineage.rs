@@ -307,3 +307,15 @@ async fn bad_arguments_and_unknown_ids() {
     assert_eq!(data["agentLineage"]["accounts"], json!([]));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trace_past_the_query_time_limit_is_a_timeout() {
+    let mut config = common::test_config();
+    config.api.query_timeout_ms = 1;
+    let app = common::app_with(config).await;
+    let d = campaign("lineage-timeout");
+    app.load(d.path()).await.unwrap();
+    let body = app.gql(LINEAGE, json!({"a": "a-op1"})).await;
+    assert_eq!(error_code(&body), "TIMEOUT", "{body}");
+    app.stop().await;
+}
