@@ -9,6 +9,7 @@ pub mod config;
 pub mod detect;
 pub mod error;
 pub mod eval;
+pub mod generate;
 pub mod graph;
 pub mod http;
 pub mod ingest;

@@ -52,6 +52,36 @@ enum Command {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Write a deterministic synthetic marketplace (contract format + labels.ndjson).
+    Generate {
+        /// Accounts to generate (at least 500).
+        #[arg(long, default_value_t = 100_000)]
+        accounts: u64,
+        /// Random seed: the same options give byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output directory (created).
+        #[arg(long, required_unless_present = "seed_data")]
+        out: Option<PathBuf>,
+        /// Planted extortion crews (default: accounts/20,000, at least 3).
+        #[arg(long)]
+        crews: Option<u32>,
+        /// Planted competitor-hired campaigns (default: accounts/40,000, at least 2).
+        #[arg(long)]
+        campaigns: Option<u32>,
+        /// Planted insiders (default: accounts/200,000, at least 1).
+        #[arg(long)]
+        insiders: Option<u32>,
+        /// Planted actors behave only maliciously (no camouflage purchases, no mules).
+        #[arg(long)]
+        no_camouflage: bool,
+        /// No benign look-alikes (households, public Wi-Fi, friends, busy moderators, refunds).
+        #[arg(long)]
+        no_traps: bool,
+        /// Instead, write the seed cases of the news reports (the committed seed-data/) here.
+        #[arg(long, conflicts_with = "out")]
+        seed_data: Option<PathBuf>,
+    },
     /// Delete every node of the configured database.
     Wipe {
         /// Required: confirms you mean it.
@@ -97,6 +127,9 @@ fn main() -> anyhow::Result<()> {
     {
         print!("{}", investigator::api::schema().as_sdl());
         return Ok(());
+    }
+    if let Command::Generate { .. } = cli.command {
+        return generate(cli.command);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -174,6 +207,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                 tracing::info!(file = %path.display(), "JSON report written");
             }
         }
+        Command::Generate { .. } => unreachable!("handled before the runtime starts"),
         Command::Wipe { yes } => {
             anyhow::ensure!(
                 yes,
@@ -233,6 +267,45 @@ async fn load_dataset(graph: &Graph, config: &Config, args: &LoadArgs) -> anyhow
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn generate(command: Command) -> anyhow::Result<()> {
+    use investigator::generate::{self as gen, GenerateOptions};
+    let Command::Generate {
+        accounts,
+        seed,
+        out,
+        crews,
+        campaigns,
+        insiders,
+        no_camouflage,
+        no_traps,
+        seed_data,
+    } = command
+    else {
+        unreachable!()
+    };
+    let started = std::time::Instant::now();
+    let (dir, summary) = if let Some(dir) = seed_data {
+        let s = gen::write_seed_dataset(&dir)?;
+        (dir, s)
+    } else {
+        let dir = out.expect("clap requires --out");
+        anyhow::ensure!(accounts >= 500, "--accounts must be at least 500");
+        let mut opts = GenerateOptions::for_accounts(accounts, seed);
+        opts.crews = crews.unwrap_or(opts.crews);
+        opts.campaigns = campaigns.unwrap_or(opts.campaigns);
+        opts.insiders = insiders.unwrap_or(opts.insiders);
+        opts.camouflage = !no_camouflage;
+        opts.traps = !no_traps;
+        let s = gen::generate(&opts, &dir)?;
+        (dir, s)
+    };
+    for (file, n) in &summary.files {
+        tracing::info!(file, records = n, "written");
+    }
+    tracing::info!(dir = %dir.display(), records = summary.records(), seconds = format!("{:.1}", started.elapsed().as_secs_f64()), "dataset generated");
+    Ok(())
 }
 
 fn parse_detectors(names: &[String]) -> anyhow::Result<Vec<Detector>> {

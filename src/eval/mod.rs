@@ -77,6 +77,8 @@ impl Metric {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub dataset: String,
+    /// Ground-truth labels read from `labels.ndjson`.
+    pub labels: usize,
     pub metrics: Vec<Metric>,
     /// Seconds per detector run (the full `detect` as the product runs it).
     pub timings: Vec<(String, f64)>,
@@ -85,7 +87,7 @@ pub struct Report {
 impl Report {
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "evaluation of {}", self.dataset);
+        let _ = writeln!(s, "evaluation of {} ({} labels)", self.dataset, self.labels);
         let _ = writeln!(
             s,
             "{:<28} {:>6} {:>6} {:>6} {:>9} {:>7} {:>6}  note",
@@ -125,6 +127,7 @@ pub async fn evaluate(
     metrics.extend(insider::evaluate(graph, labels).await?);
     Ok(Report {
         dataset: dataset.to_string(),
+        labels: labels.all.len(),
         metrics,
         timings: runs
             .into_iter()
