@@ -39,7 +39,13 @@ async fn main() -> anyhow::Result<()> {
     starts.extend(ids.iter().step_by(step).take(samples).cloned());
     let params = LineageParams::default();
     bench_lineage(&graph, &starts, &params).await?;
-    let mut d = bench_lineage(&graph, &starts, &params).await?;
+    let d = bench_lineage(&graph, &starts, &params).await?;
+    let mut slowest: Vec<(std::time::Duration, &String)> = d.iter().copied().zip(&starts).collect();
+    slowest.sort();
+    for (t, s) in slowest.iter().rev().take(5) {
+        println!("slow: {s} {:.1} ms", t.as_secs_f64() * 1000.0);
+    }
+    let mut d = d;
     d.sort();
     let ms = |i: usize| d[i.min(d.len() - 1)].as_secs_f64() * 1000.0;
     println!(
