@@ -5,6 +5,8 @@ pub mod entities;
 pub mod evidence;
 pub mod guard;
 mod ingest;
+pub mod insider;
+pub mod lineage;
 pub mod paging;
 pub mod rings;
 
@@ -59,7 +61,7 @@ pub fn not_found(kind: &'static str, id: &str) -> AppError {
     }
 }
 
-fn check_id(field: &str, id: &str) -> AppResult<()> {
+pub(crate) fn check_id(field: &str, id: &str) -> AppResult<()> {
     if id.is_empty() || id.len() > crate::model::MAX_ID_LEN {
         return Err(AppError::bad_input(
             field,
@@ -113,6 +115,49 @@ impl Query {
             .map(Review)
             .ok_or_else(|| not_found("review", &id))
     }
+
+    // --- lineage & insider ---
+    /// Who stands behind an operative account or a malicious review (give exactly one of
+    /// `accountId`, `reviewId`), and who else works for them: beneficiary, intermediaries,
+    /// organizer, operatives and recruits, with victim shops, reviews and evidence.
+    /// `maxDepth` (1..8) bounds the expansion; `TIMEOUT` past `api.query_timeout_ms`.
+    async fn agent_lineage(
+        ctx: &Context,
+        account_id: Option<String>,
+        review_id: Option<String>,
+        #[graphql(default = 4)] max_depth: Option<i32>,
+    ) -> AppResult<lineage::Lineage> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        let max_depth = max_depth.unwrap_or(crate::detect::lineage::DEFAULT_DEPTH as i32);
+        lineage::agent_lineage(ctx, account_id, review_id, max_depth).await
+    }
+
+    /// Staff accounts ranked by how likely they removed legitimate negative reviews for pay,
+    /// as stored by the last `insider` detection run; `minScore` defaults to the detector's
+    /// threshold.
+    async fn insider_suspects(
+        ctx: &Context,
+        min_score: Option<f64>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<insider::InsiderSuspectConnection> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        insider::suspects(ctx, min_score, first, after).await
+    }
+
+    /// Everything traced for one staff account: its removals (paged, with legitimacy
+    /// verdicts), the money from benefiting shop owners, the shops. `NOT_FOUND` for an
+    /// unknown account, `BAD_USER_INPUT` when it is not staff.
+    async fn removal_trace(
+        ctx: &Context,
+        employee_id: String,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<insider::RemovalTrace> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        insider::removal_trace(ctx, employee_id, first, after).await
+    }
+    // --- end lineage & insider ---
 
     /// How many records of each kind the graph holds.
     async fn stats(ctx: &Context) -> AppResult<Stats> {

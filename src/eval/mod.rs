@@ -3,7 +3,9 @@
 //! detector ever reads). Each detector contributes [`Metric`]s from its own submodule; this
 //! module reads labels, runs the sections and prints a table or JSON.
 
+mod insider;
 mod labels;
+mod lineage;
 mod rings;
 
 pub use labels::{Label, Labels};
@@ -123,6 +125,8 @@ pub async fn evaluate(
     let runs = crate::detect::run(graph, &crate::detect::Detector::ALL).await?;
     let mut metrics = Vec::new();
     metrics.extend(rings::evaluate(graph, labels).await?);
+    metrics.extend(lineage::evaluate(graph, labels).await?);
+    metrics.extend(insider::evaluate(graph, labels).await?);
     Ok(Report {
         dataset: dataset.to_string(),
         labels: labels.all.len(),

@@ -79,6 +79,22 @@ catalog! {
     INCIDENTS_CLEAR = "incidents_clear";
     INCIDENTS_STORE = "incidents_store";
     INCIDENTS_LIST = "incidents_list";
+    REVIEWS_BY_IDS = "reviews_by_ids";
+    SHOPS_BY_IDS = "shops_by_ids";
+
+    LINEAGE_START = "lineage_start";
+    LINEAGE_TIES = "lineage_ties";
+    LINEAGE_REVIEWS = "lineage_reviews";
+    LINEAGE_OWNED_SHOPS = "lineage_owned_shops";
+
+    INSIDER_REMOVALS = "insider_removals";
+    INSIDER_REMOVALS_OF = "insider_removals_of";
+    INSIDER_PROXIES = "insider_proxies";
+    INSIDER_MONEY = "insider_money";
+    INSIDER_CLEAR = "insider_clear";
+    INSIDER_STORE = "insider_store";
+    INSIDER_LIST = "insider_list";
+    INSIDER_SUSPECT_OF = "insider_suspect_of";
 }
 
 #[cfg(test)]

@@ -96,6 +96,26 @@ impl Reader {
             .await
     }
 
+    pub async fn reviews(&self, ids: &[String]) -> Result<Vec<Review>, GraphError> {
+        self.graph
+            .rows(
+                &q::REVIEWS_BY_IDS,
+                Params::new().with("ids", ids.to_vec()),
+                self.limit,
+            )
+            .await
+    }
+
+    pub async fn shops(&self, ids: &[String]) -> Result<Vec<Shop>, GraphError> {
+        self.graph
+            .rows(
+                &q::SHOPS_BY_IDS,
+                Params::new().with("ids", ids.to_vec()),
+                self.limit,
+            )
+            .await
+    }
+
     pub async fn shop(&self, key: &str) -> Result<Option<Shop>, GraphError> {
         self.graph.row(&q::SHOP_BY_ID, id(key), self.limit).await
     }

@@ -1,1 +1,0 @@
-//! Hired-agent lineage (placeholder until the detector lands).

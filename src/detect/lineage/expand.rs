@@ -1,0 +1,165 @@
+//! Level-by-level expansion around the start account: one Cypher query per level over the
+//! whole frontier (`lineage_ties`), with per-account caps in the query, a visited set and a
+//! frontier cap here. No variable-length pattern is ever sent to the database, so a dense
+//! neighbourhood costs at most `max_depth` bounded queries.
+
+use super::{LineageParams, OwnedShop, ReviewRow, Tie, TieKind};
+use crate::detect::DetectError;
+use crate::graph::{queries as q, Graph, GraphError, Params, Row};
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// Identifier kinds that tie a household or a recruit to its recruiter (IPs are too coarse).
+const HOUSEHOLD_KINDS: [&str; 4] = ["device", "address", "phone", "card"];
+
+/// Everything the role inference looks at: who was reached at which depth, and how.
+#[derive(Debug, Default)]
+pub(crate) struct Neighbourhood {
+    pub depth: HashMap<String, u32>,
+    pub ties: Vec<Tie>,
+    pub reviews: Vec<ReviewRow>,
+    pub shops: Vec<OwnedShop>,
+    /// True when a cap cut the expansion short (reported, never silent).
+    pub truncated: bool,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TieRow {
+    src: String,
+    other: String,
+    kind: String,
+    record: Option<String>,
+    amount: Option<i64>,
+    currency: Option<String>,
+    at: Option<i64>,
+    via: Option<String>,
+}
+
+impl TieRow {
+    /// The directed tie, and the money clock of the newly reached account: an account reached
+    /// because it paid the frontier account at `t` may only be followed further upstream by
+    /// transfers it received before `t`.
+    fn into_tie(self) -> Option<(Tie, Option<i64>)> {
+        let (kind, outward) = match self.kind.as_str() {
+            "TRANSFER_OUT" => (TieKind::Transfer, true),
+            "TRANSFER_IN" => (TieKind::Transfer, false),
+            "REFERRED_OUT" => (TieKind::Referred, true),
+            "REFERRED_IN" => (TieKind::Referred, false),
+            "MESSAGED_OUT" => (TieKind::Messaged, true),
+            "MESSAGED_IN" => (TieKind::Messaged, false),
+            "SHARES" => (TieKind::Shares, self.src < self.other),
+            _ => return None,
+        };
+        let clock = (kind == TieKind::Transfer && !outward)
+            .then_some(self.at)
+            .flatten();
+        let (from, to) = if outward {
+            (self.src, self.other)
+        } else {
+            (self.other, self.src)
+        };
+        Some((
+            Tie {
+                from,
+                to,
+                kind,
+                record: self.record,
+                amount: self.amount,
+                currency: self.currency,
+                at: self.at,
+                via: self.via,
+            },
+            clock,
+        ))
+    }
+}
+
+fn remaining(deadline: Instant) -> Result<std::time::Duration, DetectError> {
+    deadline
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            DetectError::Graph(GraphError::Timeout {
+                query: "lineage".into(),
+                millis: 0,
+            })
+        })
+}
+
+/// Expands from `start` up to `params.max_depth` levels, then fetches the reviews and shops
+/// of every account reached.
+pub(crate) async fn expand(
+    graph: &Graph,
+    start: &str,
+    params: &LineageParams,
+    deadline: Instant,
+) -> Result<Neighbourhood, DetectError> {
+    let mut n = Neighbourhood::default();
+    n.depth.insert(start.to_string(), 0);
+    let mut seen_ties: HashSet<(String, String, TieKind, Option<String>)> = HashSet::new();
+    let mut frontier: Vec<(String, Option<i64>)> = vec![(start.to_string(), None)];
+    for level in 0..params.max_depth {
+        if frontier.is_empty() {
+            break;
+        }
+        let rows: Vec<Row> = frontier
+            .iter()
+            .map(|(id, until)| Row::new().set("id", id.as_str()).set("until", *until))
+            .collect();
+        let p = Params::new()
+            .with_rows("frontier", rows)
+            .with("cap", params.fan_out_cap)
+            .with("window", params.window_ms)
+            .with("kinds", HOUSEHOLD_KINDS.map(str::to_string).to_vec())
+            .with("maxShare", params.max_share);
+        let found: Vec<TieRow> = graph
+            .rows(&q::LINEAGE_TIES, p, remaining(deadline)?)
+            .await?;
+        let mut next = Vec::new();
+        for row in found {
+            let src = row.src.clone();
+            let other = row.other.clone();
+            let Some((tie, clock)) = row.into_tie() else {
+                continue;
+            };
+            if !n.depth.contains_key(&other) {
+                if n.depth.len() >= params.visited_cap || next.len() >= params.frontier_cap {
+                    n.truncated = true;
+                } else {
+                    n.depth.insert(other.clone(), level + 1);
+                    next.push((other.clone(), clock));
+                }
+            }
+            // ties to accounts dropped by a cap are kept out of the subgraph
+            if n.depth.contains_key(&other) && n.depth.contains_key(&src) {
+                let key = (
+                    tie.from.clone(),
+                    tie.to.clone(),
+                    tie.kind,
+                    tie.record.clone(),
+                );
+                if seen_ties.insert(key) {
+                    n.ties.push(tie);
+                }
+            }
+        }
+        tracing::debug!(level, reached = next.len(), "lineage level expanded");
+        frontier = next;
+    }
+    let ids: Vec<String> = n.depth.keys().cloned().collect();
+    let p = Params::new()
+        .with("ids", ids.clone())
+        .with("maxRating", 3i64)
+        .with("cap", params.fan_out_cap);
+    n.reviews = graph
+        .rows(&q::LINEAGE_REVIEWS, p, remaining(deadline)?)
+        .await?;
+    n.shops = graph
+        .rows(
+            &q::LINEAGE_OWNED_SHOPS,
+            Params::new().with("ids", ids),
+            remaining(deadline)?,
+        )
+        .await?;
+    Ok(n)
+}
