@@ -1,4 +1,4 @@
-//! Lineage latency bench until the `bench` command lands:
+//! Lineage latency and insider ranking benchmark (warm, p50/p95/max):
 //! `NEO4J_URI=… cargo run --release --example bench_lineage -- <dataset-dir> [samples]`.
 //! Starts: every `hired_agents` operative of the dataset's labels plus `samples` accounts
 //! spread evenly over accounts.ndjson. One warm-up pass, then the measured pass; prints
