@@ -4,10 +4,12 @@
 // of the downstream transfer it would fund; null = no bound). Messages between a buyer and
 // the owner of a shop the buyer ordered from are ordinary commerce and skipped. Identifiers
 // tie accounts only when rare: kind in $kinds and used by at most $maxShare accounts.
-// Params: $frontier [{id, until}], $cap, $window, $kinds, $maxShare.
+// Params: $frontier [{id, until}], $cap, $messageScan, $window, $kinds, $maxShare.
 // Returns: src, other, kind (TRANSFER_OUT|TRANSFER_IN|REFERRED_OUT|REFERRED_IN|MESSAGED_OUT|
 // MESSAGED_IN|SHARES), record, amount, currency, at, via (identifier kind).
-// Messages are capped without ordering so a seller's thousands of chats stop at the cap.
+// Messages are capped without ordering so a seller's thousands of chats stop at the cap, and at
+// most $messageScan of them are examined for the commerce test (its subqueries dominate the
+// cost of busy sellers; coordinators and operatives have far fewer messages).
 UNWIND $frontier AS f
 MATCH (a:Account {id: f.id})
 CALL (a, f) {
@@ -33,6 +35,7 @@ CALL (a, f) {
          null AS currency, r.at AS at, null AS via
   UNION ALL
   MATCH (a)-[:MESSAGED]->(m:Message)-[:TO]->(b:Account)
+  WITH a, b, m LIMIT $messageScan
   WHERE NOT EXISTS { (a)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(b) }
     AND NOT EXISTS { (b)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(a) }
   WITH b, m LIMIT $cap
@@ -40,6 +43,7 @@ CALL (a, f) {
          null AS currency, m.sentAt AS at, null AS via
   UNION ALL
   MATCH (b:Account)-[:MESSAGED]->(m:Message)-[:TO]->(a)
+  WITH a, b, m LIMIT $messageScan
   WHERE NOT EXISTS { (a)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(b) }
     AND NOT EXISTS { (b)-[:PLACED]->(:Order)-[:AT]->(:Shop)<-[:OWNS]-(a) }
   WITH b, m LIMIT $cap

@@ -109,6 +109,7 @@ pub(crate) async fn expand(
         let p = Params::new()
             .with_rows("frontier", rows)
             .with("cap", params.fan_out_cap)
+            .with("messageScan", params.fan_out_cap * 10)
             .with("window", params.window_ms)
             .with("kinds", HOUSEHOLD_KINDS.map(str::to_string).to_vec())
             .with("maxShare", params.max_share);
