@@ -51,18 +51,6 @@ pub fn confidence(contact: bool, retracted: bool, weakest_tie: f64) -> f64 {
     base * weakest_tie
 }
 
-/// The strongest tie between reviewer `a` and `b` that the pattern accepts (not messages:
-/// talking to someone is no accomplice link).
-pub fn tie(
-    v: &VictimSide,
-    ties: &Ties,
-    rings: &HashMap<u32, Vec<String>>,
-    a: u32,
-    b: u32,
-) -> Option<TieUsed> {
-    direct_tie(v, ties, rings, a, b)
-}
-
 /// A payee tied to the reviewer directly, or passing the money on to someone who is.
 pub fn payee_tie(
     v: &VictimSide,
@@ -71,7 +59,7 @@ pub fn payee_tie(
     a: u32,
     p: &OwnerTransfer,
 ) -> Option<TieUsed> {
-    if let Some(t) = direct_tie(v, ties, rings, a, p.to) {
+    if let Some(t) = tie(v, ties, rings, a, p.to) {
         return Some(t);
     }
     let (n, via) = ties.forwarded(p.to, p.at, FORWARD_WINDOW_MS, a)?;
@@ -91,7 +79,9 @@ pub fn payee_tie(
 /// The payee must pass the money on within this long to count as forwarding.
 pub const FORWARD_WINDOW_MS: i64 = 3 * 24 * 3600 * 1000;
 
-fn direct_tie(
+/// The strongest tie between reviewer `a` and `b` that the pattern accepts (not messages:
+/// talking to someone is no accomplice link).
+pub fn tie(
     v: &VictimSide,
     ties: &Ties,
     rings: &HashMap<u32, Vec<String>>,
