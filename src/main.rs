@@ -238,6 +238,8 @@ async fn load_dataset(graph: &Graph, config: &Config, args: &LoadArgs) -> anyhow
                     kind = k.kind,
                     read = k.read,
                     written = k.written,
+                    created = k.created,
+                    updated = k.written - k.created,
                     rejected = k.rejected,
                     "loaded"
                 );
@@ -251,7 +253,9 @@ async fn load_dataset(graph: &Graph, config: &Config, args: &LoadArgs) -> anyhow
                 dataset = %args.dir.display(),
                 written = report.written(),
                 seconds = format!("{secs:.1}"),
-                records_per_second = (report.written() as f64 / report.write_seconds.max(1e-9)) as u64,
+                records_per_second = (report.written() as f64 / secs.max(1e-9)) as u64,
+                validate_seconds = format!("{:.1}", report.validate_seconds),
+                write_seconds = format!("{:.1}", report.write_seconds),
                 "load finished"
             );
             Ok(())

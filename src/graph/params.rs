@@ -64,7 +64,7 @@ impl ToBolt for BoltType {
 }
 
 /// A Bolt map built field by field: one row of an `UNWIND $rows` batch.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Row(BoltMap);
 
 impl Row {

@@ -36,11 +36,23 @@ catalog! {
     INGEST_COMPLAINTS = "ingest_complaints";
     INGEST_REVIEW_EVENTS = "ingest_review_events";
     INGEST_MESSAGES = "ingest_messages";
+    CREATE_ACCOUNTS = "create_accounts";
+    CREATE_SHOPS = "create_shops";
+    CREATE_LINKS = "create_links";
+    CREATE_ORDERS = "create_orders";
+    CREATE_PAYMENTS = "create_payments";
+    CREATE_REVIEWS = "create_reviews";
+    CREATE_COMPLAINTS = "create_complaints";
+    CREATE_REVIEW_EVENTS = "create_review_events";
+    CREATE_MESSAGES = "create_messages";
     EXISTING_ACCOUNTS = "existing_accounts";
     EXISTING_SHOPS = "existing_shops";
     EXISTING_ORDERS = "existing_orders";
     EXISTING_REVIEWS = "existing_reviews";
     EXISTING_COMPLAINTS = "existing_complaints";
+    EXISTING_PAYMENTS = "existing_payments";
+    EXISTING_REVIEW_EVENTS = "existing_review_events";
+    EXISTING_MESSAGES = "existing_messages";
 
     ACCOUNT_BY_ID = "account_by_id";
     ACCOUNTS_BY_IDS = "accounts_by_ids";

@@ -12,9 +12,10 @@ pub struct IdIndex {
     sets: HashMap<RecordKind, HashSet<u64>>,
 }
 
-fn digest(id: &str) -> u64 {
+/// The 64-bit digest the index stores; also keys the loader's sets of pairs and accounts.
+pub fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut h = DefaultHasher::new();
-    id.hash(&mut h);
+    value.hash(&mut h);
     h.finish()
 }
 

@@ -13,12 +13,12 @@
 mod ids;
 mod rows;
 mod source;
+mod write;
 
 pub use source::{Location, Source};
 
 use crate::graph::{Graph, GraphError, Params};
 use crate::model::{Record, RecordKind};
-use futures::StreamExt;
 use ids::IdIndex;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -58,6 +58,8 @@ pub struct KindCount {
     pub read: u64,
     pub rejected: u64,
     pub written: u64,
+    /// Of `written`, the records known to be new and therefore created rather than upserted.
+    pub created: u64,
     pub write_seconds: f64,
 }
 
@@ -117,16 +119,21 @@ pub async fn load(
     let rejected: Arc<HashSet<Location>> =
         Arc::new(checked.errors.iter().map(|e| e.location.clone()).collect());
     let mut kinds = Vec::new();
+    let created_accounts = write::CreatedAccounts::default();
     for kind in RecordKind::LOAD_ORDER {
         let mut count = checked.counts.get(&kind).cloned().unwrap_or_default();
         count.kind = kind.file_stem();
         if count.read > 0 {
             let t = Instant::now();
-            count.written = write_kind(graph, &source, kind, &rejected, opts).await?;
+            let w =
+                write::write_kind(graph, &source, kind, &rejected, opts, &created_accounts).await?;
+            count.written = w.rows;
+            count.created = w.created;
             count.write_seconds = t.elapsed().as_secs_f64();
             tracing::info!(
                 kind = kind.file_stem(),
                 written = count.written,
+                created = count.created,
                 per_second = (count.written as f64 / count.write_seconds.max(1e-9)) as u64,
                 "written"
             );
@@ -337,7 +344,9 @@ async fn resolve_in_database(
         by_kind.entry(k).or_default().push(id.to_string());
     }
     for (kind, ids) in by_kind {
-        let query = rows::existing_query(kind);
+        let Some(query) = rows::existing_query(kind) else {
+            continue; // no record refers to a kind without ids
+        };
         for chunk in ids.chunks(10_000) {
             let existing: Vec<String> = graph
                 .column(
@@ -357,78 +366,6 @@ async fn resolve_in_database(
         .filter(|p| !found.contains(&(p.target, p.target_id.clone())))
         .filter(|p| seen.insert(p.location.clone()))
         .collect())
-}
-
-/// Streams one kind's valid records into batches and writes them, `writers` at a time.
-async fn write_kind(
-    graph: &Graph,
-    source: &Arc<Source>,
-    kind: RecordKind,
-    rejected: &Arc<HashSet<Location>>,
-    opts: &LoadOptions,
-) -> Result<u64, LoadError> {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Vec<crate::graph::Row>>(opts.writers * 2);
-    let src = Arc::clone(source);
-    let rejected = Arc::clone(rejected);
-    let batch_size = opts.batch_size.max(1);
-    let bar = progress_bar(
-        opts.progress,
-        src.size_hint(kind),
-        &format!("writing {}", kind.file_stem()),
-    );
-    let bar2 = bar.clone();
-    let reader = tokio::task::spawn_blocking(move || {
-        let mut batch = Vec::with_capacity(batch_size);
-        let result = src.for_each(kind, |raw| {
-            bar2.inc(raw.text.len() as u64 + 1);
-            if rejected.contains(&raw.location) {
-                return Ok(());
-            }
-            let value = serde_json::from_str(&raw.text).map_err(|_| ())?;
-            let (record, _) = Record::from_json(kind, value).map_err(|_| ())?;
-            batch.push(rows::to_row(&record));
-            if batch.len() >= batch_size {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
-                tx.blocking_send(full).map_err(|_| ())?;
-            }
-            Ok(())
-        });
-        if !batch.is_empty() {
-            let _ = tx.blocking_send(batch);
-        }
-        result.map_err(|e| match e {
-            source::SourceError::Io(path, e) => format!("cannot read {}: {e}", path.display()),
-            source::SourceError::Stop(()) => "writing stopped".to_string(),
-        })
-    });
-    let query = rows::ingest_query(kind);
-    let written = tokio_stream_of(rx)
-        .map(|batch| {
-            let n = batch.len() as u64;
-            let q = query;
-            async move {
-                graph
-                    .run(&q, Params::new().with_rows("rows", batch))
-                    .await
-                    .map(|_| n)
-            }
-        })
-        .buffer_unordered(opts.writers.max(1))
-        .fold(Ok(0u64), |acc, r| async move { Ok(acc? + r?) })
-        .await;
-    bar.finish_and_clear();
-    let read_result = reader
-        .await
-        .map_err(|e| LoadError::Source(format!("reader task failed: {e}")))?;
-    let written = written.map_err(LoadError::Graph)?;
-    read_result.map_err(LoadError::Source)?;
-    Ok(written)
-}
-
-fn tokio_stream_of<T: Send + 'static>(
-    mut rx: tokio::sync::mpsc::Receiver<T>,
-) -> impl futures::Stream<Item = T> {
-    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
 
 fn progress_bar(enabled: bool, total_bytes: u64, message: &str) -> ProgressBar {

@@ -100,13 +100,36 @@ pub fn ingest_query(kind: RecordKind) -> Cypher<'static> {
     }
 }
 
-/// The existence check for ids of a referenceable kind.
-pub fn existing_query(kind: RecordKind) -> Cypher<'static> {
-    match kind {
+/// The statement for records known to be new: CREATE instead of MERGE, so Neo4j neither
+/// looks for the relationships of a node that did not exist nor holds MERGE's node locks,
+/// which let concurrent batches deadlock on shared shops and identifiers. Referrals have
+/// no id to know them new by, and always upsert.
+pub fn create_query(kind: RecordKind) -> Option<Cypher<'static>> {
+    Some(match kind {
+        RecordKind::Account => queries::CREATE_ACCOUNTS,
+        RecordKind::Shop => queries::CREATE_SHOPS,
+        RecordKind::Link => queries::CREATE_LINKS,
+        RecordKind::Order => queries::CREATE_ORDERS,
+        RecordKind::Payment => queries::CREATE_PAYMENTS,
+        RecordKind::Review => queries::CREATE_REVIEWS,
+        RecordKind::Complaint => queries::CREATE_COMPLAINTS,
+        RecordKind::ReviewEvent => queries::CREATE_REVIEW_EVENTS,
+        RecordKind::Message => queries::CREATE_MESSAGES,
+        RecordKind::Referral => return None,
+    })
+}
+
+/// The existence check for ids of a kind that has them.
+pub fn existing_query(kind: RecordKind) -> Option<Cypher<'static>> {
+    Some(match kind {
+        RecordKind::Account => queries::EXISTING_ACCOUNTS,
         RecordKind::Shop => queries::EXISTING_SHOPS,
         RecordKind::Order => queries::EXISTING_ORDERS,
+        RecordKind::Payment => queries::EXISTING_PAYMENTS,
         RecordKind::Review => queries::EXISTING_REVIEWS,
         RecordKind::Complaint => queries::EXISTING_COMPLAINTS,
-        _ => queries::EXISTING_ACCOUNTS,
-    }
+        RecordKind::ReviewEvent => queries::EXISTING_REVIEW_EVENTS,
+        RecordKind::Message => queries::EXISTING_MESSAGES,
+        RecordKind::Link | RecordKind::Referral => return None,
+    })
 }
