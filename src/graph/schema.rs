@@ -1,5 +1,5 @@
-//! Applies `schema/neo4j/*.cypher` (constraints, then indexes). Every statement uses
-//! `IF NOT EXISTS`, so applying is idempotent and safe at every start-up.
+//! Applies `schema/neo4j/*.cypher` (constraints, indexes, then drops of retired indexes).
+//! Every statement uses `IF [NOT] EXISTS`, so applying is idempotent and safe at every start-up.
 
 use super::{Cypher, Graph, GraphError, Params};
 
@@ -16,6 +16,13 @@ const FILES: &[(&str, &str)] = &[
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/schema/neo4j/002_indexes.cypher"
+        )),
+    ),
+    (
+        "003_drop_unused_indexes",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schema/neo4j/003_drop_unused_indexes.cypher"
         )),
     ),
 ];
