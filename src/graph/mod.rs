@@ -70,6 +70,9 @@ fn is_transient(e: &neo4rs::Error) -> bool {
     }
 }
 
+/// Attempts of [`Graph::write`] before a transient error is given up on (about a minute).
+const WRITE_ATTEMPTS: u32 = 16;
+
 /// A cheap-to-clone handle on the Neo4j connection pool.
 #[derive(Clone)]
 pub struct Graph {
@@ -135,6 +138,44 @@ impl Graph {
                 query: q.name.into(),
                 source,
             })
+    }
+
+    /// Runs a large write as one explicit transaction, building its parameters afresh for each
+    /// attempt instead of cloning them (the driver's auto-commit retry clones every batch).
+    /// Retries, with backoff, only errors after which the server rolled the transaction back
+    /// (deadlocks, lock timeouts). Anything else is returned at once, a dropped connection
+    /// included: the caller cannot know whether that attempt committed.
+    pub async fn write(
+        &self,
+        q: &Cypher<'_>,
+        params: impl Fn() -> Params,
+    ) -> Result<(), GraphError> {
+        let err = |source| GraphError::Query {
+            query: q.name.into(),
+            source,
+        };
+        let mut delay = Duration::from_millis(50);
+        let mut attempt = 1;
+        loop {
+            let result = async {
+                let mut txn = self.inner.start_txn().await?;
+                txn.run(params().into_query(q.text)).await?;
+                txn.commit().await
+            }
+            .await;
+            match result {
+                Ok(()) => return Ok(()),
+                Err(neo4rs::Error::Neo4j(e))
+                    if e.kind() == Neo4jErrorKind::Transient && attempt < WRITE_ATTEMPTS =>
+                {
+                    tracing::debug!(query = q.name, attempt, code = e.code(), "retrying write");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                    attempt += 1;
+                }
+                Err(e) => return Err(err(e)),
+            }
+        }
     }
 
     /// Runs a query and maps every row onto `T` by column name, within `limit`.

@@ -24,7 +24,7 @@
 use super::source::{self, Location, Source};
 use super::{ids, progress_bar, rows, LoadError, LoadOptions};
 use crate::graph::read::{GraphCounts, Reader};
-use crate::graph::{Graph, GraphError, Params, Row};
+use crate::graph::{Graph, GraphError, Params};
 use crate::model::{Record, RecordKind};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -40,10 +40,23 @@ enum Route {
     Upsert,
 }
 
+/// A record on its way to a batch; its parameter row is built per attempt, not kept.
 struct Item {
     route: Route,
-    id: Option<String>,
-    row: Row,
+    record: Record,
+}
+
+impl Item {
+    fn id(&self) -> Option<&str> {
+        self.record.id()
+    }
+}
+
+fn rows_of(items: &[Item]) -> Params {
+    Params::new().with_rows(
+        "rows",
+        items.iter().map(|i| rows::to_row(&i.record)).collect(),
+    )
 }
 
 /// What one kind's write did.
@@ -115,16 +128,13 @@ pub(super) async fn write_kind(
                     Record::Referral(_) => (Route::Upsert, next_lane),
                     _ => (node_route, next_lane),
                 };
+                let laned = matches!(record, Record::Link(_));
                 let buffer = &mut buffers[lane];
-                buffer.push(Item {
-                    route,
-                    id: record.id().map(str::to_string),
-                    row: rows::to_row(&record),
-                });
+                buffer.push(Item { route, record });
                 if buffer.len() >= batch_size {
                     let full = std::mem::take(buffer);
                     senders[lane].blocking_send(full).map_err(|_| ())?;
-                    if !matches!(record, Record::Link(_)) {
+                    if !laned {
                         next_lane = (next_lane + 1) % lanes;
                     }
                 }
@@ -187,25 +197,18 @@ async fn write_batch(
     if !check.is_empty() {
         let existing = existing_ids(graph, kind, &check).await?;
         for item in check {
-            let exists = item.id.as_ref().is_none_or(|id| existing.contains(id));
+            let exists = item.id().is_none_or(|id| existing.contains(id));
             if exists { &mut upsert } else { &mut create }.push(item);
         }
     }
     let mut created = 0;
     if let (false, Some(query)) = (create.is_empty(), rows::create_query(kind)) {
-        let params =
-            Params::new().with_rows("rows", create.iter().map(|i| i.row.clone()).collect());
-        match graph.run(&query, params).await {
+        match graph.write(&query, || rows_of(&create)).await {
             Ok(()) => {
                 created = create.len() as u64;
                 if kind == RecordKind::Account {
                     if let Ok(mut fresh) = created_accounts.lock() {
-                        fresh.extend(
-                            create
-                                .iter()
-                                .filter_map(|i| i.id.as_deref())
-                                .map(ids::digest),
-                        );
+                        fresh.extend(create.iter().filter_map(Item::id).map(ids::digest));
                     }
                 }
             }
@@ -219,8 +222,9 @@ async fn write_batch(
         upsert.append(&mut create);
     }
     if !upsert.is_empty() {
-        let params = Params::new().with_rows("rows", upsert.into_iter().map(|i| i.row).collect());
-        graph.run(&rows::ingest_query(kind), params).await?;
+        graph
+            .write(&rows::ingest_query(kind), || rows_of(&upsert))
+            .await?;
     }
     Ok(Written { rows, created })
 }
@@ -233,7 +237,7 @@ async fn existing_ids(
     let Some(query) = rows::existing_query(kind) else {
         return Ok(HashSet::new());
     };
-    let ids: Vec<String> = items.iter().filter_map(|i| i.id.clone()).collect();
+    let ids: Vec<&str> = items.iter().filter_map(Item::id).collect();
     let found: Vec<String> = graph
         .column(
             &query,
