@@ -1,5 +1,7 @@
 // Create accounts known to be absent (the loader checked; the id constraint guards races).
-// Params: $rows [{id, role, name, registeredAt, region}]. The upsert is ingest_accounts.
+// Params: $rows, each a list [id, role, name, registeredAt, region].
+// The upsert is ingest_accounts.
 UNWIND $rows AS r
-CREATE (a:Account {id: r.id})
-SET a.role = r.role, a.name = r.name, a.registeredAt = r.registeredAt, a.region = r.region
+WITH r[0] AS id, r[1] AS role, r[2] AS name, r[3] AS registeredAt, r[4] AS region
+CREATE (a:Account {id: id})
+SET a.role = role, a.name = name, a.registeredAt = registeredAt, a.region = region

@@ -63,30 +63,49 @@ impl ToBolt for BoltType {
     }
 }
 
-/// A Bolt map built field by field: one row of an `UNWIND $rows` batch.
+/// One row of an `UNWIND $rows` batch, built field by field. Sent as a map (`r.amount`), or
+/// as a list of the values in the order they were set (`r[3]`) for hot statements that name
+/// their columns once: a list carries no key strings to encode, send and decode per row.
 #[derive(Default, Clone)]
-pub struct Row(BoltMap);
+pub struct Row(Vec<(&'static str, BoltType)>);
 
 impl Row {
     pub fn new() -> Self {
-        Row(BoltMap::with_capacity(8))
+        Row(Vec::with_capacity(8))
     }
 
-    pub fn set(mut self, key: &str, value: impl ToBolt) -> Self {
-        self.0.put(BoltString::from(key), value.to_bolt());
+    pub fn set(mut self, key: &'static str, value: impl ToBolt) -> Self {
+        self.0.push((key, value.to_bolt()));
         self
+    }
+
+    /// The field names, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|(k, _)| *k)
+    }
+
+    fn into_map(self) -> BoltMap {
+        let mut map = BoltMap::with_capacity(self.0.len());
+        for (k, v) in self.0 {
+            map.put(BoltString::from(k), v);
+        }
+        map
+    }
+
+    fn into_list(self) -> BoltList {
+        BoltList::from(self.0.into_iter().map(|(_, v)| v).collect::<Vec<_>>())
     }
 }
 
 impl ToBolt for Row {
     fn to_bolt(&self) -> BoltType {
-        BoltType::Map(self.0.clone())
+        BoltType::Map(self.clone().into_map())
     }
 }
 
 impl From<Row> for BoltType {
     fn from(r: Row) -> Self {
-        BoltType::Map(r.0)
+        BoltType::Map(r.into_map())
     }
 }
 
@@ -107,6 +126,16 @@ impl Params {
     /// A list of rows for `UNWIND $rows AS r`, moved (not cloned) into the parameter.
     pub fn with_rows(mut self, key: &'static str, rows: Vec<Row>) -> Self {
         let list: Vec<BoltType> = rows.into_iter().map(BoltType::from).collect();
+        self.0.push((key, BoltType::List(BoltList::from(list))));
+        self
+    }
+
+    /// Rows as lists of their values (see [`Row`]), moved into the parameter.
+    pub fn with_value_rows(mut self, key: &'static str, rows: Vec<Row>) -> Self {
+        let list: Vec<BoltType> = rows
+            .into_iter()
+            .map(|r| BoltType::List(r.into_list()))
+            .collect();
         self.0.push((key, BoltType::List(BoltList::from(list))));
         self
     }

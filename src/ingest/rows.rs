@@ -7,6 +7,8 @@ fn t(ts: Option<Timestamp>) -> Option<i64> {
     ts.map(Timestamp::millis)
 }
 
+/// A record's parameter row. The order of the fields is the column order of the
+/// `create_*.cypher` statements, which read rows as lists (a unit test holds them together).
 pub fn to_row(record: &Record) -> Row {
     match record {
         Record::Account(a) => Row::new()
@@ -132,4 +134,79 @@ pub fn existing_query(kind: RecordKind) -> Option<Cypher<'static>> {
         RecordKind::Message => queries::EXISTING_MESSAGES,
         RecordKind::Link | RecordKind::Referral => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The `WITH r[0] AS a, r[1] AS b, …` header of a create statement: its column names.
+    fn columns(text: &str) -> Vec<String> {
+        let body: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let header = body
+            .split("UNWIND $rows AS r WITH ")
+            .nth(1)
+            .expect("a create statement starts with its column header");
+        (0..)
+            .map_while(|i| {
+                let at = header.find(&format!("r[{i}] AS "))?;
+                let rest = &header[at + format!("r[{i}] AS ").len()..];
+                Some(
+                    rest.split([',', ' '])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn create_statements_read_the_columns_rows_are_built_with() {
+        let t = "2017-04-03T10:15:00+08:00";
+        let samples = [
+            (RecordKind::Account, json!({"id":"a","role":"buyer"})),
+            (RecordKind::Shop, json!({"id":"s","ownerId":"a","name":"S"})),
+            (
+                RecordKind::Link,
+                json!({"accountId":"a","kind":"ip","value":"1.2.3.4"}),
+            ),
+            (
+                RecordKind::Order,
+                json!({"id":"o","buyerId":"a","shopId":"s","amount":"1.00","placedAt":t,"status":"paid"}),
+            ),
+            (
+                RecordKind::Payment,
+                json!({"id":"p","fromId":"a","toId":"b","amount":"1.00","paidAt":t}),
+            ),
+            (
+                RecordKind::Review,
+                json!({"id":"r","orderId":"o","authorId":"a","shopId":"s","rating":1,"postedAt":t}),
+            ),
+            (
+                RecordKind::Complaint,
+                json!({"id":"c","reviewId":"r","filedById":"a","filedAt":t,"status":"pending"}),
+            ),
+            (
+                RecordKind::ReviewEvent,
+                json!({"id":"e","reviewId":"r","action":"withdrawn","actorId":"a","at":t}),
+            ),
+            (
+                RecordKind::Message,
+                json!({"id":"m","fromId":"a","toId":"b","sentAt":t}),
+            ),
+        ];
+        for (kind, value) in samples {
+            let (record, _) = Record::from_json(kind, value).expect("sample is valid");
+            let fields: Vec<&str> = to_row(&record).keys().collect();
+            let query = create_query(kind).expect("a create statement");
+            assert_eq!(columns(query.text), fields, "{}", query.name);
+        }
+        assert!(create_query(RecordKind::Referral).is_none());
+    }
 }

@@ -17,9 +17,11 @@
 //! written again as an upsert, which is correct whatever the failed attempt did. Transient
 //! errors (deadlocks) are retried by the driver after a rollback.
 //!
-//! Batches go to `writers` lanes; each lane is a sequence of transactions. Links are laned by
-//! identifier, so no two concurrent transactions MERGE the same identifier, and a repeated
-//! pair (upserted) is always written after its first occurrence (created) in the same lane.
+//! Batches go to `writers` lanes; each lane is a sequence of transactions. Records are laned
+//! by the node their kind contends on ([`contended_node`]): links by identifier, so no two
+//! transactions in flight MERGE the same identifier and a repeated pair (upserted) is always
+//! written after its first occurrence (created); orders and reviews by shop and payments by
+//! payee, so concurrent commits do not queue on the same dense node.
 
 use super::source::{self, Location, Source};
 use super::{ids, progress_bar, rows, LoadError, LoadOptions};
@@ -52,8 +54,17 @@ impl Item {
     }
 }
 
+/// Upsert parameters: rows as maps.
 fn rows_of(items: &[Item]) -> Params {
     Params::new().with_rows(
+        "rows",
+        items.iter().map(|i| rows::to_row(&i.record)).collect(),
+    )
+}
+
+/// Create parameters: rows as lists, which `create_*.cypher` name once (`r[0] AS id, …`).
+fn value_rows_of(items: &[Item]) -> Params {
+    Params::new().with_value_rows(
         "rows",
         items.iter().map(|i| rows::to_row(&i.record)).collect(),
     )
@@ -115,26 +126,29 @@ pub(super) async fn write_kind(
                 }
                 let value = serde_json::from_str(&raw.text).map_err(|_| ())?;
                 let (record, _) = Record::from_json(kind, value).map_err(|_| ())?;
-                let (route, lane) = match &record {
+                let route = match &record {
                     Record::Link(l) => {
-                        let identifier = ids::digest(&(l.kind.as_str(), l.value.as_str()));
                         let new = fresh
                             .as_ref()
                             .is_some_and(|f| f.contains(&ids::digest(&l.account_id)))
-                            && pairs.insert(ids::digest(&(&l.account_id, identifier)));
-                        let route = if new { Route::Create } else { Route::Upsert };
-                        (route, identifier as usize % lanes)
+                            && pairs.insert(ids::digest(&(&l.account_id, l.kind, &l.value)));
+                        if new {
+                            Route::Create
+                        } else {
+                            Route::Upsert
+                        }
                     }
-                    Record::Referral(_) => (Route::Upsert, next_lane),
-                    _ => (node_route, next_lane),
+                    Record::Referral(_) => Route::Upsert,
+                    _ => node_route,
                 };
-                let laned = matches!(record, Record::Link(_));
+                let contended = contended_node(&record);
+                let lane = contended.map_or(next_lane, |key| key as usize % lanes);
                 let buffer = &mut buffers[lane];
                 buffer.push(Item { route, record });
                 if buffer.len() >= batch_size {
                     let full = std::mem::take(buffer);
                     senders[lane].blocking_send(full).map_err(|_| ())?;
-                    if !laned {
+                    if contended.is_none() {
                         next_lane = (next_lane + 1) % lanes;
                     }
                 }
@@ -176,6 +190,19 @@ pub(super) async fn write_kind(
         }))
 }
 
+/// The node concurrent batches of this record's kind would contend on, by digest: its records
+/// all go to one lane, so no two transactions in flight lock or MERGE it. Kinds without one
+/// are dealt to the lanes batch by batch.
+fn contended_node(record: &Record) -> Option<u64> {
+    match record {
+        Record::Link(l) => Some(ids::digest(&(l.kind, &l.value))),
+        Record::Order(o) => Some(ids::digest(&o.shop_id)),
+        Record::Review(r) => Some(ids::digest(&r.shop_id)),
+        Record::Payment(p) => Some(ids::digest(&p.to_id)),
+        _ => None,
+    }
+}
+
 /// Writes one batch: checks which ids exist where needed, creates the new records in one
 /// transaction and upserts the rest in another, in that order.
 async fn write_batch(
@@ -203,7 +230,7 @@ async fn write_batch(
     }
     let mut created = 0;
     if let (false, Some(query)) = (create.is_empty(), rows::create_query(kind)) {
-        match graph.write(&query, || rows_of(&create)).await {
+        match graph.write(&query, || value_rows_of(&create)).await {
             Ok(()) => {
                 created = create.len() as u64;
                 if kind == RecordKind::Account {
