@@ -363,6 +363,23 @@ fn check(dir: &Path) -> Checked {
     }
 }
 
+/// Every kind of benign trap is planted at least twice.
+fn assert_every_trap_present(c: &Checked) {
+    let benign = groups(c, "benign");
+    for kind in [
+        "household-",
+        "public_wifi-",
+        "friends-",
+        "busy_moderator-",
+        "resolved_dispute-",
+    ] {
+        assert!(
+            benign.keys().filter(|g| g.starts_with(kind)).count() >= 2,
+            "trap {kind} missing"
+        );
+    }
+}
+
 fn groups(c: &Checked, label: &str) -> HashMap<String, Vec<(String, String)>> {
     let mut g: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for l in &c.labels {
@@ -438,20 +455,8 @@ fn generated_dataset_is_valid_and_labelled() {
             assert!(removers[r.as_str()].contains(&employees[g].as_str()));
         }
     }
-    // every trap kind is present
+    assert_every_trap_present(&c);
     let benign = groups(&c, "benign");
-    for kind in [
-        "household-",
-        "public_wifi-",
-        "friends-",
-        "busy_moderator-",
-        "resolved_dispute-",
-    ] {
-        assert!(
-            benign.keys().filter(|g| g.starts_with(kind)).count() >= 2,
-            "trap {kind} missing"
-        );
-    }
     // busy moderators: every removal complaint-backed, and no money from anyone
     for m in benign
         .iter()
@@ -555,19 +560,7 @@ fn seed_dataset_has_the_reported_cases() {
     assert_eq!(paid, 124_000_000);
     let removed = groups(&c, "removed_legit")["insider-taobao"].len();
     assert!((900..=1150).contains(&removed), "{removed} removals");
-    let benign = groups(&c, "benign");
-    for kind in [
-        "household-",
-        "public_wifi-",
-        "friends-",
-        "busy_moderator-",
-        "resolved_dispute-",
-    ] {
-        assert!(
-            benign.keys().filter(|g| g.starts_with(kind)).count() >= 2,
-            "trap {kind} missing"
-        );
-    }
+    assert_every_trap_present(&c);
     let bytes: u64 = sum
         .files
         .iter()
