@@ -1,6 +1,6 @@
 //! The read API over HTTP: entities, neighbourhoods, paging and error codes.
 
-mod common;
+use crate::common;
 
 use common::{app, error_code, small_marketplace};
 use serde_json::json;

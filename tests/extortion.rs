@@ -1,8 +1,8 @@
 //! Extortion incidents over HTTP: complete and partial chains with their times and ties, and
 //! the resolved-dispute look-alike kept out.
 
-mod common;
-mod market;
+use crate::common;
+use crate::market;
 
 use common::{app, error_code, TestApp};
 use market::Market;

@@ -1,6 +1,6 @@
 //! HTTP surface, the committed SDL, and every query file against the real database.
 
-mod common;
+use crate::common;
 
 use common::app;
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The loader and the `ingest` mutation: validation with precise errors, all-or-nothing by
 //! default, idempotent reloads, `skip_invalid`, and references into the existing graph.
 
-mod common;
+use crate::common;
 
 use common::{app, error_code, small_marketplace, t, Dataset};
 use investigator::ingest::{self, LoadError, LoadOptions, Source};

@@ -3,7 +3,7 @@
 //! reviews of their shops, against a busy moderator whose removals are complaint-backed,
 //! spread over many shops and unpaid.
 
-mod common;
+use crate::common;
 
 use common::{app, error_code, t, Dataset};
 use serde_json::{json, Value};

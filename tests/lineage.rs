@@ -3,7 +3,7 @@
 //! another tea seller, a refund (purchase payment) from a tea seller to the organizer, a hub
 //! IP shared with outsiders, and an organic negative reviewer of a victim shop.
 
-mod common;
+use crate::common;
 
 use common::{app, error_code, t, Dataset};
 use serde_json::{json, Value};

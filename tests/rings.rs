@@ -1,8 +1,8 @@
 //! Ring detection over HTTP: each signal on a small hand-built marketplace, each benign
 //! look-alike kept below the default threshold, filters, paging and re-runs.
 
-mod common;
-mod market;
+use crate::common;
+use crate::market;
 
 use common::{app, error_code, TestApp};
 use market::Market;

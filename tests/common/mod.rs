@@ -133,8 +133,13 @@ pub struct Dataset {
 
 impl Dataset {
     pub fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("investigator-test-{name}-{}", std::process::id()));
+        // One process runs every test module: the counter keeps same-named datasets apart.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "investigator-test-{name}-{}-{n}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Dataset { dir }

@@ -1,0 +1,13 @@
+//! The integration suite: one test binary (one link, one process) over a real Neo4j.
+//! Each file is a module; tests share `common` and run one at a time on a wiped database.
+
+mod common;
+mod market;
+
+mod entities;
+mod extortion;
+mod http_and_schema;
+mod ingest;
+mod insider;
+mod lineage;
+mod rings;
