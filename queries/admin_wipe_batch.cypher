@@ -1,4 +1,16 @@
-// Deletes up to $limit nodes (and their relationships). Run until it returns 0. Params: $limit.
-MATCH (n) WITH n LIMIT $limit
-DETACH DELETE n
-RETURN count(*) AS deleted
+// Deletes up to $limit relationships, or once none are left up to $limit nodes. Run until it
+// returns 0. Relationships go first so that no transaction has to detach a dense node (a shop
+// with 100k orders, a public IP) and all its relationships at once. Params: $limit.
+CALL {
+  MATCH ()-[r]->() WITH r LIMIT $limit
+  DELETE r
+  RETURN count(*) AS rels
+}
+CALL {
+  WITH rels
+  MATCH (n) WHERE rels = 0
+  WITH n LIMIT $limit
+  DELETE n
+  RETURN count(*) AS nodes
+}
+RETURN rels + nodes AS deleted

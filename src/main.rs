@@ -211,7 +211,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
         Command::Wipe { yes } => {
             anyhow::ensure!(
                 yes,
-                "wipe deletes every node of {}; add --yes to confirm",
+                "wipe deletes every node and relationship of {}; add --yes to confirm",
                 config.neo4j.uri
             );
             let graph = connect(&config).await?;

@@ -313,7 +313,7 @@ async fn references_may_point_into_the_existing_graph() {
 async fn ingest_mutation_shares_the_loader_rules() {
     let app = app().await;
     let m = r#"mutation($records: [IngestRecord!]!, $skip: Boolean!) {
-        ingest(records: $records, skipInvalid: $skip) { written kinds { kind written } rejected { location field reason } } }"#;
+        ingest(records: $records, skipInvalid: $skip) { written kinds { kind written created } rejected { location field reason } } }"#;
     let good = json!([
         {"kind": "accounts", "json": json!({"id":"a1","role":"buyer"}).to_string()},
         {"kind": "accounts", "json": json!({"id":"a2","role":"seller"}).to_string()},
@@ -321,6 +321,17 @@ async fn ingest_mutation_shares_the_loader_rules() {
     ]);
     let d = app.data(m, json!({"records": good, "skip": false})).await;
     assert_eq!(d["ingest"]["written"], 3);
+    assert_eq!(
+        d["ingest"]["kinds"],
+        json!([{"kind":"accounts","written":2,"created":2},{"kind":"shops","written":1,"created":1}])
+    );
+    // Sent again, the same records update what is there: nothing new is created.
+    let again = app.data(m, json!({"records": good, "skip": false})).await;
+    assert_eq!(
+        again["ingest"]["kinds"],
+        json!([{"kind":"accounts","written":2,"created":0},{"kind":"shops","written":1,"created":0}])
+    );
+    assert_eq!(counts(&app).await["accounts"], 2.0);
 
     let bad = json!([
         {"kind": "orders", "json": json!({"id":"o1","buyerId":"a1","shopId":"s1","amount":"abc","placedAt":t(3,9),"status":"paid"}).to_string()},

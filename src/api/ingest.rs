@@ -16,7 +16,7 @@ pub struct IngestRecord {
 
 #[derive(GraphQLObject)]
 pub struct IngestResult {
-    /// Records written (upserted).
+    /// Records written (created or updated).
     pub written: i32,
     pub kinds: Vec<IngestKindCount>,
     /// Records refused (only with `skipInvalid: true`).
@@ -27,7 +27,9 @@ pub struct IngestResult {
 pub struct IngestKindCount {
     pub kind: String,
     pub read: i32,
+    /// Records written: `created` of them were new, the rest updated records already present.
     pub written: i32,
+    pub created: i32,
     pub rejected: i32,
 }
 
@@ -89,6 +91,7 @@ pub async fn run(
                     kind: k.kind.to_string(),
                     read: k.read as i32,
                     written: k.written as i32,
+                    created: k.created as i32,
                     rejected: k.rejected as i32,
                 })
                 .collect(),

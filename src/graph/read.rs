@@ -243,7 +243,8 @@ impl Reader {
     }
 }
 
-/// Deletes every node in batches (tests and `investigator wipe`). Returns nodes deleted.
+/// Deletes every relationship, then every node, in bounded batches (tests and `investigator
+/// wipe`). Returns the number of relationships and nodes deleted.
 pub async fn wipe(graph: &Graph) -> Result<u64, GraphError> {
     let mut total = 0u64;
     loop {
@@ -257,6 +258,7 @@ pub async fn wipe(graph: &Graph) -> Result<u64, GraphError> {
             .await?;
         let n = n.first().copied().unwrap_or(0);
         total += n as u64;
+        tracing::debug!(deleted = total, "wiping");
         if n == 0 {
             return Ok(total);
         }
