@@ -178,7 +178,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             SchemaAction::Apply => {
                 let graph = connect(&config).await?;
                 let n = graph::schema::apply(&graph).await?;
-                tracing::info!(statements = n, "constraints and indexes are in place");
+                tracing::info!(applied = n, "constraints and indexes are in place");
             }
             SchemaAction::Print => unreachable!("handled before the runtime starts"),
         },

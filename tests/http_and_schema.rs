@@ -80,14 +80,41 @@ async fn every_query_file_plans_against_neo4j() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn schema_apply_is_idempotent() {
-    let app = app().await;
-    let first = investigator::graph::schema::apply(&app.graph)
+async fn schema_apply_runs_only_what_is_missing() {
+    let app = app().await; // applies the schema
+    let apply = || investigator::graph::schema::apply(&app.graph);
+    assert_eq!(apply().await.unwrap(), 0, "everything is already in place");
+
+    let ddl = |text: &'static str| investigator::graph::Cypher {
+        name: "test_ddl",
+        text,
+    };
+    let params = investigator::graph::Params::new;
+    // A wanted index gone missing, and a retired one left by an older version.
+    app.graph
+        .run(&ddl("DROP INDEX review_rating"), params())
         .await
         .unwrap();
-    let second = investigator::graph::schema::apply(&app.graph)
+    app.graph
+        .run(
+            &ddl("CREATE INDEX account_role FOR (n:Account) ON (n.role)"),
+            params(),
+        )
         .await
         .unwrap();
-    assert_eq!(first, second);
+    assert_eq!(apply().await.unwrap(), 2);
+    let names: Vec<String> = app
+        .graph
+        .column(
+            &ddl("SHOW INDEXES YIELD name"),
+            params(),
+            "name",
+            std::time::Duration::from_secs(30),
+        )
+        .await
+        .unwrap();
+    assert!(names.iter().any(|n| n == "review_rating"));
+    assert!(!names.iter().any(|n| n == "account_role"));
+    assert_eq!(apply().await.unwrap(), 0);
     app.stop().await;
 }

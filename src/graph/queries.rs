@@ -25,6 +25,8 @@ catalog! {
     PING = "ping";
     GRAPH_COUNTS = "graph_counts";
     ADMIN_WIPE_BATCH = "admin_wipe_batch";
+    ADMIN_SCHEMA_NAMES = "admin_schema_names";
+    ADMIN_AWAIT_INDEXES = "admin_await_indexes";
 
     INGEST_ACCOUNTS = "ingest_accounts";
     INGEST_SHOPS = "ingest_shops";

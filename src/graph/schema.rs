@@ -1,7 +1,7 @@
 //! Applies `schema/neo4j/*.cypher` (constraints, indexes, then drops of retired indexes).
 //! Every statement uses `IF [NOT] EXISTS`, so applying is idempotent and safe at every start-up.
 
-use super::{Cypher, Graph, GraphError, Params};
+use super::{queries, Cypher, Graph, GraphError, Params};
 
 const FILES: &[(&str, &str)] = &[
     (
@@ -56,27 +56,21 @@ fn target(statement: &str) -> Option<(bool, &str)> {
 }
 
 /// Creates missing constraints and indexes, drops retired indexes, then waits until the
-/// indexes are online. Statements already in effect are skipped: two `SHOW` round trips
-/// instead of one per statement at every start-up and load.
+/// indexes are online. Statements already in effect are skipped: one `SHOW` round trip
+/// instead of one per statement at every start-up and load. Returns the statements run.
 #[tracing::instrument(skip_all)]
 pub async fn apply(graph: &Graph) -> Result<usize, GraphError> {
     let statements = statements();
-    let mut present: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for text in ["SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name"] {
-        let q = Cypher {
-            name: "show_schema",
-            text,
-        };
-        let names: Vec<String> = graph
-            .column(
-                &q,
-                Params::new(),
-                "name",
-                std::time::Duration::from_secs(30),
-            )
-            .await?;
-        present.extend(names);
-    }
+    let present: std::collections::HashSet<String> = graph
+        .column(
+            &queries::ADMIN_SCHEMA_NAMES,
+            Params::new(),
+            "name",
+            std::time::Duration::from_secs(30),
+        )
+        .await?
+        .into_iter()
+        .collect();
     let mut applied = 0;
     for (file, statement) in &statements {
         let in_effect = match target(statement) {
@@ -95,17 +89,11 @@ pub async fn apply(graph: &Graph) -> Result<usize, GraphError> {
     }
     if applied > 0 {
         graph
-            .run(
-                &Cypher {
-                    name: "await_indexes",
-                    text: "CALL db.awaitIndexes(300)",
-                },
-                Params::new(),
-            )
+            .run(&queries::ADMIN_AWAIT_INDEXES, Params::new())
             .await?;
     }
     tracing::info!(statements = statements.len(), applied, "schema in place");
-    Ok(statements.len())
+    Ok(applied)
 }
 
 #[cfg(test)]
