@@ -17,6 +17,8 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct TestApp {
     pub base: String,
+    /// A bearer token with every role (admin, analyst, auditor) and `unmask`.
+    pub token: String,
     pub graph: Graph,
     pub config: Arc<Config>,
     client: reqwest::Client,
@@ -40,6 +42,14 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn app_with(config: Config) -> TestApp {
+    // Server logs go to the test's captured output: shown only when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            std::env::var("INVESTIGATOR_TEST_LOG")
+                .unwrap_or_else(|_| "warn,investigator=warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
     let serial = SERIAL.lock().await;
     let graph = Graph::connect(&config.neo4j).await.expect(
         "the test Neo4j is not running: start it with `tools/dev test` (or tools/neo4j/neo4j-dev)",
@@ -67,6 +77,7 @@ pub async fn app_with(config: Config) -> TestApp {
     tokio::spawn(server);
     TestApp {
         base,
+        token: String::new(),
         graph,
         config,
         client: reqwest::Client::new(),
