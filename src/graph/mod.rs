@@ -307,6 +307,27 @@ impl Graph {
         }
     }
 
+    /// Opens an explicit write transaction for several statements that must commit together
+    /// (the audit chain: lock the head, append, move the head). Dropped without
+    /// [`WriteTxn::commit`], it rolls back: the connection is RESET before its next use.
+    pub async fn begin_write(&self, name: &str) -> Result<WriteTxn, GraphError> {
+        let permit = self
+            .permit(name, self.deadline.map(|_| MAX_POOL_WAIT))
+            .await?;
+        let txn = self
+            .inner
+            .start_txn()
+            .await
+            .map_err(|source| GraphError::Query {
+                query: name.into(),
+                source,
+            })?;
+        Ok(WriteTxn {
+            txn,
+            _permit: permit,
+        })
+    }
+
     /// Runs a query and maps every row onto `T` by column name, within `limit`.
     pub async fn rows<T: DeserializeOwned>(
         &self,
@@ -419,6 +440,46 @@ impl Graph {
                 query: q.name.into(),
                 source,
             })
+    }
+}
+
+/// An explicit write transaction (see [`Graph::begin_write`]).
+pub struct WriteTxn {
+    txn: neo4rs::Txn,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl WriteTxn {
+    /// Runs one statement of the transaction and maps its rows onto `T`.
+    pub async fn rows<T: DeserializeOwned>(
+        &mut self,
+        q: &Cypher<'_>,
+        params: Params,
+    ) -> Result<Vec<T>, GraphError> {
+        let err = |source| GraphError::Query {
+            query: q.name.into(),
+            source,
+        };
+        let mut stream = self
+            .txn
+            .execute(params.into_query(q.text))
+            .await
+            .map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = stream.next(self.txn.handle()).await.map_err(err)? {
+            out.push(row.to::<T>().map_err(|e| GraphError::Decode {
+                query: q.name.into(),
+                reason: e.to_string(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub async fn commit(self) -> Result<(), GraphError> {
+        self.txn.commit().await.map_err(|source| GraphError::Query {
+            query: "commit".into(),
+            source,
+        })
     }
 }
 
