@@ -12,3 +12,4 @@ mod insider;
 mod lineage;
 mod pool_integrity;
 mod rings;
+mod security;
