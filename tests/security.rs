@@ -370,7 +370,7 @@ async fn masking_holds_over_a_full_walk_of_the_seed_cases() {
     )))
     .await
     .unwrap();
-    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL)
+    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL, "test")
         .await
         .unwrap();
     let personal = seed_personal_values();

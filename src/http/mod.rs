@@ -47,10 +47,17 @@ impl AppState {
     pub async fn new(graph: Graph, config: Arc<Config>) -> Result<Self, GraphError> {
         let schema = schema();
         let cost = CostModel::from_sdl(&schema.as_sdl()).expect("the served SDL parses");
+        // The audit writer has connections of its own: a saturated pool must not stop requests
+        // from being recorded (and so from being answered).
+        let audit_pool = Graph::connect(&crate::config::Neo4jConfig {
+            max_connections: 2,
+            ..config.neo4j.clone()
+        })
+        .await?;
         Ok(AppState {
             key: PseudonymKey::load(&graph).await?,
             tokens: Verifier::new(graph.clone()),
-            audit: AuditLog::start(graph.clone()),
+            audit: AuditLog::start(audit_pool),
             schema,
             cost,
             graph,
@@ -118,10 +125,11 @@ impl AppState {
             }
             Err(e) => {
                 tracing::error!(error = %e, "token check failed");
+                let e = AppError::from(e);
                 Err(error_response(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "UNAVAILABLE",
-                    "the graph database is unavailable; retry shortly",
+                    e.code(),
+                    &e.to_string(),
                 ))
             }
         }
