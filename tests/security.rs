@@ -49,7 +49,7 @@ async fn requests_without_a_valid_token_get_401_except_health_and_the_explorer()
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "{open} needs no token");
+        assert_ne!(r.status(), 401, "{open} needs no token");
     }
     assert_eq!(post(Some(&app.token)).await.unwrap().status(), 200);
     app.stop().await;

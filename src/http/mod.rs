@@ -5,6 +5,7 @@
 //! audit log before its response leaves ([`AppState::finish`]).
 
 mod graphql;
+pub mod ready;
 
 use crate::access::audit::{self, AuditLog};
 use crate::access::tokens::Verifier;
@@ -33,6 +34,7 @@ pub struct AppState {
     tokens: Verifier,
     audit: AuditLog,
     key: PseudonymKey,
+    ready: Arc<ready::Readiness>,
 }
 
 /// How long a request may take, by what it does.
@@ -54,7 +56,14 @@ impl AppState {
             ..config.neo4j.clone()
         })
         .await?;
+        let readiness = Arc::new(ready::Readiness::default());
+        ready::start(
+            graph.clone(),
+            Arc::clone(&readiness),
+            Duration::from_millis(config.api.query_timeout_ms),
+        );
         Ok(AppState {
+            ready: readiness,
             key: PseudonymKey::load(&graph).await?,
             tokens: Verifier::new(graph.clone()),
             audit: AuditLog::start(audit_pool),
@@ -217,7 +226,14 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
+/// 200 once start-up is complete (see [`ready`]) and Neo4j answers; 503 with the stage
+/// otherwise.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let stage = state.ready.stage();
+    if stage != ready::Stage::Ready {
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "starting", "stage": stage.as_str() }));
+    }
     match state.graph.ping(Duration::from_secs(3)).await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready", "neo4j": "ok" })),
         Err(e) => {
