@@ -108,6 +108,8 @@ impl AppState {
             request_id,
             started: Instant::now(),
             deadline,
+            accounts: Default::default(),
+            shops: Default::default(),
         }
     }
 
