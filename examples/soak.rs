@@ -18,6 +18,8 @@ struct Tally {
     latencies: BTreeMap<&'static str, Vec<f64>>,
     /// kind → error code → count.
     codes: BTreeMap<&'static str, BTreeMap<String, u64>>,
+    /// error code → latencies (ms): how fast each kind of failure is reported.
+    error_latencies: BTreeMap<String, Vec<f64>>,
     mismatches: u64,
     mismatch_samples: Vec<String>,
     transport_errors: u64,
