@@ -30,7 +30,7 @@ impl AppState {
         }
     }
 
-    fn context(&self, request_id: String) -> Context {
+    pub(crate) fn context(&self, request_id: String) -> Context {
         let limit = Duration::from_millis(self.config.api.query_timeout_ms);
         Context {
             graph: self.graph.clone(),
@@ -141,7 +141,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphiql/assets/{file}", web::get().to(graphiql_asset))
         .route("/schema.graphql", web::get().to(sdl))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+        .route("/readyz", web::get().to(readyz))
+        // --- cases ---
+        .configure(crate::investigate::routes);
+    // --- end cases ---
 }
 
 /// Binds and runs the server until SIGINT/SIGTERM, then drains in-flight requests.

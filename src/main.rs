@@ -82,6 +82,23 @@ enum Command {
         #[arg(long, conflicts_with = "out")]
         seed_data: Option<PathBuf>,
     },
+    /// Export a finding or a case as an evidence bundle (an uncompressed tar: manifest.json,
+    /// evidence.json, CSVs, GraphML, SHA256SUMS). The same run exported twice gives the same bytes.
+    Export {
+        /// ring, incident, insider, lineage or case.
+        kind: String,
+        /// The ring, incident or case id; the employee or start account id.
+        id: String,
+        /// Output file (default: evidence-<kind>-<id>.tar in the current directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who exports, as recorded in the manifest (default: cli:$USER).
+        #[arg(long)]
+        by: Option<String>,
+        /// Write personal data unmasked (otherwise INVESTIGATOR_MASK_PII decides).
+        #[arg(long)]
+        unmask: bool,
+    },
     /// Delete every node of the configured database.
     Wipe {
         /// Required: confirms you mean it.
@@ -208,6 +225,34 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             }
         }
         Command::Generate { .. } => unreachable!("handled before the runtime starts"),
+        Command::Export {
+            kind,
+            id,
+            out,
+            by,
+            unmask,
+        } => {
+            use investigator::api::guard::{Guard, Viewer};
+            let subject = investigator::export::Subject::parse(&kind, &id)?;
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            let principal = by.unwrap_or_else(|| {
+                format!(
+                    "cli:{}",
+                    std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+                )
+            });
+            let guard = Guard::new(Viewer {
+                principal,
+                mask_pii: config.api.mask_pii && !unmask,
+            });
+            let limit = std::time::Duration::from_millis(config.api.query_timeout_ms);
+            let bundle = investigator::export::export(&graph, &guard, &subject, limit).await?;
+            let path = out.unwrap_or_else(|| PathBuf::from(&bundle.file_name));
+            std::fs::write(&path, &bundle.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tracing::info!(file = %path.display(), bytes = bundle.bytes.len(), sha256 = %bundle.sha256, "bundle written");
+        }
         Command::Wipe { yes } => {
             anyhow::ensure!(
                 yes,

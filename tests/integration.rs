@@ -4,6 +4,7 @@
 mod common;
 mod market;
 
+mod cases;
 mod entities;
 mod extortion;
 mod http_and_schema;

@@ -17,6 +17,12 @@ pub enum Action {
     Ingest,
     /// Recompute detections.
     RunDetection,
+    // --- cases ---
+    /// Open cases, attach findings and entities, add notes, change status (analysts, admins).
+    ManageCases,
+    /// Download evidence bundles of findings and cases.
+    Export,
+    // --- end cases ---
 }
 
 /// Who is asking. Built per request from the HTTP layer.
@@ -66,6 +72,27 @@ impl Guard {
     pub fn free_text(&self, text: Option<&str>) -> Option<String> {
         text.map(str::to_string)
     }
+
+    // --- cases ---
+    /// Who is asking, as recorded on cases, notes and bundles.
+    pub fn principal(&self) -> &str {
+        &self.viewer.principal
+    }
+
+    /// True when personal data is masked for this viewer (bundles record it).
+    pub fn masks_pii(&self) -> bool {
+        self.viewer.mask_pii
+    }
+
+    /// An identifier key (`kind:value`, as evidence names identifier nodes) as this viewer
+    /// may see it: the kind stays, the value is masked like [`Guard::identifier`].
+    pub fn identifier_key(&self, key: &str) -> String {
+        match key.split_once(':') {
+            Some((kind, value)) => format!("{kind}:{}", self.identifier(value)),
+            None => self.identifier(key),
+        }
+    }
+    // --- end cases ---
 
     pub fn forbid(&self, what: &str) -> AppError {
         AppError::Forbidden(what.to_string())

@@ -77,13 +77,20 @@ impl InsiderSuspect {
     fn money_traced(&self) -> Money {
         cny(self.0.money_traced, &self.0.currency)
     }
-    fn reasons(&self) -> &[String] {
-        &self.0.reasons
+    /// Identifier values in them are masked unless the caller may see personal data.
+    fn reasons(&self, ctx: &Context) -> Vec<String> {
+        super::evidence::masked_texts(&self.0.evidence, &self.0.reasons, &ctx.guard)
     }
     /// Chains owner → (middle account) → employee or proxy, and employee → removed review →
     /// shop.
-    fn evidence(&self) -> Evidence {
-        self.0.evidence.clone().into()
+    /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
+    }
+    /// Set when an analyst dismissed this employee's suspicion in a case.
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids = vec![self.0.employee_id.clone()];
+        super::cases::dismissal(ctx, crate::cases::ItemKind::InsiderSuspect, &ids).await
     }
 }
 

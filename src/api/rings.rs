@@ -193,11 +193,23 @@ impl Ring {
     fn money_out(&self) -> Money {
         money(self.0.money_out, model::Money::DEFAULT_CURRENCY)
     }
-    fn reasons(&self) -> &[String] {
-        &self.0.reasons
+    /// Identifier values in them are masked unless the caller may see personal data.
+    fn reasons(&self, ctx: &Context) -> Vec<String> {
+        super::evidence::masked_texts(&self.0.evidence, &self.0.reasons, &ctx.guard)
     }
-    fn evidence(&self) -> Evidence {
-        self.0.evidence.clone().into()
+    /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
+    }
+    /// Set when an analyst dismissed a ring with exactly these members in a case.
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids: Vec<String> = self
+            .0
+            .members
+            .iter()
+            .map(|m| m.account_id.clone())
+            .collect();
+        super::cases::dismissal(ctx, crate::cases::ItemKind::Ring, &ids).await
     }
 }
 
@@ -287,14 +299,34 @@ impl ExtortionIncident {
     fn retracted_at(&self) -> Option<String> {
         self.0.retracted_at.map(time)
     }
-    fn ties(&self) -> Vec<IncidentTie> {
-        self.0.ties.iter().map(IncidentTie::from).collect()
+    fn ties(&self, ctx: &Context) -> Vec<IncidentTie> {
+        self.0
+            .ties
+            .iter()
+            .map(|t| {
+                let mut tie = IncidentTie::from(t);
+                if matches!(
+                    t.kind.as_str(),
+                    "device" | "phone" | "address" | "card" | "ip"
+                ) {
+                    tie.detail = tie.detail.map(|d| ctx.guard.identifier_key(&d));
+                }
+                tie
+            })
+            .collect()
     }
-    fn reasons(&self) -> &[String] {
-        &self.0.reasons
+    /// Identifier values in them are masked unless the caller may see personal data.
+    fn reasons(&self, ctx: &Context) -> Vec<String> {
+        super::evidence::masked_texts(&self.0.evidence, &self.0.reasons, &ctx.guard)
     }
-    fn evidence(&self) -> Evidence {
-        self.0.evidence.clone().into()
+    /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
+    }
+    /// Set when an analyst dismissed this incident (same review, reviewer, contact, payee).
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids = super::cases::incident_members(&self.0);
+        super::cases::dismissal(ctx, crate::cases::ItemKind::Incident, &ids).await
     }
 }
 
