@@ -79,7 +79,8 @@
       pick: (d) => d.rings,
       item: (n) => ({
         key: n.id, title: n.kind.replace('_', ' ').toLowerCase() + ' · ' + n.members.length + ' members',
-        sub: n.id + ' · ' + day(n.firstAt).slice(0, 10) + ' → ' + day(n.lastAt).slice(0, 10),
+        sub: n.id + ' · ' + day(n.firstAt).slice(0, 10) + ' → ' + day(n.lastAt).slice(0, 10) + ' · '
+          + n.members.slice(0, 4).map((m) => m.account.id).join(', ') + (n.members.length > 4 ? ', …' : ''),
         score: n.score, dismissal: n.dismissal, open: () => showRing(n.id),
       }),
     },
@@ -153,6 +154,7 @@
       list.append(li);
     }
     if (!conn.edges.length) list.append(el('li', { class: 'muted', text: 'Nothing matches.' }));
+    list.dataset.version = String(Number(list.dataset.version || 0) + 1);
     state.cursors[state.page + 1] = conn.pageInfo.endCursor;
     $('next').disabled = !conn.pageInfo.hasNextPage;
     $('prev').disabled = state.page === 0;
@@ -185,7 +187,7 @@
       { selector: 'node.expanded', style: { opacity: 0.75 } },
       { selector: 'edge', style: {
         width: 1.2, 'line-color': '#b8c1d1', 'target-arrow-color': '#b8c1d1', 'target-arrow-shape': 'triangle',
-        'curve-style': 'bezier', label: 'data(label)', 'font-size': 7, 'text-rotation': 'autorotate', color: '#55607a' } },
+        'curve-style': 'bezier', 'control-point-step-size': 28, label: 'data(label)', 'font-size': 7, 'text-rotation': 'autorotate', color: '#55607a' } },
       { selector: 'edge[money]', style: { width: 2.5, 'line-color': '#c0392b', 'target-arrow-color': '#c0392b', color: '#8a1c13', 'font-size': 8 } },
       { selector: 'edge[kind = "MESSAGED"]', style: { 'line-style': 'dashed', 'line-color': '#2980b9', 'target-arrow-color': '#2980b9' } },
       { selector: 'edge[kind = "USES"], edge[kind = "SHARES_IDENTIFIER"]', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
@@ -241,11 +243,17 @@
     cy.on('tap', 'node', (evt) => showRecord(evt.target));
     cy.on('tap', 'edge', (evt) => showEdge(evt.target));
     state.cy = cy;
-    const lay = typeof layout === 'function' ? layout(cy)
-      : cy.layout({ name: 'cose', animate: false, nodeRepulsion: 9000, idealEdgeLength: 70, randomize: false });
-    lay.run();
+    state.layout = typeof layout === 'function' ? layout : ringLayout;
+    state.layout(cy).run();
     legend();
     return cy;
+  }
+
+  // Members in the middle, the accounts they touch around them, records and shops outside.
+  function ringLayout(cy) {
+    const level = (n) => (n.data('role') ? 3 : n.data('kind') === 'Account' ? 2 : n.data('kind') === 'Identifier' ? 2 : 1);
+    return cy.layout({ name: 'concentric', animate: false, concentric: level, levelWidth: () => 1,
+      minNodeSpacing: 28, avoidOverlap: true });
   }
 
   function legend() {
@@ -265,6 +273,10 @@
     $('view-sub').textContent = s;
     $('reasons').replaceChildren(...(reasons || []).map((r) => el('li', { text: r })));
     $('timeline').hidden = true;
+    $('record').replaceChildren(document.createTextNode('Click a node.'));
+    $('expand').disabled = true;
+    $('lineage').disabled = true;
+    state.selected = null;
   }
 
   // ---- findings ------------------------------------------------------------------------
@@ -287,8 +299,8 @@
     const i = d.extortionIncident;
     const roles = {};
     setView('Incident ' + i.id, (i.complete ? 'complete' : 'partial') + ' chain · confidence ' + i.confidence.toFixed(2), i.reasons, i.evidence);
-    draw(elements(i.evidence, roles));
     timeline(i);
+    draw(elements(i.evidence, roles));
     await focus({ kind: 'INCIDENT', slug: 'incident', id: i.id, title: 'extortion incident on ' + i.review.id, dismissal: i.dismissal });
   });
 
@@ -345,6 +357,7 @@
       const down = cy.edges().filter((e) => rank(e.source()) < rank(e.target()));
       return cy.nodes().union(down).layout({ name: 'dagre', rankDir: 'TB', nodeSep: 25, rankSep: 55 });
     }, l.start);
+    say('lineage: ' + l.accounts.length + ' accounts');
     await focus({ kind: 'LINEAGE', slug: 'lineage', id: l.start, title: 'agent lineage from ' + l.start, dismissal: null });
   });
 
@@ -411,7 +424,7 @@
     for (const { node: p } of a.paymentsSent.edges) { node_(p.to.id); edge_('x-' + p.id, id, p.to.id, 'PAID', money(p.amount) + ' · ' + day(p.paidAt).slice(0, 16), p.amount.amount); }
     for (const { node: p } of a.paymentsReceived.edges) { node_(p.from.id); edge_('x-' + p.id, p.from.id, id, 'PAID', money(p.amount) + ' · ' + day(p.paidAt).slice(0, 16), p.amount.amount); }
     cy.add(add);
-    cy.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: 9000 }).run();
+    (state.layout || ringLayout)(cy).run();
     say('added ' + add.length + ' element(s) around ' + id);
   });
 
@@ -437,6 +450,7 @@
       cur.replaceChildren(el('span', { text: f && f.dismissal ? 'Dismissed in ' + f.dismissal.caseId + ' (' + (f.dismissal.reason || '') + ')' : 'No case for what is on screen.' }));
       $('case-actions').hidden = true;
       $('case-attach-btn').hidden = true;
+      $('case-open').hidden = false;
       return;
     }
     const c = (await gql(`query($id: String!) { case(id: $id) { id title status dismissReason assignee createdBy updatedAt
@@ -453,6 +467,7 @@
     $('case-actions').hidden = false;
     $('case-attach-btn').hidden = !f || holds;
     $('case-attach-btn').disabled = !f || holds;
+    $('case-open').hidden = holds;
   }
 
   const openCase = guarded(async function () {
