@@ -4,14 +4,16 @@
 //!   dagre vendored from npm by `tools/investigate/vendor.sh`), so it works offline. It
 //!   uses only the public GraphQL API and the download route.
 //! - `GET /export/{kind}/{id}` (`ring`, `incident`, `insider`, `lineage`, `case`): the
-//!   evidence bundle ([`crate::export`]) as `application/x-tar`. The request context (and so
-//!   authorization and masking) is built exactly as for `/graphql`, by `AppState::context`.
+//!   evidence bundle ([`crate::export`]) as `application/x-tar`. The request is authenticated
+//!   and its context (authorization, masking, deadline) built exactly as for `/graphql`, by
+//!   `AppState::begin`, and it is written to the audit log by `AppState::finish` before the
+//!   bundle leaves.
 
 use crate::error::AppError;
 use crate::export::{self, Subject};
-use crate::http::AppState;
+use crate::http::{error_response, AppState, Budget};
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::Duration;
 use tracing_actix_web::RequestId;
 
@@ -77,18 +79,25 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::BadInput { .. } | AppError::InvalidRecords { .. } => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
 async fn download(
+    req: HttpRequest,
     path: web::Path<(String, String)>,
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
-    let ctx = state.context(request_id.to_string());
+    let ctx = match state
+        .begin(&req, request_id.to_string(), Budget::Read)
+        .await
+    {
+        Ok(ctx) => ctx,
+        Err(resp) => return resp,
+    };
     let (kind, id) = path.into_inner();
     let limit = Duration::from_millis(ctx.config.api.query_timeout_ms);
     let built = async {
@@ -96,6 +105,21 @@ async fn download(
         export::export(&ctx.graph, &ctx.guard, &subject, limit).await
     }
     .await;
+    let outcome = match &built {
+        Ok(_) => "ok".to_string(),
+        Err(e) => format!("error:{}", e.code()),
+    };
+    let entities = match &built {
+        Ok(b) => serde_json::json!({"ids": [id], "total": 1, "sha256": b.sha256}),
+        Err(_) => serde_json::json!({"ids": [], "total": 0}),
+    };
+    let operation = format!("GET /export/{kind}/{}", ctx.guard.redact_text(&id));
+    if let Err(e) = state
+        .finish(&ctx, operation, serde_json::Value::Null, entities, outcome)
+        .await
+    {
+        return error_response(StatusCode::SERVICE_UNAVAILABLE, e.code(), &e.to_string());
+    }
     match built {
         Ok(b) => HttpResponse::Ok()
             .content_type("application/x-tar")
@@ -115,9 +139,7 @@ async fn download(
             if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
                 tracing::error!(error = ?e, code, request_id = %ctx.request_id, "export failed");
             }
-            HttpResponse::build(status_of(&e)).json(serde_json::json!({
-                "errors": [{"message": e.to_string(), "extensions": {"code": code}}]
-            }))
+            error_response(status_of(&e), code, &ctx.guard.redact_text(&e.to_string()))
         }
     }
 }

@@ -95,11 +95,22 @@ enum Command {
         /// Who exports, as recorded in the manifest (default: cli:$USER).
         #[arg(long)]
         by: Option<String>,
-        /// Write personal data unmasked (otherwise INVESTIGATOR_MASK_PII decides).
+        /// Write personal data unmasked (masked by default); the audit log records it.
         #[arg(long)]
         unmask: bool,
     },
-    /// Delete every node of the configured database.
+    /// API tokens: create (prints the secret once), list, revoke.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Delete the dataset and findings of the configured database (tokens and the audit log
+    /// are kept).
     Wipe {
         /// Required: confirms you mean it.
         #[arg(long)]
@@ -124,6 +135,38 @@ struct LoadArgs {
     /// Concurrent write transactions (overrides INVESTIGATOR_WRITERS).
     #[arg(long)]
     writers: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a token; its secret is printed once, alone on the last line of standard output.
+    Create {
+        /// A name for who or what uses it (the audit log's "who"), e.g. `alice` or `case-ui`.
+        #[arg(long)]
+        name: String,
+        /// Roles, comma-separated: analyst, auditor, admin.
+        #[arg(long, value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+        /// May see raw identifier values and names (each such read is flagged in the audit log).
+        #[arg(long)]
+        unmask: bool,
+        /// Revoke live tokens of the same name first.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke tokens by id or name.
+    Revoke {
+        /// A token id (`tok-…`) or name.
+        key: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain: every entry unedited, none missing or reordered.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -232,7 +275,8 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             by,
             unmask,
         } => {
-            use investigator::api::guard::{Guard, Viewer};
+            use investigator::access::{audit, Identity, PseudonymKey, Role};
+            use investigator::api::guard::Guard;
             let subject = investigator::export::Subject::parse(&kind, &id)?;
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
@@ -242,16 +286,54 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                     std::env::var("USER").unwrap_or_else(|_| "unknown".into())
                 )
             });
-            let guard = Guard::new(Viewer {
-                principal,
-                mask_pii: config.api.mask_pii && !unmask,
-            });
+            let identity = Identity {
+                subject: principal.clone(),
+                token_id: "cli".into(),
+                roles: vec![Role::Analyst],
+                unmask,
+            };
+            let guard = Guard::new(identity, PseudonymKey::load(&graph).await?);
             let limit = std::time::Duration::from_millis(config.api.query_timeout_ms);
-            let bundle = investigator::export::export(&graph, &guard, &subject, limit).await?;
+            let started = std::time::Instant::now();
+            let built = investigator::export::export(&graph, &guard, &subject, limit).await;
+            let record = audit::Record {
+                actor: principal,
+                request_id: "cli".into(),
+                operation: format!("cli: export {kind} {id}"),
+                variables: String::new(),
+                entities: serde_json::json!({"ids": [id], "total": 1}).to_string(),
+                duration_ms: started.elapsed().as_millis() as i64,
+                outcome: match &built {
+                    Ok(_) => "ok".into(),
+                    Err(e) => format!("error:{}", e.code()),
+                },
+                unmasked: guard.unmasked_read(),
+            };
+            audit::AuditLog::start(graph.clone()).append(record).await?;
+            let bundle = built?;
             let path = out.unwrap_or_else(|| PathBuf::from(&bundle.file_name));
             std::fs::write(&path, &bundle.bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             tracing::info!(file = %path.display(), bytes = bundle.bytes.len(), sha256 = %bundle.sha256, "bundle written");
+        }
+        Command::Token { action } => {
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            token(&graph, action).await?;
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            use investigator::access::audit::{self, Verdict};
+            let graph = connect(&config).await?;
+            match audit::verify(&graph).await? {
+                Verdict::Intact { entries, head_hash } => {
+                    println!("audit log intact: {entries} entries, head {head_hash}");
+                }
+                Verdict::Broken { seq, reason } => {
+                    anyhow::bail!("audit log broken at entry {seq}: {reason}");
+                }
+            }
         }
         Command::Wipe { yes } => {
             anyhow::ensure!(
@@ -354,6 +436,54 @@ fn generate(command: Command) -> anyhow::Result<()> {
         tracing::info!(file, records = n, "written");
     }
     tracing::info!(dir = %dir.display(), records = summary.records(), seconds = format!("{:.1}", started.elapsed().as_secs_f64()), "dataset generated");
+    Ok(())
+}
+
+async fn token(graph: &Graph, action: TokenAction) -> anyhow::Result<()> {
+    use investigator::access::{tokens, Role};
+    match action {
+        TokenAction::Create {
+            name,
+            roles,
+            unmask,
+            replace,
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::parse(r).ok_or_else(|| {
+                        anyhow::anyhow!("unknown role {r:?}; expected analyst, auditor or admin")
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let (secret, id) = tokens::create(graph, &name, &roles, unmask, replace).await?;
+            tracing::info!(%id, %name, ?roles, unmask, "token created; it is shown once");
+            println!("{secret}");
+        }
+        TokenAction::List => {
+            println!(
+                "{:<18} {:<24} {:<24} {:<7} {:<25} revoked",
+                "id", "name", "roles", "unmask", "created"
+            );
+            for t in tokens::list(graph).await? {
+                let time = |ms: i64| investigator::model::Timestamp(ms).rfc3339();
+                println!(
+                    "{:<18} {:<24} {:<24} {:<7} {:<25} {}",
+                    t.id,
+                    t.name,
+                    t.roles.join(","),
+                    t.unmask,
+                    time(t.created_at),
+                    t.revoked_at.map(time).unwrap_or_else(|| "-".into())
+                );
+            }
+        }
+        TokenAction::Revoke { key } => {
+            let n = tokens::revoke(graph, &key).await?;
+            anyhow::ensure!(n > 0, "no live token has id or name {key:?}");
+            tracing::info!(revoked = n, %key, "revoked; servers refuse it within {} s", tokens::CACHE_TTL.as_secs());
+        }
+    }
     Ok(())
 }
 

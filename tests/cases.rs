@@ -6,7 +6,8 @@
 use crate::common;
 use crate::market;
 
-use common::{app, app_with, error_code, test_config, TestApp};
+use common::{app, error_code, TestApp};
+use investigator::access::Role;
 use investigator::export::tar;
 use market::Market;
 use serde_json::{json, Value};
@@ -431,13 +432,13 @@ async fn bundles_are_byte_identical_hashed_and_complete() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn masking_follows_the_viewer_in_the_api_and_the_bundle() {
-    let mut config = test_config();
-    config.api.mask_pii = true;
-    let masked_app = app_with(config).await;
-    let ring = crew(&masked_app, "cases-masked").await;
+    let app = app().await;
+    let ring = crew(&app, "cases-masked").await;
+    let masked = app.token("masked-analyst", &[Role::Analyst], false).await;
     let raw = ["dev-c", "addr-c"];
-    let shown = masked_app
-        .data(
+    let shown = app
+        .gql_as(
+            &masked,
             "query($id: String!) { ring(id: $id) { reasons evidence { nodes { id } edges { from to recordId } reasons } } }",
             json!({"id": ring}),
         )
@@ -450,24 +451,51 @@ async fn masking_follows_the_viewer_in_the_api_and_the_bundle() {
             "{v} leaks through GraphQL evidence: {shown}"
         );
     }
-    let b = bundle(&masked_app, &format!("/export/ring/{ring}")).await;
+    let get = |token: String, path: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .client()
+                .get(format!("{}{path}", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+        }
+    };
+    let path = format!("/export/ring/{ring}");
+    let (status, b) = get(masked.clone(), path.clone()).await;
+    assert_eq!(status, 200);
     let text = String::from_utf8_lossy(&b);
     for v in raw {
         assert!(!text.contains(v), "{v} leaks into the bundle");
     }
     let f = files(&b);
     assert_eq!(json_of(&f, "manifest.json")["personalDataMasked"], true);
+    assert_eq!(json_of(&f, "manifest.json")["exportedBy"], "masked-analyst");
     check_hashes(&f);
-    masked_app.stop().await;
+    let (_, again) = get(masked, path.clone()).await;
+    assert!(again == b, "masked bundles are deterministic too");
 
-    let app = app().await;
-    let ring = crew(&app, "cases-unmasked").await;
-    let b = bundle(&app, &format!("/export/ring/{ring}")).await;
+    // the all-roles test token may unmask
+    let b = bundle(&app, &path).await;
     let text = String::from_utf8_lossy(&b);
     assert!(
         text.contains("device:dev-c"),
         "unmasked for a viewer who may see it"
     );
+
+    // no token, no bundle; a role without Export is refused
+    let anonymous = app
+        .client()
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let admin = app.token("admin-only", &[Role::Admin], false).await;
+    assert_eq!(get(admin, path).await.0, 403);
     app.stop().await;
 }
 

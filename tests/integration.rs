@@ -11,4 +11,5 @@ mod http_and_schema;
 mod ingest;
 mod insider;
 mod lineage;
+mod pool_integrity;
 mod rings;

@@ -303,7 +303,7 @@ pub async fn open(
 ) -> AppResult<Case> {
     check_text("title", &title, 200)?;
     let found = resolve(ctx, &item).await?;
-    let by = ctx.guard.principal().to_string();
+    let by = ctx.guard.actor().to_string();
     let id = cases::open(
         &ctx.graph,
         title.trim(),
@@ -320,7 +320,7 @@ pub async fn open(
 pub async fn attach(ctx: &Context, case_id: String, item: CaseItemInput) -> AppResult<Case> {
     check_id("caseId", &case_id)?;
     let found = resolve(ctx, &item).await?;
-    let by = ctx.guard.principal().to_string();
+    let by = ctx.guard.actor().to_string();
     let created = cases::attach(&ctx.graph, &case_id, &found, &by, cases::now_ms()).await?;
     tracing::info!(case = %case_id, principal = %by, kind = found.kind.as_str(), created, "case item attached");
     get(ctx, &case_id).await
@@ -329,7 +329,7 @@ pub async fn attach(ctx: &Context, case_id: String, item: CaseItemInput) -> AppR
 pub async fn add_note(ctx: &Context, case_id: String, text: String) -> AppResult<CaseNote> {
     check_id("caseId", &case_id)?;
     check_text("text", &text, 10_000)?;
-    let by = ctx.guard.principal().to_string();
+    let by = ctx.guard.actor().to_string();
     let n = cases::note(&ctx.graph, &case_id, &text, &by, cases::now_ms()).await?;
     tracing::info!(case = %case_id, principal = %by, note = %n.id, "case note added");
     Ok(note(n, ctx))
@@ -355,7 +355,7 @@ pub async fn set_status(
         }
         _ => {}
     }
-    let by = ctx.guard.principal().to_string();
+    let by = ctx.guard.actor().to_string();
     cases::set_status(
         &ctx.graph,
         &case_id,
@@ -374,7 +374,7 @@ pub async fn assign(ctx: &Context, case_id: String, assignee: Option<String>) ->
     if let Some(a) = &assignee {
         check_text("assignee", a, 128)?;
     }
-    let by = ctx.guard.principal().to_string();
+    let by = ctx.guard.actor().to_string();
     cases::assign(
         &ctx.graph,
         &case_id,

@@ -6,7 +6,7 @@ use crate::detect;
 use crate::error::{AppError, AppResult};
 use crate::model::{format_minor, Timestamp};
 use juniper::GraphQLObject;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The subgraph behind a finding and the reasons for its score. Never cut silently: when
 /// `first` asked for less, `truncated` is true and the totals say how much there is (an
@@ -81,21 +81,15 @@ fn identifier_keys(e: &detect::Evidence) -> BTreeSet<String> {
     keys
 }
 
-/// Masked form of every key; two keys that mask alike get `~2`, `~3`… (in key order) so
-/// the drawing never merges two identifiers.
+/// What the viewer sees of every key (a pseudonym like `phone:~3f9a1c0b2d` unless the
+/// viewer may unmask: then the key itself), longest key first, so a key that prefixes
+/// another is not replaced inside it.
 fn masked_keys(keys: &BTreeSet<String>, guard: &Guard) -> Vec<(String, String)> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut out: Vec<(String, String)> = keys
         .iter()
-        .map(|k| {
-            let m = guard.identifier_key(k);
-            let n = seen.entry(m.clone()).or_insert(0);
-            *n += 1;
-            let m = if *n > 1 { format!("{m}~{n}") } else { m };
-            (k.clone(), m)
-        })
+        .map(|k| (k.clone(), guard.identifier_key(k)))
+        .filter(|(k, m)| k != m)
         .collect();
-    // longest first, so a key that prefixes another is not replaced inside it
     out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
     out
 }
@@ -103,12 +97,8 @@ fn masked_keys(keys: &BTreeSet<String>, guard: &Guard) -> Vec<(String, String)> 
 /// `e` as `guard`'s viewer may see it. Edge ids are taken from the unmasked edges.
 pub fn masked(e: detect::Evidence, guard: &Guard) -> Masked {
     let e = e.normalized();
-    let keys = identifier_keys(&e);
-    let swaps = if guard.masks_pii() {
-        masked_keys(&keys, guard)
-    } else {
-        Vec::new()
-    };
+    guard.register_evidence(&e);
+    let swaps = masked_keys(&identifier_keys(&e), guard);
     let fix = |s: &str| -> String {
         let mut s = s.to_string();
         for (k, m) in &swaps {
@@ -144,27 +134,6 @@ pub fn masked(e: detect::Evidence, guard: &Guard) -> Masked {
             .collect(),
         reasons: e.reasons.iter().map(|r| fix(r)).collect(),
     }
-}
-
-/// Texts about a finding (its reasons) as `guard`'s viewer may see them: the identifier
-/// keys its evidence names are masked as in [`masked`].
-pub fn masked_texts(e: &detect::Evidence, texts: &[String], guard: &Guard) -> Vec<String> {
-    if !guard.masks_pii() {
-        return texts.to_vec();
-    }
-    let swaps = masked_keys(&identifier_keys(e), guard);
-    texts
-        .iter()
-        .map(|t| {
-            let mut t = t.clone();
-            for (k, m) in &swaps {
-                if t.contains(k.as_str()) {
-                    t = t.replace(k.as_str(), m);
-                }
-            }
-            t
-        })
-        .collect()
 }
 
 /// Largest `first` an evidence field accepts.
@@ -257,7 +226,7 @@ impl EvidenceEdge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::guard::Viewer;
+    use crate::access::{Identity, PseudonymKey, Role};
     use crate::detect::{Evidence as Ev, EvidenceEdge as Edge};
 
     fn sample() -> Ev {
@@ -278,10 +247,15 @@ mod tests {
     }
 
     fn guard(mask: bool) -> Guard {
-        Guard::new(Viewer {
-            principal: "t".into(),
-            mask_pii: mask,
-        })
+        Guard::new(
+            Identity {
+                subject: "t".into(),
+                token_id: "tok".into(),
+                roles: vec![Role::Analyst],
+                unmask: !mask,
+            },
+            PseudonymKey::fixed("k"),
+        )
     }
 
     #[test]

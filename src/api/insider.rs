@@ -77,13 +77,13 @@ impl InsiderSuspect {
     fn money_traced(&self) -> Money {
         cny(self.0.money_traced, &self.0.currency)
     }
-    /// Identifier values in them are masked unless the caller may see personal data.
-    fn reasons(&self, ctx: &Context) -> Vec<String> {
-        super::evidence::masked_texts(&self.0.evidence, &self.0.reasons, &ctx.guard)
+    fn reasons(&self, ctx: &Context) -> &[String] {
+        // Reasons may cite identifiers of the evidence: the boundary pass masks them.
+        ctx.guard.register_evidence(&self.0.evidence);
+        &self.0.reasons
     }
     /// Chains owner → (middle account) → employee or proxy, and employee → removed review →
-    /// shop.
-    /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
+    /// shop. `first` caps nodes and edges (all when absent); `truncated` says when it cut.
     fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
         Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
     }

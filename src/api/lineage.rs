@@ -126,6 +126,7 @@ pub async fn agent_lineage(
     shops.sort_by(|a, b| a.id.cmp(&b.id));
     let mut reviews = ctx.reader.reviews(&l.reviews).await?;
     reviews.sort_by(|a, b| (a.posted_at, &a.id).cmp(&(b.posted_at, &b.id)));
+    ctx.guard.register_evidence(&l.evidence);
     let edges = EvidenceEdge::list(l.edges, &ctx.guard, &l.evidence.nodes);
     Ok(Lineage {
         start: l.start,

@@ -2,6 +2,7 @@
 //! Resolvers validate arguments, pass the [`guard::Guard`], call one function, map the result.
 
 pub mod cases;
+pub mod cost;
 pub mod entities;
 pub mod evidence;
 pub mod guard;
@@ -23,11 +24,15 @@ use std::sync::Arc;
 
 /// Everything a resolver may use, built once per request.
 pub struct Context {
+    /// The pool, bounded by this request's deadline.
     pub graph: Graph,
     pub reader: Reader,
     pub guard: Guard,
     pub config: Arc<Config>,
     pub request_id: String,
+    pub started: std::time::Instant,
+    /// One deadline for every statement of the request.
+    pub deadline: std::time::Instant,
 }
 
 impl juniper::Context for Context {}

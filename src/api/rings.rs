@@ -193,9 +193,10 @@ impl Ring {
     fn money_out(&self) -> Money {
         money(self.0.money_out, model::Money::DEFAULT_CURRENCY)
     }
-    /// Identifier values in them are masked unless the caller may see personal data.
-    fn reasons(&self, ctx: &Context) -> Vec<String> {
-        super::evidence::masked_texts(&self.0.evidence, &self.0.reasons, &ctx.guard)
+    fn reasons(&self, ctx: &Context) -> &[String] {
+        // Reasons may cite identifiers of the evidence: the boundary pass masks them.
+        ctx.guard.register_evidence(&self.0.evidence);
+        &self.0.reasons
     }
     /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
     fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
@@ -315,9 +316,10 @@ impl ExtortionIncident {
             })
             .collect()
     }
-    /// Identifier values in them are masked unless the caller may see personal data.
-    fn reasons(&self, ctx: &Context) -> Vec<String> {
-        super::evidence::masked_texts(&self.0.evidence, &self.0.reasons, &ctx.guard)
+    fn reasons(&self, ctx: &Context) -> &[String] {
+        // Reasons may cite identifiers of the evidence: the boundary pass masks them.
+        ctx.guard.register_evidence(&self.0.evidence);
+        &self.0.reasons
     }
     /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
     fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {

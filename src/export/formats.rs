@@ -1,9 +1,9 @@
 //! The files of a bundle: evidence as JSON, CSV (nodes, edges) and GraphML (Gephi, yEd).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A node as bundles write it: the evidence node and the record behind it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Node {
     pub id: String,
@@ -15,7 +15,7 @@ pub struct Node {
 }
 
 /// Record fields of a node, by kind (only those the record has are written).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ pub struct Record {
 }
 
 /// An edge as bundles write it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Edge {
     pub id: String,

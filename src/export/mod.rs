@@ -200,7 +200,7 @@ async fn records(
             (n.label.clone(), n.id.clone()),
             Record {
                 kind: Some(kind.to_string()),
-                detail: Some(guard.identifier(value)),
+                detail: Some(guard.identifier_value(value)),
                 ..Record::default()
             },
         );
@@ -255,11 +255,22 @@ async fn graph_of(
         ))
     });
     edges.dedup_by(|a, b| a.id == b.id);
-    Ok((nodes, edges, m.reasons))
+    // The guard's boundary pass, as for a GraphQL response: any personal value it has seen
+    // (names, identifier values) is masked wherever it appears, unless the viewer may unmask.
+    let mut v = serde_json::to_value((&nodes, &edges, &m.reasons)).map_err(internal)?;
+    guard.redact(&mut v);
+    serde_json::from_value(v).map_err(internal)
 }
 
-fn json_bytes<T: Serialize>(v: &T) -> AppResult<Vec<u8>> {
-    let mut out = serde_json::to_vec_pretty(v).map_err(|e| AppError::Internal(e.into()))?;
+fn internal(e: serde_json::Error) -> AppError {
+    AppError::Internal(e.into())
+}
+
+/// Pretty JSON after the guard's boundary pass, with a final newline.
+fn json_bytes<T: Serialize>(guard: &Guard, v: &T) -> AppResult<Vec<u8>> {
+    let mut v = serde_json::to_value(v).map_err(internal)?;
+    guard.redact(&mut v);
+    let mut out = serde_json::to_vec_pretty(&v).map_err(internal)?;
     out.push(b'\n');
     Ok(out)
 }
@@ -453,10 +464,10 @@ pub async fn export(
     let mut files: Vec<(&'static str, &'static str, Vec<u8>)> = vec![(
         "evidence.json",
         "application/json",
-        json_bytes(&content.evidence_json)?,
+        json_bytes(guard, &content.evidence_json)?,
     )];
     if let Some(c) = &content.case_json {
-        files.push(("case.json", "application/json", json_bytes(c)?));
+        files.push(("case.json", "application/json", json_bytes(guard, c)?));
     }
     files.push(("nodes.csv", "text/csv", formats::nodes_csv(&content.nodes)));
     files.push(("edges.csv", "text/csv", formats::edges_csv(&content.edges)));
@@ -477,8 +488,8 @@ pub async fn export(
         program: json!({"name": "investigator", "version": env!("CARGO_PKG_VERSION")}),
         as_of: time(content.as_of),
         time_note: "asOf is the detection run's time (a finding) or the case's last change (a case), so the same export twice is byte-identical; each download's wall-clock time is in the server log and the X-Exported-At header",
-        exported_by: guard.principal().to_string(),
-        personal_data_masked: guard.masks_pii(),
+        exported_by: guard.actor().to_string(),
+        personal_data_masked: !guard.identity().unmask,
         query: json!({
             "graphql": graphql,
             "variables": {"id": canonical_id},
@@ -498,7 +509,7 @@ pub async fn export(
             })
             .collect(),
     };
-    let manifest_bytes = json_bytes(&manifest)?;
+    let manifest_bytes = json_bytes(guard, &manifest)?;
     let mut sums = format!("{}  manifest.json\n", sha256_hex(&manifest_bytes));
     for (name, _, data) in &files {
         sums.push_str(&format!("{}  {name}\n", sha256_hex(data)));
@@ -523,10 +534,10 @@ pub async fn export(
         .collect();
     let sha256 = sha256_hex(&out);
     tracing::info!(
-        principal = %guard.principal(),
+        principal = %guard.actor(),
         subject = subject.slug(),
         id = %canonical_id,
-        masked = guard.masks_pii(),
+        masked = !guard.identity().unmask,
         sha256 = %sha256,
         bytes = out.len(),
         "evidence bundle exported"

@@ -7,7 +7,8 @@
 //
 // Environment: INVESTIGATOR_TEST_NEO4J_URI (required), INVESTIGATOR_E2E_BIN (default
 // target/debug/investigator), CHROMIUM (default /usr/bin/chromium), INVESTIGATOR_E2E_TOKEN
-// (the bearer token the page sends; default e2e-analyst).
+// (the bearer token the page sends; by default the test creates an analyst token with
+// `investigator token create`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -23,7 +24,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = process.env.INVESTIGATOR_E2E_BIN || join(repo, 'target/debug/investigator');
 const neo4j = process.env.INVESTIGATOR_TEST_NEO4J_URI;
 const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const token = process.env.INVESTIGATOR_E2E_TOKEN || 'e2e-analyst';
+let token = process.env.INVESTIGATOR_E2E_TOKEN || '';
 const shots = join(repo, 'target/e2e');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -121,6 +122,12 @@ before(async () => {
   const env = { ...process.env, NEO4J_URI: neo4j, INVESTIGATOR_LOG: 'info' };
   const wiped = spawnSync(bin, ['wipe', '--yes'], { env, stdio: 'inherit' });
   assert.equal(wiped.status, 0, 'wipe the test database');
+  if (!token) {
+    const made = spawnSync(bin, ['token', 'create', '--name', 'e2e-analyst', '--roles', 'analyst', '--replace'],
+      { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    assert.equal(made.status, 0, 'create an analyst token');
+    token = made.stdout.trim().split('\n').pop();
+  }
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const log = createWriteStream(join(shots, 'server.log'));
