@@ -83,6 +83,7 @@ function checkBundle(buf) {
 }
 
 const t0 = Date.now();
+const mark = (what) => console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s:   ${what}`);
 async function shot(name) {
   console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s: ${name}`);
   await page.screenshot({ path: join(shots, name + '.png'), fullPage: false });
@@ -95,24 +96,24 @@ async function openFinding(tab, account) {
   let v = await listVersion();
   if (!(await page.locator(`.tabs button[data-kind="${tab}"].active`).count())) {
     await page.click(`.tabs button[data-kind="${tab}"]`);
-    await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, v);
+    await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, v, { polling: 100 });
     v = await listVersion();
   }
   await page.fill('[data-testid=filter-account]', account);
   await page.click('[data-testid=apply-filters]');
-  await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, v);
+  await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, v, { polling: 100 });
   const first = page.locator('[data-testid=finding]').first();
-  await first.waitFor({ timeout: 30000 });
+  await first.waitFor({ timeout: 30000, polling: 100 });
   await first.click();
 }
 
 /** Waits until the drawn graph holds node `id`. */
 async function graphWith(id) {
-  await page.waitForFunction((x) => window.investigate.cy && window.investigate.cy.$id(x).length > 0, id, { timeout: 60000 });
+  await page.waitForFunction((x) => window.investigate.cy && window.investigate.cy.$id(x).length > 0, id, { timeout: 60000, polling: 100 });
 }
 
 async function graphNodes(min) {
-  await page.waitForFunction((n) => window.investigate.cy && window.investigate.cy.nodes().length >= n, min, { timeout: 60000 });
+  await page.waitForFunction((n) => window.investigate.cy && window.investigate.cy.nodes().length >= n, min, { timeout: 60000, polling: 100 });
   return page.evaluate(() => window.investigate.cy.nodes().map((n) => n.id()));
 }
 
@@ -163,7 +164,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await page.fill('[data-testid=token]', token);
   await page.click('#token-save');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('investigator.token')), token);
-  await page.locator('[data-testid=finding]').first().waitFor({ timeout: 30000 });
+  await page.locator('[data-testid=finding]').first().waitFor({ timeout: 30000, polling: 100 });
   const listed = await page.locator('[data-testid=finding]').count();
   assert.ok(listed >= 2, 'rings are listed: ' + listed);
   await shot('01-findings');
@@ -181,29 +182,35 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await shot('02-ring-graph');
 
   // click a node: its record; expand its neighbourhood
-  await page.evaluate(() => window.investigate.cy.$id('a-du').emit('tap'));
-  await page.waitForFunction(() => document.querySelector('[data-testid=record]').textContent.includes('account role'));
+  mark('tap a-du');
+  await page.evaluate(() => { window.investigate.cy.$id('a-du').emit('tap'); });
+  await page.waitForFunction(() => document.querySelector('[data-testid=record]').textContent.includes('account role'), null, { polling: 100 });
   assert.match(await page.textContent('[data-testid=record]'), /Account a-du/);
-  const before = (await graphNodes(1)).length;
+  mark('record shown');
+  const before = await page.evaluate(() => window.investigate.cy.elements().length);
   await page.click('#expand');
-  await page.waitForFunction((n) => window.investigate.cy.elements().length > n, before, { timeout: 30000 }).catch(() => {});
+  mark('expand clicked');
+  await page.waitForFunction((n) => window.investigate.cy.elements().length > n, before, { timeout: 30000, polling: 100 }).catch(() => {});
   await shot('03-record-expanded');
 
   // lineage as a layered DAG from one of the Hangzhou operatives
   await openFinding('rings', 'a-hz-op1');
+  mark('hz ring opened');
   await graphWith('a-hz-op1');
-  await page.evaluate(() => window.investigate.cy.$id('a-hz-op1').emit('tap'));
-  await page.waitForFunction(() => !document.getElementById('lineage').disabled);
+  mark('hz graph drawn');
+  await page.evaluate(() => { window.investigate.cy.$id('a-hz-op1').emit('tap'); });
+  await page.waitForFunction(() => !document.getElementById('lineage').disabled, null, { polling: 100 });
+  mark('lineage enabled');
   await page.click('#lineage');
-  await page.waitForFunction(() => document.getElementById('view-title').textContent === 'Lineage from a-hz-op1', null, { timeout: 60000 });
+  await page.waitForFunction(() => document.getElementById('view-title').textContent === 'Lineage from a-hz-op1', null, { timeout: 60000, polling: 100 });
   const lineage = await graphNodes(3);
   assert.ok(lineage.includes('a-hz-organizer'), 'the organizer is in the lineage: ' + lineage);
   await shot('04-lineage-dag');
 
   // an incident as a timeline of its four steps
   await openFinding('incidents', 'a-du');
-  await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Incident '), null, { timeout: 30000 });
-  await page.locator('[data-testid=timeline-step]').first().waitFor({ timeout: 30000 });
+  await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Incident '), null, { timeout: 30000, polling: 100 });
+  await page.locator('[data-testid=timeline-step]').first().waitFor({ timeout: 30000, polling: 100 });
   assert.equal(await page.locator('[data-testid=timeline-step]').count(), 4);
   assert.match(await page.textContent('[data-testid=timeline]'), /negative review[\s\S]*contact[\s\S]*payment[\s\S]*withdrawal/);
   await shot('05-incident-timeline');
@@ -211,18 +218,18 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   // back to the crew: open a case, note it, confirm it
   await openFinding('rings', 'a-du');
   await graphWith('a-du');
-  await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Ring '));
+  await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Ring '), null, { polling: 100 });
   await page.fill('[data-testid=case-title]', 'Haimen crew: Du, Qiu, Zhang');
   await page.click('#case-open-btn');
-  await page.locator('[data-testid=case-id]').waitFor({ timeout: 30000 });
+  await page.locator('[data-testid=case-id]').waitFor({ timeout: 30000, polling: 100 });
   const caseId = await page.textContent('[data-testid=case-id]');
   assert.match(caseId, /^case-/);
   await page.fill('[data-testid=note-text]', 'Five owners paid a-du; reviews withdrawn within a day.');
   await page.click('#note-btn');
-  await page.waitForFunction(() => document.querySelector('[data-testid=notes]').textContent.includes('Five owners'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=notes]').textContent.includes('Five owners'), null, { polling: 100 });
   await page.selectOption('[data-testid=status-select]', 'CONFIRMED');
   await page.click('#status-btn');
-  await page.waitForFunction(() => document.querySelector('[data-testid=case-status]').textContent === 'confirmed');
+  await page.waitForFunction(() => document.querySelector('[data-testid=case-status]').textContent === 'confirmed', null, { polling: 100 });
   await shot('06-case');
 
   // download the case bundle and check it
@@ -238,7 +245,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   const evidence = JSON.parse(files.get('evidence.json').toString('utf8'));
   assert.ok(evidence.nodes.some((n) => n.id === 'a-du'), 'the crew is in the evidence');
   assert.ok(files.get('graph.graphml').toString('utf8').includes('<graphml'));
-  await page.waitForFunction(() => document.querySelector('[data-testid=bundle-info]').textContent.includes('sha256'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=bundle-info]').textContent.includes('sha256'), null, { polling: 100 });
 
   // the finding's own bundle too
   const [d2] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=finding-bundle]')]);
@@ -247,7 +254,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
 
   // the case is listed under Cases
   await page.click('.tabs button[data-kind="cases"]');
-  await page.waitForFunction((id) => document.querySelector('[data-testid=findings-list]').textContent.includes(id), caseId);
+  await page.waitForFunction((id) => document.querySelector('[data-testid=findings-list]').textContent.includes(id), caseId, { polling: 100 });
   await shot('08-cases');
 
   assert.deepEqual(pageErrors, [], 'no errors in the page');

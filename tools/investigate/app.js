@@ -41,6 +41,7 @@
     });
     let body;
     try { body = await resp.json(); } catch (e) { throw new Error('HTTP ' + resp.status); }
+    if (resp.status === 401 && !(body.errors && body.errors.length)) body = { errors: [{ message: 'unauthenticated', extensions: { code: 'UNAUTHENTICATED' } }] };
     if (body.errors && body.errors.length) {
       const e = body.errors[0];
       const code = (e.extensions && e.extensions.code) || 'ERROR';
@@ -63,7 +64,17 @@
   const money = (m) => (m ? m.amount + ' ' + m.currency : '');
   function guarded(fn) {
     return async (...args) => {
-      try { await fn(...args); } catch (e) { console.error(e); say(e.message, true); }
+      try {
+        await fn(...args);
+      } catch (e) {
+        if (e.code === 'UNAUTHENTICATED' || e.code === 'FORBIDDEN') {
+          say(e.message, true);
+          if (e.code === 'UNAUTHENTICATED') $('token').focus();
+        } else {
+          console.error(e);
+          say(e.message, true);
+        }
+      }
     };
   }
 
@@ -132,6 +143,10 @@
   }
 
   const loadList = guarded(async function () {
+    if (!token()) {
+      $('list').replaceChildren(el('li', { class: 'muted', text: 'Enter your API token above (investigator token create).' }));
+      return;
+    }
     const spec = LISTS[state.kind];
     const f = filters();
     const vars = Object.assign({ first: PAGE, after: state.cursors[state.page] }, spec.vars(f));
