@@ -503,7 +503,7 @@ async fn masking_follows_the_viewer_in_the_api_and_the_bundle() {
 async fn evidence_edges_have_stable_ids_and_records_and_cuts_say_so() {
     let app = app().await;
     let ring = crew(&app, "cases-edges").await;
-    let q = "query($id: String!, $first: Int) { ring(id: $id) { evidence(first: $first) { nodes { id } edges { id from to kind recordId } nodesTotal edgesTotal truncated } } }";
+    let q = "query($id: String!, $limit: Int) { ring(id: $id) { evidence(limit: $limit) { nodes { id } edges { id from to kind recordId } nodesTotal edgesTotal truncated } } }";
     let full = app.data(q, json!({"id": ring})).await["ring"]["evidence"].clone();
     assert_eq!(full["truncated"], false);
     let edges = full["edges"].as_array().unwrap();
@@ -532,11 +532,11 @@ async fn evidence_edges_have_stable_ids_and_records_and_cuts_say_so() {
         .collect();
     assert_eq!(ids, again_ids, "edge ids are stable across runs");
 
-    let cut = app.data(q, json!({"id": ring, "first": 2})).await["ring"]["evidence"].clone();
+    let cut = app.data(q, json!({"id": ring, "limit": 2})).await["ring"]["evidence"].clone();
     assert_eq!(cut["truncated"], true);
     assert_eq!(cut["nodes"].as_array().unwrap().len(), 2);
     assert_eq!(cut["nodesTotal"], full["nodesTotal"]);
-    let bad = app.gql(q, json!({"id": ring, "first": -1})).await;
+    let bad = app.gql(q, json!({"id": ring, "limit": -1})).await;
     assert_eq!(error_code(&bad), "BAD_USER_INPUT");
     app.stop().await;
 }

@@ -9,7 +9,7 @@ use juniper::GraphQLObject;
 use std::collections::BTreeSet;
 
 /// The subgraph behind a finding and the reasons for its score. Never cut silently: when
-/// `first` asked for less, `truncated` is true and the totals say how much there is (an
+/// `limit` asked for less, `truncated` is true and the totals say how much there is (an
 /// evidence bundle always holds all of it).
 #[derive(GraphQLObject)]
 pub struct Evidence {
@@ -136,24 +136,25 @@ pub fn masked(e: detect::Evidence, guard: &Guard) -> Masked {
     }
 }
 
-/// Largest `first` an evidence field accepts.
-pub const MAX_FIRST: i32 = 100_000;
+/// Largest `limit` an evidence field accepts.
+pub const MAX_LIMIT: i32 = 100_000;
 
 impl Evidence {
-    /// The GraphQL view: masked for `guard`, cut to `first` nodes and `first` edges when
-    /// given (edges only between kept nodes, so nothing dangles), with totals.
-    pub fn view(e: detect::Evidence, guard: &Guard, first: Option<i32>) -> AppResult<Self> {
-        if let Some(n) = first {
-            if !(0..=MAX_FIRST).contains(&n) {
+    /// The GraphQL view: masked for `guard`, cut to `limit` nodes and `limit` edges when
+    /// given (edges only between kept nodes, so nothing dangles), with totals. (Not `first`:
+    /// evidence is one object, not a connection the cost model should multiply by.)
+    pub fn view(e: detect::Evidence, guard: &Guard, limit: Option<i32>) -> AppResult<Self> {
+        if let Some(n) = limit {
+            if !(0..=MAX_LIMIT).contains(&n) {
                 return Err(AppError::bad_input(
-                    "first",
-                    format!("must be between 0 and {MAX_FIRST}"),
+                    "limit",
+                    format!("must be between 0 and {MAX_LIMIT}"),
                 ));
             }
         }
         let m = masked(e, guard);
         let (nodes_total, edges_total) = (m.nodes.len(), m.edges.len());
-        let cap = first.map(|n| n as usize).unwrap_or(usize::MAX);
+        let cap = limit.map(|n| n as usize).unwrap_or(usize::MAX);
         let nodes: Vec<_> = m.nodes.into_iter().take(cap).collect();
         let kept: BTreeSet<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
         let edges: Vec<_> = if cap >= edges_total && nodes.len() == nodes_total {

@@ -83,9 +83,9 @@ impl InsiderSuspect {
         &self.0.reasons
     }
     /// Chains owner → (middle account) → employee or proxy, and employee → removed review →
-    /// shop. `first` caps nodes and edges (all when absent); `truncated` says when it cut.
-    fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
-        Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
+    /// shop. `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
     }
     /// Set when an analyst dismissed this employee's suspicion in a case.
     async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {

@@ -198,9 +198,9 @@ impl Ring {
         ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
-    fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
-        Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
     }
     /// Set when an analyst dismissed a ring with exactly these members in a case.
     async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
@@ -321,9 +321,9 @@ impl ExtortionIncident {
         ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    /// `first` caps nodes and edges (all when absent); `truncated` says when it cut.
-    fn evidence(&self, ctx: &Context, first: Option<i32>) -> AppResult<Evidence> {
-        Evidence::view(self.0.evidence.clone(), &ctx.guard, first)
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
     }
     /// Set when an analyst dismissed this incident (same review, reviewer, contact, payee).
     async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {

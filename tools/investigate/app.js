@@ -79,7 +79,7 @@
   }
 
   // ---- findings list -------------------------------------------------------------------
-  const EVIDENCE = 'evidence(first: $first) { nodes { id label caption } edges { id from to kind recordId at amount currency } nodesTotal edgesTotal truncated reasons }';
+  const EVIDENCE = 'evidence(limit: $limit) { nodes { id label caption } edges { id from to kind recordId at amount currency } nodesTotal edgesTotal truncated reasons }';
   const LISTS = {
     rings: {
       query: `query($first: Int, $after: String, $minScore: Float, $kind: RingKind, $memberId: String) {
@@ -296,9 +296,9 @@
 
   // ---- findings ------------------------------------------------------------------------
   const showRing = guarded(async function (id) {
-    const d = await gql(`query($id: String!, $first: Int) { ring(id: $id) { id kind score reasons firstAt lastAt
+    const d = await gql(`query($id: String!, $limit: Int) { ring(id: $id) { id kind score reasons firstAt lastAt
       moneyIn { amount currency } members { account { id } role contribution } victimShops { id }
-      dismissal { caseId reason } ${EVIDENCE} } }`, { id, first: null });
+      dismissal { caseId reason } ${EVIDENCE} } }`, { id, limit: null });
     const r = d.ring;
     const roles = Object.fromEntries(r.members.map((m) => [m.account.id, m.role]));
     setView('Ring ' + r.id, r.kind + ' · score ' + r.score.toFixed(2) + ' · ' + r.members.length + ' members · money in ' + money(r.moneyIn), r.reasons, r.evidence);
@@ -307,10 +307,10 @@
   });
 
   const showIncident = guarded(async function (id) {
-    const d = await gql(`query($id: String!, $first: Int) { extortionIncident(id: $id) { id confidence complete reasons
+    const d = await gql(`query($id: String!, $limit: Int) { extortionIncident(id: $id) { id confidence complete reasons
       reviewedAt contactedAt paidAt retractedAt amount { amount currency } paymentId
       review { id rating } shop { id } reviewer { id } contact { id } payee { id }
-      dismissal { caseId reason } ${EVIDENCE} } }`, { id, first: null });
+      dismissal { caseId reason } ${EVIDENCE} } }`, { id, limit: null });
     const i = d.extortionIncident;
     const roles = {};
     setView('Incident ' + i.id, (i.complete ? 'complete' : 'partial') + ' chain · confidence ' + i.confidence.toFixed(2), i.reasons, i.evidence);
@@ -342,8 +342,8 @@
   }
 
   const showInsider = guarded(async function (employeeId) {
-    const d = await gql(`query($id: String!, $first: Int) { insiderSuspect(employeeId: $id) { score reasons removalsTotal removalsLegitimate
-      moneyTraced { amount currency } dismissal { caseId reason } ${EVIDENCE} } }`, { id: employeeId, first: 400 });
+    const d = await gql(`query($id: String!, $limit: Int) { insiderSuspect(employeeId: $id) { score reasons removalsTotal removalsLegitimate
+      moneyTraced { amount currency } dismissal { caseId reason } ${EVIDENCE} } }`, { id: employeeId, limit: 400 });
     const s = d.insiderSuspect;
     const roles = { [employeeId]: 'staff' };
     setView('Insider ' + employeeId, 'score ' + s.score.toFixed(2) + ' · ' + s.removalsLegitimate + ' of ' + s.removalsTotal + ' removals legitimate · traced ' + money(s.moneyTraced), s.reasons, s.evidence);
