@@ -13,3 +13,4 @@ mod insider;
 mod lineage;
 mod pool_integrity;
 mod rings;
+mod security;

@@ -43,6 +43,8 @@ pub enum OperationKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cost {
     pub kind: OperationKind,
+    /// The operation's name in the document, if it has one.
+    pub name: Option<String>,
     /// Root field names, in document order (the audit log's "operation" when unnamed).
     pub root_fields: Vec<String>,
     pub depth: usize,
@@ -130,7 +132,7 @@ impl CostModel {
         let Ok(doc) = graphql_parser::parse_query::<&str>(query) else {
             return Ok(None);
         };
-        let Some((kind, selection)) = select_operation(&doc, operation_name) else {
+        let Some((name, kind, selection)) = select_operation(&doc, operation_name) else {
             return Ok(None);
         };
         let root = match kind {
@@ -156,6 +158,7 @@ impl CostModel {
             walk.selection_set(selection, root, 1, &mut aliases, &mut open)?;
         let cost = Cost {
             kind,
+            name: name.map(str::to_string),
             root_fields: root_fields(&walk, selection, &mut Vec::new()),
             depth,
             complexity,
@@ -226,7 +229,11 @@ fn check(cost: &Cost, limits: &Limits) -> Result<(), OverLimit> {
 fn select_operation<'d, 'a>(
     doc: &'d Document<'a, &'a str>,
     name: Option<&str>,
-) -> Option<(OperationKind, &'d SelectionSet<'a, &'a str>)> {
+) -> Option<(
+    Option<&'a str>,
+    OperationKind,
+    &'d SelectionSet<'a, &'a str>,
+)> {
     let ops: Vec<(Option<&str>, OperationKind, &SelectionSet<'a, &'a str>)> = doc
         .definitions
         .iter()
@@ -249,7 +256,6 @@ fn select_operation<'d, 'a>(
         None if ops.len() == 1 => ops.into_iter().next(),
         None => None,
     }
-    .map(|(_, kind, s)| (kind, s))
 }
 
 struct Walk<'w, 'a> {

@@ -1,6 +1,7 @@
 //! The GraphQL schema: a per-request [`Context`], the `Query` and `Mutation` roots.
 //! Resolvers validate arguments, pass the [`guard::Guard`], call one function, map the result.
 
+pub mod audit;
 pub mod cases;
 pub mod cost;
 pub mod entities;
@@ -287,6 +288,23 @@ impl Query {
             .ok_or_else(|| not_found("insider suspect", &employee_id))
     }
     // --- end cases ---
+
+    /// The audit log, newest first: every request (who, when, operation, masked variables,
+    /// what it returned, duration, outcome, whether raw personal data was returned). Auditors
+    /// only; `from`/`to` are RFC 3339.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        ctx: &Context,
+        from: Option<String>,
+        to: Option<String>,
+        actor: Option<String>,
+        operation: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<audit::AuditEntryConnection> {
+        ctx.guard.authorize(Action::ReadAudit)?;
+        audit::list(ctx, from, to, actor, operation, first, after).await
+    }
 }
 
 /// Record counts (as Float: GraphQL's Int is 32-bit).

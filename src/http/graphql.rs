@@ -405,7 +405,7 @@ async fn run(
 ) -> Outcome {
     let operation = match (&d.operation_name, &cost) {
         (Some(name), _) => name.clone(),
-        (None, Ok(Some(c))) => c.root_fields.join(","),
+        (None, Ok(Some(c))) => c.name.clone().unwrap_or_else(|| c.root_fields.join(",")),
         _ => "(unparsed)".to_string(),
     };
     if let Err(o) = cost {

@@ -146,6 +146,17 @@ impl TestApp {
     }
 }
 
+/// A name no earlier test run used (tokens and audit entries outlive `wipe`).
+pub fn unique(name: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    format!("{name}-{t}-{n}")
+}
+
 /// The `extensions.code` of the first GraphQL error.
 pub fn error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]

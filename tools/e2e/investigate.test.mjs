@@ -163,7 +163,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await page.goto(base + '/investigate');
   await page.fill('[data-testid=token]', token);
   await page.click('#token-save');
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('investigator.token')), token);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('investigator-token')), token);
   await page.locator('[data-testid=finding]').first().waitFor({ timeout: 30000, polling: 100 });
   const listed = await page.locator('[data-testid=finding]').count();
   assert.ok(listed >= 2, 'rings are listed: ' + listed);

@@ -4,7 +4,8 @@
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
-  const TOKEN_KEY = 'investigator.token';
+  // The same key as GraphiQL's, so a token given to one serves the other in this tab.
+  const TOKEN_KEY = 'investigator-token';
   const PAGE = 20;
   const ROLE_COLOURS = {
     ORGANIZER: '#c0392b', OPERATIVE: '#e67e22', RECRUIT: '#f1c40f', BENEFICIARY: '#8e44ad',
@@ -543,6 +544,13 @@
   }
 
   // ---- wiring --------------------------------------------------------------------------
+  // `tools/dev up` prints this page's address with a token in the fragment (#token=…), which
+  // never reaches the server's logs; keep it for this tab and drop it from the address bar.
+  const fromUrl = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
   $('token').value = token();
   $('token-save').addEventListener('click', () => { sessionStorage.setItem(TOKEN_KEY, $('token').value.trim()); say('token set for this tab'); loadList(); });
   $('token').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('token-save').click(); });
