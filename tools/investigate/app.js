@@ -269,7 +269,7 @@
   function ringLayout(cy) {
     const level = (n) => (n.data('role') ? 3 : n.data('kind') === 'Account' ? 2 : n.data('kind') === 'Identifier' ? 2 : 1);
     return cy.layout({ name: 'concentric', animate: false, concentric: level, levelWidth: () => 1,
-      minNodeSpacing: 28, avoidOverlap: true });
+      minNodeSpacing: 40, spacingFactor: 1.15, avoidOverlap: true, padding: 20 });
   }
 
   function legend() {
