@@ -495,7 +495,45 @@ async fn masking_follows_the_viewer_in_the_api_and_the_bundle() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
     let admin = app.token("admin-only", &[Role::Admin], false).await;
-    assert_eq!(get(admin, path).await.0, 403);
+    assert_eq!(get(admin, path.clone()).await.0, 403);
+
+    // every download is in the audit log, refusals included
+    let log = app
+        .data(
+            "{ auditLog(first: 100) { edges { node { actor operation outcome entities unmasked } } } }",
+            json!({}),
+        )
+        .await;
+    let entries: Vec<&Value> = log["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .filter(|n| {
+            n["operation"]
+                .as_str()
+                .unwrap()
+                .starts_with("GET /export/ring/")
+        })
+        .collect();
+    let by = |actor: &str| -> Vec<&Value> {
+        entries
+            .iter()
+            .copied()
+            .filter(|n| n["actor"] == actor)
+            .collect()
+    };
+    let masked_reads = by("masked-analyst");
+    assert_eq!(masked_reads.len(), 2, "{entries:#?}");
+    assert!(masked_reads
+        .iter()
+        .all(|n| n["outcome"] == "ok" && n["unmasked"] == false));
+    assert!(masked_reads[0]["entities"]
+        .as_str()
+        .unwrap()
+        .contains("sha256"));
+    assert_eq!(by("test-all")[0]["unmasked"], true, "{entries:#?}");
+    assert_eq!(by("admin-only")[0]["outcome"], "error:FORBIDDEN");
     app.stop().await;
 }
 
