@@ -154,9 +154,10 @@
     const conn = spec.pick(await gql(spec.query, vars));
     const list = $('list');
     list.replaceChildren();
+    let hidden = 0;
     for (const e of conn.edges) {
       const it = spec.item(e.node);
-      if (f.hideDismissed && it.dismissal) continue;
+      if (f.hideDismissed && it.dismissal) { hidden += 1; continue; }
       const li = el('li', { 'data-key': it.key, 'data-testid': 'finding' },
         it.score != null ? el('span', { class: 'score', text: it.score.toFixed(2) }) : null,
         el('div', {}, el('span', { class: 'kind', text: state.kind.replace(/s$/, '') }), ' ', it.title,
@@ -169,6 +170,7 @@
       });
       list.append(li);
     }
+    if (hidden) list.append(el('li', { class: 'muted', 'data-testid': 'hidden-dismissed', text: hidden + ' dismissed finding(s) on this page hidden' }));
     if (!conn.edges.length) list.append(el('li', { class: 'muted', text: 'Nothing matches.' }));
     list.dataset.version = String(Number(list.dataset.version || 0) + 1);
     state.cursors[state.page + 1] = conn.pageInfo.endCursor;
@@ -476,7 +478,8 @@
       el('div', {}, el('b', { 'data-testid': 'case-id', text: c.id }), ' ',
         el('span', { class: 'badge' + (c.status === 'DISMISSED' ? '' : ' ok'), 'data-testid': 'case-status', text: c.status.toLowerCase() })),
       el('div', { text: c.title }),
-      el('div', { class: 'muted', text: 'by ' + c.createdBy + ' · changed ' + day(c.updatedAt) + (c.dismissReason ? ' · reason: ' + c.dismissReason : '') }),
+      el('div', { class: 'muted', text: 'opened by ' + c.createdBy + (c.assignee ? ' · assigned to ' + c.assignee : '')
+        + ' · changed ' + day(c.updatedAt) + (c.dismissReason ? ' · reason: ' + c.dismissReason : '') }),
       el('ul', {}, ...c.items.map((i) => el('li', { class: 'muted', text: i.kind.toLowerCase() + ' ' + i.refId + ' — ' + i.summary }))));
     $('notes').replaceChildren(...c.notes.edges.map(({ node: n }) => el('li', {}, el('span', { class: 'muted', text: n.author + ', ' + day(n.at) + ': ' }), n.text)));
     $('status-select').value = c.status;
