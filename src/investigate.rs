@@ -57,10 +57,21 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// The page loads only its own embedded assets and talks only to this server; it draws
+/// records as text, never as HTML, and may not be framed.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+frame-ancestors 'none'";
+
+/// The page itself needs no token (like the explorer): it asks for one, and every request
+/// it sends carries it.
 async fn page() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("Content-Security-Policy", CSP))
+        .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(PAGE)
 }
 

@@ -103,17 +103,17 @@ async function openFinding(tab, account) {
   await page.click('[data-testid=apply-filters]');
   await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, v, { polling: 100 });
   const first = page.locator('[data-testid=finding]').first();
-  await first.waitFor({ timeout: 30000, polling: 100 });
+  await first.waitFor({ timeout: 90000, polling: 100 });
   await first.click();
 }
 
 /** Waits until the drawn graph holds node `id`. */
 async function graphWith(id) {
-  await page.waitForFunction((x) => window.investigate.cy && window.investigate.cy.$id(x).length > 0, id, { timeout: 60000, polling: 100 });
+  await page.waitForFunction((x) => window.investigate.cy && window.investigate.cy.$id(x).length > 0, id, { timeout: 90000, polling: 100 });
 }
 
 async function graphNodes(min) {
-  await page.waitForFunction((n) => window.investigate.cy && window.investigate.cy.nodes().length >= n, min, { timeout: 60000, polling: 100 });
+  await page.waitForFunction((n) => window.investigate.cy && window.investigate.cy.nodes().length >= n, min, { timeout: 90000, polling: 100 });
   return page.evaluate(() => window.investigate.cy.nodes().map((n) => n.id()));
 }
 
@@ -145,11 +145,14 @@ before(async () => {
     viewport: { width: 1600, height: 950 },
   });
   page = context.pages()[0] || await context.newPage();
+  // Generous: CI machines are shared; a wait that times out still fails the test.
+  page.setDefaultTimeout(90000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
 });
 
 after(async () => {
+  if (page) await page.screenshot({ path: join(shots, 'last.png') }).catch(() => {});
   if (context) await context.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   if (server && server.exitCode === null) {
@@ -164,7 +167,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await page.fill('[data-testid=token]', token);
   await page.click('#token-save');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('investigator-token')), token);
-  await page.locator('[data-testid=finding]').first().waitFor({ timeout: 30000, polling: 100 });
+  await page.locator('[data-testid=finding]').first().waitFor({ timeout: 90000, polling: 100 });
   const listed = await page.locator('[data-testid=finding]').count();
   assert.ok(listed >= 2, 'rings are listed: ' + listed);
   await shot('01-findings');
@@ -190,7 +193,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   const before = await page.evaluate(() => window.investigate.cy.elements().length);
   await page.click('#expand');
   mark('expand clicked');
-  await page.waitForFunction((n) => window.investigate.cy.elements().length > n, before, { timeout: 30000, polling: 100 }).catch(() => {});
+  await page.waitForFunction((n) => window.investigate.cy.elements().length > n, before, { timeout: 90000, polling: 100 }).catch(() => {});
   await shot('03-record-expanded');
 
   // lineage as a layered DAG from one of the Hangzhou operatives
@@ -202,18 +205,27 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await page.waitForFunction(() => !document.getElementById('lineage').disabled, null, { polling: 100 });
   mark('lineage enabled');
   await page.click('#lineage');
-  await page.waitForFunction(() => document.getElementById('view-title').textContent === 'Lineage from a-hz-op1', null, { timeout: 60000, polling: 100 });
+  await page.waitForFunction(() => document.getElementById('view-title').textContent === 'Lineage from a-hz-op1', null, { timeout: 90000, polling: 100 });
   const lineage = await graphNodes(3);
   assert.ok(lineage.includes('a-hz-organizer'), 'the organizer is in the lineage: ' + lineage);
   await shot('04-lineage-dag');
 
   // an incident as a timeline of its four steps
   await openFinding('incidents', 'a-du');
-  await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Incident '), null, { timeout: 30000, polling: 100 });
-  await page.locator('[data-testid=timeline-step]').first().waitFor({ timeout: 30000, polling: 100 });
+  await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Incident '), null, { timeout: 90000, polling: 100 });
+  await page.locator('[data-testid=timeline-step]').first().waitFor({ timeout: 90000, polling: 100 });
   assert.equal(await page.locator('[data-testid=timeline-step]').count(), 4);
   assert.match(await page.textContent('[data-testid=timeline]'), /negative review[\s\S]*contact[\s\S]*payment[\s\S]*withdrawal/);
   await shot('05-incident-timeline');
+
+  // the insider: evidence capped on screen, and the page says the bundle holds all of it
+  await page.click('.tabs button[data-kind="insiders"]');
+  await page.locator('[data-testid=finding]').first().waitFor({ timeout: 90000 });
+  await page.locator('[data-testid=finding]').first().click();
+  await page.waitForFunction(() => document.getElementById('view-title').textContent === 'Insider a-staff-insider', null, { timeout: 90000, polling: 100 });
+  await graphWith('a-staff-insider');
+  assert.match(await page.textContent('#view-sub'), /the bundle holds all/);
+  await shot('05b-insider');
 
   // back to the crew: open a case, note it, confirm it
   await openFinding('rings', 'a-du');
@@ -221,7 +233,7 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await page.waitForFunction(() => document.getElementById('view-title').textContent.startsWith('Ring '), null, { polling: 100 });
   await page.fill('[data-testid=case-title]', 'Haimen crew: Du, Qiu, Zhang');
   await page.click('#case-open-btn');
-  await page.locator('[data-testid=case-id]').waitFor({ timeout: 30000, polling: 100 });
+  await page.locator('[data-testid=case-id]').waitFor({ timeout: 90000, polling: 100 });
   const caseId = await page.textContent('[data-testid=case-id]');
   assert.match(caseId, /^case-/);
   await page.fill('[data-testid=note-text]', 'Five owners paid a-du; reviews withdrawn within a day.');
