@@ -240,6 +240,8 @@
     const els = [];
     for (const n of ev.nodes) {
       if (!touched.has(n.id) && records.has(n.id)) continue;
+      // a cut view leaves out what it cannot connect (the bundle holds all of it)
+      if (ev.truncated && !touched.has(n.id)) continue;
       els.push({ group: 'nodes', data: {
         id: n.id, kind: n.label, caption: n.caption || '', role: roles[n.id] || '',
         label: n.id + (roles[n.id] ? ' · ' + roles[n.id].toLowerCase() : n.caption ? ' · ' + n.caption : ''),
@@ -346,11 +348,13 @@
 
   const showInsider = guarded(async function (employeeId) {
     const d = await gql(`query($id: String!, $limit: Int) { insiderSuspect(employeeId: $id) { score reasons removalsTotal removalsLegitimate
-      moneyTraced { amount currency } dismissal { caseId reason } ${EVIDENCE} } }`, { id: employeeId, limit: 400 });
+      moneyTraced { amount currency } dismissal { caseId reason } ${EVIDENCE} } }`, { id: employeeId, limit: 300 });
     const s = d.insiderSuspect;
     const roles = { [employeeId]: 'staff' };
     setView('Insider ' + employeeId, 'score ' + s.score.toFixed(2) + ' · ' + s.removalsLegitimate + ' of ' + s.removalsTotal + ' removals legitimate · traced ' + money(s.moneyTraced), s.reasons, s.evidence);
-    draw(elements(s.evidence, roles), null, employeeId);
+    // the money chains and the first removals (the rest are in the bundle), force-directed
+    draw(elements(s.evidence, roles), (cy) => cy.layout({ name: 'cose', animate: false, randomize: false,
+      nodeRepulsion: 12000, idealEdgeLength: 50, numIter: 600 }), employeeId);
     await focus({ kind: 'INSIDER_SUSPECT', slug: 'insider', id: employeeId, title: 'insider ' + employeeId, dismissal: s.dismissal });
   });
 
