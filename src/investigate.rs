@@ -90,6 +90,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound { .. } => StatusCode::NOT_FOUND,
         AppError::BadInput { .. } | AppError::InvalidRecords { .. } => StatusCode::BAD_REQUEST,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Unavailable(_) | AppError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

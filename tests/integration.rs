@@ -5,9 +5,11 @@ mod common;
 mod market;
 
 mod cases;
+mod detection_runs;
 mod entities;
 mod extortion;
 mod http_and_schema;
+mod http_limits;
 mod ingest;
 mod insider;
 mod lineage;

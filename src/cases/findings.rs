@@ -49,34 +49,22 @@ pub struct Resolved {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RunRow {
-    run_id: Option<String>,
-    run_at: Option<i64>,
+struct RunTimes {
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
 }
 
-/// The run id and time of a stored finding node. Runs named `<detector>-<epoch ms>` carry
-/// their time in the name when no `DetectionRun` node records it.
-async fn run_of(graph: &Graph, label: &str, id: &str) -> AppResult<(Option<String>, Option<i64>)> {
-    let row: Option<RunRow> = graph
+/// The run id of a stored finding and when that run finished (started, if it has not).
+async fn run_of(graph: &Graph, run_id: &str) -> AppResult<(Option<String>, Option<i64>)> {
+    let row: Option<RunTimes> = graph
         .row(
-            &q::FINDING_RUN,
-            Params::new().with("label", label).with("id", id),
+            &q::DETECTION_RUN_TIMES,
+            Params::new().with("runId", run_id),
             LIMIT,
         )
         .await?;
-    let Some(r) = row else {
-        return Ok((None, None));
-    };
-    let run_id = r
-        .run_id
-        .or_else(|| r.run_at.map(|t| format!("{}-{t}", label.to_lowercase())));
-    let run_at = r.run_at.or_else(|| {
-        run_id
-            .as_deref()
-            .and_then(|s| s.rsplit('-').next())
-            .and_then(|t| t.parse::<i64>().ok())
-    });
-    Ok((run_id, run_at))
+    let at = row.and_then(|r| r.finished_at.or(r.started_at));
+    Ok((Some(run_id.to_string()), at))
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
@@ -106,7 +94,8 @@ pub async fn resolve(
                 .await?
                 .ok_or_else(|| not_found("ring", id))?;
             let members = sorted(r.members.iter().map(|m| m.account_id.clone()).collect());
-            let (run_id, run_at) = run_of(graph, "Ring", &r.id).await?;
+            let (run_id, run_at) = run_of(graph, &r.run_id).await?;
+            let r = r.finding;
             let summary = format!(
                 "{} ring of {} accounts, score {:.2}",
                 r.kind.as_str(),
@@ -140,7 +129,8 @@ pub async fn resolve(
                 .await?
                 .ok_or_else(|| not_found("incident", id))?;
             let members = super::incident_members(&i);
-            let (run_id, run_at) = run_of(graph, "Incident", &i.id).await?;
+            let (run_id, run_at) = run_of(graph, &i.run_id).await?;
+            let i = i.finding;
             let summary = format!(
                 "{} extortion incident on review {}, confidence {:.2}",
                 if i.complete { "complete" } else { "partial" },
@@ -172,8 +162,8 @@ pub async fn resolve(
             let s = insider::suspect_of(graph, emp)
                 .await?
                 .ok_or_else(|| not_found("insider suspect", emp))?;
-            let (run_id, run_at) =
-                run_of(graph, "InsiderSuspect", &format!("insider:{emp}")).await?;
+            let (run_id, run_at) = run_of(graph, &s.run_id).await?;
+            let s = s.finding;
             let summary = format!(
                 "insider suspect {}: {} of {} removals legitimate, score {:.2}",
                 s.employee_id, s.removals_legitimate, s.removals_total, s.score

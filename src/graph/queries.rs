@@ -96,12 +96,12 @@ catalog! {
     RINGS_REFERRAL_TIES = "rings_referral_ties";
     RINGS_TRANSFER_TIES = "rings_transfer_ties";
     RINGS_MESSAGE_TIES = "rings_message_ties";
-    RINGS_CLEAR = "rings_clear";
+    RINGS_PURGE = "rings_purge";
     RINGS_STORE = "rings_store";
     RINGS_LIST = "rings_list";
     RING_BY_ID = "ring_by_id";
     RING_MEMBERSHIPS = "ring_memberships";
-    INCIDENTS_CLEAR = "incidents_clear";
+    INCIDENTS_PURGE = "incidents_purge";
     INCIDENTS_STORE = "incidents_store";
     INCIDENTS_LIST = "incidents_list";
     INCIDENT_BY_ID = "incident_by_id";
@@ -117,7 +117,15 @@ catalog! {
     INSIDER_REMOVALS_OF = "insider_removals_of";
     INSIDER_PROXIES = "insider_proxies";
     INSIDER_MONEY = "insider_money";
-    INSIDER_CLEAR = "insider_clear";
+    INSIDER_PURGE = "insider_purge";
+    DETECTION_LOCK_ACQUIRE = "detection_lock_acquire";
+    DETECTION_LOCK_RENEW = "detection_lock_renew";
+    DETECTION_LOCK_RELEASE = "detection_lock_release";
+    DETECTION_RUN_START = "detection_run_start";
+    DETECTION_RUN_COMPLETE = "detection_run_complete";
+    DETECTION_RUN_FAIL = "detection_run_fail";
+    DETECTION_RUNS_LIST = "detection_runs_list";
+    DETECTION_CURRENT_RUN = "detection_current_run";
     INSIDER_STORE = "insider_store";
     INSIDER_LIST = "insider_list";
     INSIDER_SUSPECT_OF = "insider_suspect_of";
@@ -134,7 +142,7 @@ catalog! {
     CASE_EVENTS = "case_events";
     CASE_SNAPSHOTS = "case_snapshots";
     DISMISSALS_OF = "dismissals_of";
-    FINDING_RUN = "finding_run";
+    DETECTION_RUN_TIMES = "detection_run_times";
     EXPORT_NODE_RECORDS = "export_node_records";
     // --- end cases ---
 }

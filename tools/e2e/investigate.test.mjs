@@ -137,7 +137,7 @@ before(async () => {
   server.stdout.pipe(log);
   server.stderr.pipe(log);
   const started = Date.now();
-  await waitUp(base + '/healthz', 600000);
+  await waitUp(base + '/readyz', 600000); // ready: findings stored and queries warm
   console.log(`# server up with seed data and findings in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   profile = mkdtempSync(join(tmpdir(), 'investigator-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
