@@ -219,7 +219,9 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await shot('05-incident-timeline');
 
   // the insider: evidence capped on screen, and the page says the bundle holds all of it
+  const v = await listVersion();
   await page.click('.tabs button[data-kind="insiders"]');
+  await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, v, { polling: 100 });
   await page.locator('[data-testid=finding]').first().waitFor({ timeout: 90000 });
   await page.locator('[data-testid=finding]').first().click();
   await page.waitForFunction(() => document.getElementById('view-title').textContent === 'Insider a-staff-insider', null, { timeout: 90000, polling: 100 });
@@ -265,7 +267,9 @@ test('an analyst walks the Haimen crew from the list to a downloaded bundle', as
   await shot('07-bundle-downloaded');
 
   // the case is listed under Cases
+  const vc = await listVersion();
   await page.click('.tabs button[data-kind="cases"]');
+  await page.waitForFunction((n) => Number(document.getElementById('list').dataset.version || 0) > n, vc, { polling: 100 });
   await page.waitForFunction((id) => document.querySelector('[data-testid=findings-list]').textContent.includes(id), caseId, { polling: 100 });
   await shot('08-cases');
 
