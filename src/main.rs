@@ -82,6 +82,23 @@ enum Command {
         #[arg(long, conflicts_with = "out")]
         seed_data: Option<PathBuf>,
     },
+    /// Export a finding or a case as an evidence bundle (an uncompressed tar: manifest.json,
+    /// evidence.json, CSVs, GraphML, SHA256SUMS). The same run exported twice gives the same bytes.
+    Export {
+        /// ring, incident, insider, lineage or case.
+        kind: String,
+        /// The ring, incident or case id; the employee or start account id.
+        id: String,
+        /// Output file (default: evidence-<kind>-<id>.tar in the current directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who exports, as recorded in the manifest (default: cli:$USER).
+        #[arg(long)]
+        by: Option<String>,
+        /// Write personal data unmasked (masked by default); the audit log records it.
+        #[arg(long)]
+        unmask: bool,
+    },
     /// API tokens: create (prints the secret once), list, revoke.
     Token {
         #[command(subcommand)]
@@ -251,6 +268,54 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             }
         }
         Command::Generate { .. } => unreachable!("handled before the runtime starts"),
+        Command::Export {
+            kind,
+            id,
+            out,
+            by,
+            unmask,
+        } => {
+            use investigator::access::{audit, Identity, PseudonymKey, Role};
+            use investigator::api::guard::Guard;
+            let subject = investigator::export::Subject::parse(&kind, &id)?;
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            let principal = by.unwrap_or_else(|| {
+                format!(
+                    "cli:{}",
+                    std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+                )
+            });
+            let identity = Identity {
+                subject: principal.clone(),
+                token_id: "cli".into(),
+                roles: vec![Role::Analyst],
+                unmask,
+            };
+            let guard = Guard::new(identity, PseudonymKey::load(&graph).await?);
+            let limit = std::time::Duration::from_millis(config.api.query_timeout_ms);
+            let started = std::time::Instant::now();
+            let built = investigator::export::export(&graph, &guard, &subject, limit).await;
+            let record = audit::Record {
+                actor: principal,
+                request_id: "cli".into(),
+                operation: format!("cli: export {kind} {id}"),
+                variables: String::new(),
+                entities: serde_json::json!({"ids": [id], "total": 1}).to_string(),
+                duration_ms: started.elapsed().as_millis() as i64,
+                outcome: match &built {
+                    Ok(_) => "ok".into(),
+                    Err(e) => format!("error:{}", e.code()),
+                },
+                unmasked: guard.unmasked_read(),
+            };
+            audit::AuditLog::start(graph.clone()).append(record).await?;
+            let bundle = built?;
+            let path = out.unwrap_or_else(|| PathBuf::from(&bundle.file_name));
+            std::fs::write(&path, &bundle.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tracing::info!(file = %path.display(), bytes = bundle.bytes.len(), sha256 = %bundle.sha256, "bundle written");
+        }
         Command::Token { action } => {
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;

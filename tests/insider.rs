@@ -8,7 +8,7 @@ use crate::common;
 use common::{app, error_code, t, Dataset};
 use serde_json::{json, Value};
 
-fn removals(name: &str) -> Dataset {
+pub(crate) fn removals(name: &str) -> Dataset {
     let d = Dataset::new(name);
     let mut accounts = vec![
         json!({"id":"a-emp","role":"staff"}),

@@ -88,10 +88,14 @@ impl InsiderSuspect {
         &self.0.reasons
     }
     /// Chains owner → (middle account) → employee or proxy, and employee → removed review →
-    /// shop.
-    fn evidence(&self, ctx: &Context) -> Evidence {
-        ctx.guard.register_evidence(&self.0.evidence);
-        self.0.evidence.clone().into()
+    /// shop. `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
+    }
+    /// Set when an analyst dismissed this employee's suspicion in a case.
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids = vec![self.0.employee_id.clone()];
+        super::cases::dismissal(ctx, crate::cases::ItemKind::InsiderSuspect, &ids).await
     }
 }
 

@@ -5,7 +5,7 @@ use super::entities::{Account, Review, Shop};
 use super::evidence::{Evidence, EvidenceEdge};
 use super::{check_id, not_found, Context};
 use crate::detect::lineage::{self as detect, LineageParams, LineageStart, Role};
-use crate::detect::{self as d, DetectError};
+use crate::detect::DetectError;
 use crate::error::{AppError, AppResult};
 use crate::graph::GraphError;
 use std::collections::HashMap;
@@ -127,18 +127,14 @@ pub async fn agent_lineage(
     let mut reviews = ctx.reader.reviews(&l.reviews).await?;
     reviews.sort_by(|a, b| (a.posted_at, &a.id).cmp(&(b.posted_at, &b.id)));
     ctx.guard.register_evidence(&l.evidence);
-    let edges = Evidence::from(d::Evidence {
-        edges: l.edges,
-        ..d::Evidence::default()
-    })
-    .edges;
+    let edges = EvidenceEdge::list(l.edges, &ctx.guard, &l.evidence.nodes);
     Ok(Lineage {
         start: l.start,
         accounts,
         edges,
         victim_shops: shops.into_iter().map(Shop).collect(),
         reviews: reviews.into_iter().map(Review).collect(),
-        evidence: l.evidence.into(),
+        evidence: Evidence::view(l.evidence, &ctx.guard, None)?,
         truncated: l.truncated,
     })
 }

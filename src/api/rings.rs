@@ -203,9 +203,19 @@ impl Ring {
         ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    fn evidence(&self, ctx: &Context) -> Evidence {
-        ctx.guard.register_evidence(&self.0.evidence);
-        self.0.evidence.clone().into()
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
+    }
+    /// Set when an analyst dismissed a ring with exactly these members in a case.
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids: Vec<String> = self
+            .0
+            .members
+            .iter()
+            .map(|m| m.account_id.clone())
+            .collect();
+        super::cases::dismissal(ctx, crate::cases::ItemKind::Ring, &ids).await
     }
 }
 
@@ -299,17 +309,35 @@ impl ExtortionIncident {
     fn retracted_at(&self) -> Option<String> {
         self.0.retracted_at.map(time)
     }
-    fn ties(&self) -> Vec<IncidentTie> {
-        self.0.ties.iter().map(IncidentTie::from).collect()
+    fn ties(&self, ctx: &Context) -> Vec<IncidentTie> {
+        self.0
+            .ties
+            .iter()
+            .map(|t| {
+                let mut tie = IncidentTie::from(t);
+                if matches!(
+                    t.kind.as_str(),
+                    "device" | "phone" | "address" | "card" | "ip"
+                ) {
+                    tie.detail = tie.detail.map(|d| ctx.guard.identifier_key(&d));
+                }
+                tie
+            })
+            .collect()
     }
     fn reasons(&self, ctx: &Context) -> &[String] {
         // Reasons may cite identifiers of the evidence: the boundary pass masks them.
         ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    fn evidence(&self, ctx: &Context) -> Evidence {
-        ctx.guard.register_evidence(&self.0.evidence);
-        self.0.evidence.clone().into()
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
+    }
+    /// Set when an analyst dismissed this incident (same review, reviewer, contact, payee).
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids = super::cases::incident_members(&self.0);
+        super::cases::dismissal(ctx, crate::cases::ItemKind::Incident, &ids).await
     }
 }
 

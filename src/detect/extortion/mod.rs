@@ -26,7 +26,7 @@ pub mod chain;
 mod store;
 
 pub use chain::TieUsed;
-pub use store::{list, IncidentFilter};
+pub use store::{get, list, IncidentFilter};
 
 use super::rings::candidates;
 use super::ties::{TieParams, Ties};

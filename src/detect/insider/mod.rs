@@ -45,7 +45,8 @@ pub struct InsiderParams {
     pub via_cap: i64,
     /// Employees with at least this many removals form the peer group for concentration.
     pub peer_min_removals: u64,
-    /// Removals drawn into a stored suspect's evidence, at most (the trace has them all).
+    /// Removals drawn into a stored suspect's evidence, at most. Unlimited by default:
+    /// evidence is never cut silently (API views of it carry `total` and `truncated`).
     pub evidence_removals: usize,
     /// Time limit of each query of a run.
     pub query_limit: Duration,
@@ -58,7 +59,7 @@ impl Default for InsiderParams {
             max_share: 5,
             via_cap: 50,
             peer_min_removals: 5,
-            evidence_removals: 100,
+            evidence_removals: usize::MAX,
             query_limit: Duration::from_secs(600),
         }
     }
