@@ -121,6 +121,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
     investigator::telemetry::init(&config.log.filter, config.log.format);
+    investigator::detect::thresholds::install(config.detect.thresholds());
     if let Command::Schema {
         action: SchemaAction::Print,
     } = cli.command

@@ -302,9 +302,17 @@ async fn bad_arguments_and_unknown_ids() {
     assert_eq!(error_code(&body), "NOT_FOUND");
     let body = app.gql(LINEAGE, json!({"r": "r-nothing"})).await;
     assert_eq!(error_code(&body), "NOT_FOUND");
-    // an account with no campaign around it: an empty lineage, not an error
+    // an account with no campaign around it: only itself, with the reason it has no role
     let data = app.data(LINEAGE, json!({"a": "a-cafe3"})).await;
-    assert_eq!(data["agentLineage"]["accounts"], json!([]));
+    let accounts = &data["agentLineage"]["accounts"];
+    assert_eq!(accounts.as_array().unwrap().len(), 1, "{accounts:#}");
+    assert_eq!(accounts[0]["account"]["id"], "a-cafe3");
+    assert_eq!(accounts[0]["depth"], 0);
+    assert_eq!(accounts[0]["role"], Value::Null);
+    assert!(accounts[0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no role found"));
     app.stop().await;
 }
 

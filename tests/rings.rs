@@ -116,9 +116,10 @@ async fn extortion_crew_is_found_with_roles_and_evidence() {
     );
     assert_eq!(
         r["moneyIn"],
-        json!({"amount": "2400.00", "currency": "CNY"})
+        json!([{"amount": "2400.00", "currency": "CNY"}]),
+        "one amount per currency"
     );
-    assert_eq!(r["moneyOut"]["amount"], "600.00");
+    assert_eq!(r["moneyOut"][0]["amount"], "600.00");
     let shops: Vec<&str> = r["victimShops"]
         .as_array()
         .unwrap()

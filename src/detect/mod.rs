@@ -7,7 +7,9 @@ pub mod evidence;
 pub mod extortion;
 pub mod insider;
 pub mod lineage;
+pub mod money;
 pub mod rings;
+pub mod thresholds;
 pub mod ties;
 pub mod victim;
 

@@ -82,7 +82,7 @@ pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, Det
                 let predicted: BTreeSet<String> = l
                     .accounts
                     .iter()
-                    .filter(|a| a.role == *role)
+                    .filter(|a| a.role == Some(*role))
                     .map(|a| a.id.clone())
                     .collect();
                 c.add(&predicted, &role_of(name));

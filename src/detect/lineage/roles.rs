@@ -1,13 +1,33 @@
-//! Role inference over an expanded neighbourhood (pure: no database). Finds the victim shops
-//! and the reviewers attacking them, the organizer who coordinates those reviewers, the cell
-//! (reviewers tied to the organizer, plus their recruits), and the time-respecting money chain
-//! that funds the organizer from a rival seller of the victims' category.
+//! Role inference over an expanded neighbourhood (pure: no database). One function per step
+//! and per role, each with the sentences that explain it:
+//!
+//! | step | function |
+//! |---|---|
+//! | attacks: negative reviews (≤ 2★) of reached accounts | [`attacks`] |
+//! | campaign victims: shops panned by two reached accounts, in the start's categories when the start panned | [`campaign_victims`] |
+//! | extortion victims: the owner privately paid a reached account (hush money) after a reached account's negative review | [`extortion_victims`] |
+//! | ORGANIZER: coordinates the most reviewers of victim shops; the start's own organizer first | [`organizer`] |
+//! | OPERATIVE: a reviewer the organizer pays, invites or messages | [`operatives`] |
+//! | RECRUIT: a reviewer invited by or sharing a household with an operative, or a dormant account invited by an operative *and* sharing its household | [`recruits`] |
+//! | NEGOTIATOR: collected a victim's money or messaged a victim's owner for the crew | [`negotiators`] |
+//! | BENEFICIARY, INTERMEDIARY: the shared money walk back from the organizer | [`funding`] |
+//! | the start: always returned, with its role or the reason none was found | [`start_without_role`] |
+//!
+//! Coordination never rests on ordinary commerce: transfers at or below the commerce floor
+//! (cashback, red packets) and buyer↔seller chats about an order make nobody an organizer.
 
 use super::{money, when, OwnedShop, ReviewRow, Role, Tie, TieKind};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::detect::money::{walk_back, Transfer, WalkGraph, WalkRules};
+use crate::detect::thresholds::Thresholds;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Ratings at or below this are attacks; rating 3 reviews are listed but never decide.
 const NEGATIVE: i64 = 2;
+const DAY: i64 = 86_400_000;
+/// An owner's hush money follows the negative review within this long.
+const PAY_WINDOW_MS: i64 = 14 * DAY;
+/// A negotiator's message follows the negative review within this long.
+const CONTACT_WINDOW_MS: i64 = 7 * DAY;
 
 pub(crate) struct Input<'a> {
     pub start: &'a str,
@@ -15,13 +35,14 @@ pub(crate) struct Input<'a> {
     pub ties: &'a [Tie],
     pub reviews: &'a [ReviewRow],
     pub shops: &'a [OwnedShop],
-    pub window_ms: i64,
-    pub max_hops: usize,
+    pub walk: WalkRules,
+    pub thresholds: Thresholds,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Assigned {
-    pub role: Role,
+    /// `None` only for the start when no role was found.
+    pub role: Option<Role>,
     pub reasons: Vec<String>,
 }
 
@@ -35,16 +56,20 @@ pub(crate) struct Inferred {
     pub summary: Vec<String>,
 }
 
-fn coordinates(t: &Tie, x: &str, r: &str) -> bool {
-    match t.kind {
-        // the organizer pays and recruits; messages count either way
-        TieKind::Transfer | TieKind::Referred => t.from == x && t.to == r,
-        TieKind::Messaged => (t.from == x && t.to == r) || (t.from == r && t.to == x),
-        TieKind::Shares => false,
-    }
+/// A victim shop and why.
+#[derive(Debug, Clone)]
+pub(crate) struct Victim<'a> {
+    pub shop: &'a str,
+    pub owner: &'a str,
+    /// The attacks on it by reached accounts.
+    pub attacks: Vec<&'a ReviewRow>,
+    /// Hush money: the owner's private payments after an attack (extortion victims).
+    pub paid: Vec<&'a Tie>,
+    /// Messages to the owner after an attack, from someone other than the reviewer.
+    pub contacted: Vec<&'a Tie>,
 }
 
-fn tie_phrase(t: &Tie) -> String {
+pub(crate) fn tie_phrase(t: &Tie) -> String {
     let at = t.at.map(when).unwrap_or_default();
     match t.kind {
         TieKind::Transfer => format!(
@@ -70,99 +95,220 @@ fn tie_phrase(t: &Tie) -> String {
     }
 }
 
-fn list(items: &BTreeSet<String>) -> String {
-    items.iter().cloned().collect::<Vec<_>>().join(", ")
+fn list<'s>(items: impl IntoIterator<Item = &'s String>) -> String {
+    items.into_iter().cloned().collect::<Vec<_>>().join(", ")
 }
 
-pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
-    let mut out = Inferred::default();
-    let negative: Vec<&ReviewRow> = inp
-        .reviews
+/// True when `t` is `x` coordinating `r`: paying above the commerce floor or referring
+/// (`x` → `r`), or messaging either way (commerce chats never reach here).
+pub(crate) fn coordinates(t: &Tie, x: &str, r: &str, th: &Thresholds) -> bool {
+    match t.kind {
+        TieKind::Transfer => t.from == x && t.to == r && th.above_commerce(t.amount.unwrap_or(0)),
+        TieKind::Referred => t.from == x && t.to == r,
+        TieKind::Messaged => (t.from == x && t.to == r) || (t.from == r && t.to == x),
+        TieKind::Shares => false,
+    }
+}
+
+/// Negative reviews of reached accounts.
+pub(crate) fn attacks<'a>(inp: &Input<'a>) -> Vec<&'a ReviewRow> {
+    inp.reviews
         .iter()
         .filter(|r| r.rating <= NEGATIVE)
-        .collect();
-    let category_of: HashMap<&str, Option<&str>> = inp
-        .reviews
-        .iter()
-        .map(|r| (r.shop_id.as_str(), r.category.as_deref()))
-        .collect();
-    // 1. candidate victims: shops attacked by two reached accounts, or the start's target
-    let mut authors_by_shop: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for r in &negative {
-        authors_by_shop
-            .entry(&r.shop_id)
-            .or_default()
-            .insert(&r.author_id);
-    }
-    let start_categories: BTreeSet<&str> = inp
-        .reviews
+        .collect()
+}
+
+/// The categories the start attacked (or its review's shop is in): campaign victims must be
+/// in one of them, so a trace from an operative never drifts to a neighbour's campaign.
+fn start_categories<'a>(inp: &Input<'a>) -> BTreeSet<&'a str> {
+    inp.reviews
         .iter()
         .filter(|r| {
             (r.author_id == inp.start && r.rating <= NEGATIVE)
                 || Some(r.shop_id.as_str()) == inp.start_shop
         })
         .filter_map(|r| r.category.as_deref())
-        .collect();
-    let candidate = |shop: &str, authors: usize| {
-        (authors >= 2 || Some(shop) == inp.start_shop)
-            && (start_categories.is_empty()
-                || category_of
-                    .get(shop)
-                    .copied()
-                    .flatten()
-                    .is_some_and(|c| start_categories.contains(c)))
-    };
-    let reviewers: BTreeSet<&str> = negative
+        .collect()
+}
+
+fn victim<'a>(r: &'a ReviewRow) -> Victim<'a> {
+    Victim {
+        shop: &r.shop_id,
+        owner: &r.owner_id,
+        attacks: Vec::new(),
+        paid: Vec::new(),
+        contacted: Vec::new(),
+    }
+}
+
+/// Shops panned by two or more reached accounts (or the start's reviewed shop), in the
+/// start's categories when it has any.
+pub(crate) fn campaign_victims<'a>(
+    inp: &Input<'a>,
+    attacks: &[&'a ReviewRow],
+) -> BTreeMap<&'a str, Victim<'a>> {
+    let cats = start_categories(inp);
+    let mut out: BTreeMap<&str, Victim> = BTreeMap::new();
+    for r in attacks {
+        out.entry(&r.shop_id)
+            .or_insert_with(|| victim(r))
+            .attacks
+            .push(r);
+    }
+    out.retain(|shop, v| {
+        let authors: BTreeSet<&str> = v.attacks.iter().map(|r| r.author_id.as_str()).collect();
+        let in_category = cats.is_empty()
+            || v.attacks[0]
+                .category
+                .as_deref()
+                .is_some_and(|c| cats.contains(c));
+        (authors.len() >= 2 || Some(*shop) == inp.start_shop) && in_category
+    });
+    out
+}
+
+/// Shops whose owner privately paid a reached account at least the hush-money minimum within
+/// 14 days after a reached account's negative review on them; with the messages the owner got
+/// from others within 7 days after the review.
+pub(crate) fn extortion_victims<'a>(
+    inp: &Input<'a>,
+    attacks: &[&'a ReviewRow],
+) -> BTreeMap<&'a str, Victim<'a>> {
+    let mut out: BTreeMap<&str, Victim> = BTreeMap::new();
+    for r in attacks {
+        let after = |t: &Tie, window: i64| {
+            t.at.is_some_and(|at| at > r.posted_at && at <= r.posted_at + window)
+        };
+        let paid: Vec<&Tie> = inp
+            .ties
+            .iter()
+            .filter(|t| {
+                t.kind == TieKind::Transfer
+                    && t.from == r.owner_id
+                    && t.to != r.owner_id
+                    && t.amount.unwrap_or(0) >= inp.thresholds.hush_money_min_minor
+                    && after(t, PAY_WINDOW_MS)
+            })
+            .collect();
+        if paid.is_empty() {
+            continue;
+        }
+        let contacted: Vec<&Tie> = inp
+            .ties
+            .iter()
+            .filter(|t| {
+                t.kind == TieKind::Messaged
+                    && t.to == r.owner_id
+                    && t.from != r.author_id
+                    && after(t, CONTACT_WINDOW_MS)
+            })
+            .collect();
+        let v = out.entry(&r.shop_id).or_insert_with(|| victim(r));
+        v.attacks.push(r);
+        v.paid.extend(paid);
+        v.contacted.extend(contacted);
+    }
+    out
+}
+
+/// The reviewers each account coordinates among `reviewers`.
+fn coordinated<'a>(inp: &Input<'a>, x: &str, reviewers: &BTreeSet<&'a str>) -> BTreeSet<&'a str> {
+    inp.ties
         .iter()
-        .filter(|r| candidate(&r.shop_id, authors_by_shop[r.shop_id.as_str()].len()))
-        .map(|r| r.author_id.as_str())
-        .collect();
-    // 2. the organizer: the account coordinating the most reviewers
-    let mut accounts: BTreeSet<&str> = BTreeSet::new();
+        .filter_map(|t| {
+            let r = if t.from == x { &t.to } else { &t.from };
+            (r != x && reviewers.contains(r.as_str()) && coordinates(t, x, r, &inp.thresholds))
+                .then_some(r.as_str())
+        })
+        .collect()
+}
+
+/// The account coordinating the most reviewers (two at least), victims' owners excluded.
+/// The start's own organizer comes first: the start itself, the one coordinating the start,
+/// or one tied to it directly; so a trace never hands the start's lineage to a neighbour.
+pub(crate) fn organizer<'a>(
+    inp: &Input<'a>,
+    reviewers: &BTreeSet<&'a str>,
+    victim_owners: &HashSet<&str>,
+) -> Option<(&'a str, BTreeSet<&'a str>)> {
+    let mut accounts: BTreeSet<&'a str> = BTreeSet::new();
     for t in inp.ties {
         accounts.insert(&t.from);
         accounts.insert(&t.to);
     }
-    let coordinated = |x: &str| -> BTreeSet<&str> {
-        inp.ties
-            .iter()
-            .filter_map(|t| {
-                let r = if t.from == x { &t.to } else { &t.from };
-                (r != x && reviewers.contains(r.as_str()) && coordinates(t, x, r))
-                    .then_some(r.as_str())
+    let near_start = |x: &str, c: &BTreeSet<&str>| {
+        x == inp.start
+            || c.contains(inp.start)
+            || inp.ties.iter().any(|t| {
+                t.kind != TieKind::Shares
+                    && ((t.from == x && t.to == inp.start) || (t.to == x && t.from == inp.start))
             })
-            .collect()
     };
-    let best = accounts
-        .iter()
-        .map(|&x| (x, coordinated(x)))
+    accounts
+        .into_iter()
+        .filter(|x| !victim_owners.contains(x))
+        .map(|x| (x, coordinated(inp, x, reviewers)))
         .filter(|(_, c)| c.len() >= 2)
-        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then_with(|| b.0.cmp(a.0)));
-    let Some((organizer, coordinated_reviewers)) = best else {
-        out.summary.push(format!(
-            "no account reached from {} coordinates two or more reviewers attacking the same shops",
-            inp.start
-        ));
-        return out;
-    };
-    // 3. the cell: coordinated reviewers, then reviewers they recruited or live with
-    let mut members: BTreeSet<&str> = coordinated_reviewers.clone();
-    let mut recruits: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let referred_by_organizer = |x: &str| {
+        .max_by(|a, b| {
+            (near_start(a.0, &a.1), a.1.len())
+                .cmp(&(near_start(b.0, &b.1), b.1.len()))
+                .then_with(|| b.0.cmp(a.0))
+        })
+}
+
+/// The operatives: the reviewers the organizer coordinates, with the ties that show it.
+pub(crate) fn operatives<'a>(
+    inp: &Input<'a>,
+    organizer: &str,
+    coordinated: &BTreeSet<&'a str>,
+) -> BTreeMap<&'a str, Vec<String>> {
+    coordinated
+        .iter()
+        .map(|&m| {
+            let why = inp
+                .ties
+                .iter()
+                .filter(|t| coordinates(t, organizer, m, &inp.thresholds))
+                .map(tie_phrase)
+                .collect();
+            (m, why)
+        })
+        .collect()
+}
+
+/// Recruits of the operatives: reviewers an operative referred or shares a household
+/// identifier with, and accounts with no attack (yet) an operative referred *and* shares a
+/// household identifier with (dormant recruits). Grows until stable: a recruit who recruits
+/// brings in recruits too.
+pub(crate) fn recruits<'a>(
+    inp: &Input<'a>,
+    organizer: &str,
+    operatives: &BTreeSet<&'a str>,
+    reviewers: &BTreeSet<&'a str>,
+    excluded: &HashSet<&str>,
+) -> BTreeMap<&'a str, Vec<String>> {
+    let referred = |from: &str, to: &str| {
         inp.ties
             .iter()
-            .any(|t| t.kind == TieKind::Referred && t.from == organizer && t.to == x)
+            .any(|t| t.kind == TieKind::Referred && t.from == from && t.to == to)
     };
+    let shares = |a: &str, b: &str| {
+        inp.ties.iter().any(|t| {
+            t.kind == TieKind::Shares && ((t.from == a && t.to == b) || (t.from == b && t.to == a))
+        })
+    };
+    let mut members: BTreeSet<&str> = operatives.clone();
+    let mut out: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     loop {
         let mut grew = false;
         for t in inp.ties {
             let pair = match t.kind {
                 TieKind::Referred => Some((t.from.as_str(), t.to.as_str())),
                 // a shared household identifier has no direction: the recruit is the one
-                // the organizer did not refer himself
+                // not in the cell yet, or the one the organizer did not refer himself
                 TieKind::Shares => {
                     let (a, b) = (t.from.as_str(), t.to.as_str());
-                    match (referred_by_organizer(a), referred_by_organizer(b)) {
+                    match (referred(organizer, a), referred(organizer, b)) {
                         (true, false) => Some((a, b)),
                         (false, true) => Some((b, a)),
                         _ if !members.contains(b) => Some((a, b)),
@@ -175,101 +321,312 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             let Some((recruiter, recruit)) = pair else {
                 continue;
             };
-            if recruiter != organizer
-                && members.contains(recruiter)
-                && reviewers.contains(recruit)
-                && recruit != organizer
+            if recruiter == organizer
+                || recruit == organizer
+                || !members.contains(recruiter)
+                || excluded.contains(recruit)
             {
-                recruits
-                    .entry(recruit)
-                    .or_default()
-                    .push(format!("{}; {recruiter} is an operative", tie_phrase(t)));
-                grew |= members.insert(recruit);
+                continue;
+            }
+            let attacked = reviewers.contains(recruit);
+            let dormant = referred(recruiter, recruit) && shares(recruiter, recruit);
+            if !attacked && !dormant {
+                continue;
+            }
+            let why = if attacked {
+                format!("{}; {recruiter} is an operative", tie_phrase(t))
+            } else {
+                format!(
+                    "invited by operative {recruiter} and shares their household; no negative review yet"
+                )
+            };
+            let e = out.entry(recruit).or_default();
+            if !e.contains(&why) {
+                e.push(why);
+            }
+            grew |= members.insert(recruit);
+        }
+        if !grew {
+            break;
+        }
+    }
+    out
+}
+
+/// True when `a` and `b` are tied by more than talk: a transfer, a referral or a shared
+/// household identifier.
+fn bound_together(inp: &Input<'_>, a: &str, b: &str) -> bool {
+    inp.ties.iter().any(|t| {
+        t.kind != TieKind::Messaged && ((t.from == a && t.to == b) || (t.from == b && t.to == a))
+    })
+}
+
+/// Negotiators: accounts that collected a victim's hush money or messaged a victim's owner
+/// after an attack by the crew, and are bound to the crew (the organizer, a cell member or
+/// another negotiator) by a transfer, a referral or a shared identifier — or talk with the
+/// organizer. Grows until stable (the negotiator who talks is tied to the payee who is paid).
+pub(crate) fn negotiators<'a>(
+    inp: &Input<'a>,
+    organizer: &'a str,
+    cell: &BTreeSet<&'a str>,
+    victims: &BTreeMap<&'a str, Victim<'a>>,
+) -> BTreeMap<&'a str, Vec<String>> {
+    let mut candidates: BTreeMap<&'a str, Vec<String>> = BTreeMap::new();
+    for v in victims.values() {
+        if !v
+            .attacks
+            .iter()
+            .any(|r| cell.contains(r.author_id.as_str()))
+        {
+            continue;
+        }
+        for t in &v.paid {
+            candidates.entry(&t.to).or_default().push(format!(
+                "collected hush money from the owner of victim shop {}: {}",
+                v.shop,
+                tie_phrase(t)
+            ));
+        }
+        for t in &v.contacted {
+            candidates.entry(&t.from).or_default().push(format!(
+                "messaged the owner of victim shop {} after the crew's review: {}",
+                v.shop,
+                tie_phrase(t)
+            ));
+        }
+    }
+    candidates.retain(|a, _| *a != organizer && !cell.contains(a));
+    let mut crew: BTreeSet<&str> = cell.clone();
+    crew.insert(organizer);
+    let mut out: BTreeMap<&'a str, Vec<String>> = BTreeMap::new();
+    loop {
+        let mut grew = false;
+        for (a, why) in &candidates {
+            if out.contains_key(a) {
+                continue;
+            }
+            let talks_to_organizer = inp.ties.iter().any(|t| {
+                t.kind == TieKind::Messaged
+                    && ((t.from == *a && t.to == organizer) || (t.to == *a && t.from == organizer))
+            });
+            let tied = crew.iter().find(|m| bound_together(inp, a, m)).copied();
+            if let Some(m) = tied.or(talks_to_organizer.then_some(organizer)) {
+                let mut why = why.clone();
+                why.push(format!("tied to the crew through {m}"));
+                out.insert(a, why);
+                crew.insert(a);
+                grew = true;
             }
         }
         if !grew {
             break;
         }
     }
-    // 4. victims: shops attacked by two members (or the start's target), and their reviews
-    let mut member_authors: HashMap<&str, BTreeSet<&str>> = HashMap::new();
-    for r in &negative {
-        if members.contains(r.author_id.as_str()) {
-            member_authors
-                .entry(&r.shop_id)
-                .or_default()
-                .insert(&r.author_id);
+    out
+}
+
+/// The shared money walk from the organizer back to a seller competing with the victims.
+pub(crate) fn funding(
+    inp: &Input<'_>,
+    organizer: &str,
+    crew: &BTreeSet<&str>,
+    victim_owners: &HashSet<&str>,
+    victim_categories: &BTreeSet<&str>,
+    bound: i64,
+) -> Option<Vec<Tie>> {
+    let incoming = |a: &String| -> Vec<Transfer<String>> {
+        inp.ties
+            .iter()
+            .filter(|t| t.kind == TieKind::Transfer && &t.to == a)
+            .filter_map(|t| {
+                Some(Transfer {
+                    payment_id: t.record.clone()?,
+                    from: t.from.clone(),
+                    to: t.to.clone(),
+                    amount: t.amount?,
+                    currency: t.currency.clone().unwrap_or_else(|| "CNY".into()),
+                    at: t.at?,
+                })
+            })
+            .collect()
+    };
+    let is_head = |a: &String| {
+        rival_shops(inp, a, victim_owners, victim_categories)
+            .next()
+            .is_some()
+    };
+    let may_pass = |a: &String| !crew.contains(a.as_str()) && !victim_owners.contains(a.as_str());
+    let g = WalkGraph {
+        incoming: &incoming,
+        is_head: &is_head,
+        may_pass: &may_pass,
+    };
+    let chain = walk_back(&organizer.to_string(), bound, &g, &inp.walk)?;
+    Some(
+        chain
+            .iter()
+            .map(|t| {
+                inp.ties
+                    .iter()
+                    .find(|x| {
+                        x.kind == TieKind::Transfer && x.record.as_deref() == Some(&t.payment_id)
+                    })
+                    .cloned()
+                    .expect("the walk only returns known transfers")
+            })
+            .collect(),
+    )
+}
+
+/// Shops of `x` in the victims' categories, unless `x` owns a victim.
+fn rival_shops<'a, 'i>(
+    inp: &'i Input<'a>,
+    x: &'i str,
+    victim_owners: &'i HashSet<&str>,
+    victim_categories: &'i BTreeSet<&str>,
+) -> impl Iterator<Item = &'a OwnedShop> + 'i {
+    inp.shops.iter().filter(move |s| {
+        s.owner_id == x
+            && !victim_owners.contains(x)
+            && s.category
+                .as_deref()
+                .is_some_and(|c| victim_categories.contains(c))
+    })
+}
+
+/// The start's entry when the trace gave it no role: why not.
+pub(crate) fn start_without_role(inp: &Input<'_>, organizer: Option<&str>) -> Assigned {
+    let why = match organizer {
+        None => format!(
+            "no role found: no account reached from {} coordinates two or more reviewers attacking victim shops",
+            inp.start
+        ),
+        Some(o) => format!(
+            "no role found: {} is not organizer {o}, a reviewer it coordinates, a recruit, a negotiator or a link of its money chain",
+            inp.start
+        ),
+    };
+    Assigned {
+        role: None,
+        reasons: vec![why],
+    }
+}
+
+fn assigned(role: Role, reasons: Vec<String>) -> Assigned {
+    Assigned {
+        role: Some(role),
+        reasons,
+    }
+}
+
+/// Runs every step and assigns the roles (see the module header).
+pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
+    let mut out = Inferred::default();
+    let attacks = attacks(inp);
+    let campaign = campaign_victims(inp, &attacks);
+    let extortion = extortion_victims(inp, &attacks);
+    let owners: HashSet<&str> = campaign
+        .values()
+        .chain(extortion.values())
+        .map(|v| v.owner)
+        .collect();
+    let reviewers: BTreeSet<&str> = campaign
+        .values()
+        .chain(extortion.values())
+        .flat_map(|v| v.attacks.iter().map(|r| r.author_id.as_str()))
+        .collect();
+    let Some((org, coordinated)) = organizer(inp, &reviewers, &owners) else {
+        out.summary.push(format!(
+            "no account reached from {} coordinates two or more reviewers attacking the same shops or paid off by their owners",
+            inp.start
+        ));
+        out.roles
+            .insert(inp.start.to_string(), start_without_role(inp, None));
+        return out;
+    };
+    let ops = operatives(inp, org, &coordinated);
+    let mut excluded: HashSet<&str> = owners.clone();
+    excluded.insert(org);
+    let recs = recruits(inp, org, &coordinated, &reviewers, &excluded);
+    let mut cell: BTreeSet<&str> = coordinated.clone();
+    cell.extend(recs.keys().copied());
+    let negs = negotiators(inp, org, &cell, &extortion);
+    let mut crew = cell.clone();
+    crew.insert(org);
+    crew.extend(negs.keys().copied());
+    // the victims of this crew: panned by two of its reviewers, or paid off to its members
+    let mut victims: BTreeMap<&str, &Victim> = BTreeMap::new();
+    for v in campaign.values() {
+        let authors: BTreeSet<&str> = v
+            .attacks
+            .iter()
+            .map(|r| r.author_id.as_str())
+            .filter(|a| cell.contains(a))
+            .collect();
+        if authors.len() >= 2 || (Some(v.shop) == inp.start_shop && !authors.is_empty()) {
+            victims.insert(v.shop, v);
         }
     }
-    out.victim_shops = member_authors
-        .iter()
-        .filter(|(s, a)| candidate(s, a.len()))
-        .map(|(s, _)| s.to_string())
+    for v in extortion.values() {
+        let attacked = v
+            .attacks
+            .iter()
+            .any(|r| cell.contains(r.author_id.as_str()));
+        let paid_to_crew = v.paid.iter().any(|t| crew.contains(t.to.as_str()));
+        if attacked && paid_to_crew {
+            victims.entry(v.shop).or_insert(v);
+        }
+    }
+    if victims.is_empty() {
+        out.summary.push(format!(
+            "{org} coordinates reviewers, but no shop was attacked by two of them or paid them off"
+        ));
+        out.roles
+            .insert(inp.start.to_string(), start_without_role(inp, None));
+        return out;
+    }
+    out.victim_shops = victims.keys().map(|s| s.to_string()).collect();
+    let victim_owners: HashSet<&str> = victims.values().map(|v| v.owner).collect();
+    let victim_categories: BTreeSet<&str> = victims
+        .values()
+        .filter_map(|v| v.attacks[0].category.as_deref())
         .collect();
-    let victim_categories: BTreeSet<&str> = out
-        .victim_shops
-        .iter()
-        .filter_map(|s| category_of.get(s.as_str()).copied().flatten())
-        .collect();
-    let mut attacks: BTreeMap<&str, Vec<&ReviewRow>> = BTreeMap::new();
+    let mut attacks_by: BTreeMap<&str, Vec<&ReviewRow>> = BTreeMap::new();
     for r in inp.reviews {
-        if members.contains(r.author_id.as_str()) && out.victim_shops.contains(&r.shop_id) {
-            attacks.entry(&r.author_id).or_default().push(r);
+        if cell.contains(r.author_id.as_str()) && out.victim_shops.contains(&r.shop_id) {
+            attacks_by.entry(&r.author_id).or_default().push(r);
             out.reviews.push(r.review_id.clone());
         }
     }
     out.reviews.sort();
-    // 5. the money chain into the organizer, backwards in hops and forwards in time
-    let victim_owners: HashSet<&str> = inp
-        .reviews
-        .iter()
-        .filter(|r| out.victim_shops.contains(&r.shop_id))
-        .map(|r| r.owner_id.as_str())
-        .collect();
-    let payouts: Vec<i64> = inp
-        .ties
-        .iter()
-        .filter(|t| {
-            t.kind == TieKind::Transfer && t.from == organizer && members.contains(t.to.as_str())
-        })
-        .filter_map(|t| t.at)
-        .collect();
-    let last_attack = attacks.values().flatten().map(|r| r.posted_at).max();
+    // the money walk: bounded by the organizer's last payout to the cell, else the last attack
+    let payouts = inp.ties.iter().filter(|t| {
+        t.kind == TieKind::Transfer
+            && t.from == org
+            && cell.contains(t.to.as_str())
+            && inp.thresholds.above_commerce(t.amount.unwrap_or(0))
+    });
+    let last_attack = attacks_by.values().flatten().map(|r| r.posted_at).max();
     let bound = payouts
-        .iter()
-        .copied()
+        .filter_map(|t| t.at)
         .max()
         .or(last_attack)
         .unwrap_or(i64::MAX);
-    let rival_shops = |x: &str| -> Vec<&OwnedShop> {
-        inp.shops
-            .iter()
-            .filter(|s| {
-                s.owner_id == x
-                    && !victim_owners.contains(x)
-                    && s.category
-                        .as_deref()
-                        .is_some_and(|c| victim_categories.contains(c))
-            })
-            .collect()
-    };
-    let chain = best_chain(inp, organizer, bound, &members, &rival_shops);
-    // 6. roles and reasons
-    let victims = list(&out.victim_shops);
+    let chain = funding(inp, org, &crew, &victim_owners, &victim_categories, bound);
+    let victims_list = list(&out.victim_shops);
     let mut org_reasons = vec![format!(
-        "coordinates {} of the accounts that posted negative reviews on victim shops {victims}",
-        coordinated_reviewers.len()
+        "coordinates {} of the accounts that posted negative reviews on victim shops {victims_list}",
+        coordinated.len()
     )];
-    for t in inp.ties {
-        if coordinated_reviewers.contains(t.to.as_str()) && coordinates(t, organizer, &t.to) {
-            org_reasons.push(tie_phrase(t));
+    org_reasons.extend(ops.values().flatten().cloned());
+    for v in victims.values() {
+        for t in v.paid.iter().filter(|t| t.to == org) {
+            org_reasons.push(format!("collected hush money: {}", tie_phrase(t)));
         }
     }
     if let Some(chain) = chain {
         let ben = chain[0].from.clone();
-        let shops = rival_shops(&ben);
-        let shop_list: Vec<String> = shops
-            .iter()
+        let shops: Vec<String> = rival_shops(inp, &ben, &victim_owners, &victim_categories)
             .map(|s| {
                 format!(
                     "{} in category {}",
@@ -279,33 +636,24 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             })
             .collect();
         let mut reasons = vec![format!(
-            "{} and owns shop {}, the same category as victim shops {victims}",
+            "{} and owns shop {}, the same category as victim shops {victims_list}",
             tie_phrase(&chain[0]),
-            shop_list.join(", ")
+            shops.join(", ")
         )];
         if chain.len() > 1 {
             reasons.push(format!(
-                "the money reached organizer {organizer} through {} intermediary account(s), each transfer after the one funding it",
+                "the money reached organizer {org} through {} intermediary account(s), each transfer after the one funding it and passing most of it on",
                 chain.len() - 1
             ));
         }
-        out.roles.insert(
-            ben,
-            Assigned {
-                role: Role::Beneficiary,
-                reasons,
-            },
-        );
+        out.roles.insert(ben, assigned(Role::Beneficiary, reasons));
         for w in chain.windows(2) {
             out.roles.insert(
                 w[0].to.clone(),
-                Assigned {
-                    role: Role::Intermediary,
-                    reasons: vec![
-                        format!("{}", tie_phrase(&w[0])),
-                        format!("then {}", tie_phrase(&w[1])),
-                    ],
-                },
+                assigned(
+                    Role::Intermediary,
+                    vec![tie_phrase(&w[0]), format!("then {}", tie_phrase(&w[1]))],
+                ),
             );
         }
         org_reasons.push(format!(
@@ -314,15 +662,15 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         ));
         out.chain = chain;
     }
-    out.roles.insert(
-        organizer.to_string(),
-        Assigned {
-            role: Role::Organizer,
-            reasons: org_reasons,
-        },
-    );
-    for m in &members {
-        let mut reasons: Vec<String> = attacks
+    out.roles
+        .insert(org.to_string(), assigned(Role::Organizer, org_reasons));
+    for (n, why) in &negs {
+        out.roles
+            .entry(n.to_string())
+            .or_insert_with(|| assigned(Role::Negotiator, why.clone()));
+    }
+    for m in &cell {
+        let mut reasons: Vec<String> = attacks_by
             .get(m)
             .into_iter()
             .flatten()
@@ -336,30 +684,31 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
                 )
             })
             .collect();
-        let role = match recruits.get(m) {
+        let role = match recs.get(m) {
             Some(why) => {
                 reasons.extend(why.iter().cloned());
                 Role::Recruit
             }
             None => {
-                reasons.extend(
-                    inp.ties
-                        .iter()
-                        .filter(|t| coordinates(t, organizer, m))
-                        .map(tie_phrase),
-                );
+                reasons.extend(ops.get(m).into_iter().flatten().cloned());
                 Role::Operative
             }
         };
         out.roles
             .entry(m.to_string())
-            .or_insert(Assigned { role, reasons });
+            .or_insert_with(|| assigned(role, reasons));
     }
     out.summary.push(format!(
-        "organizer {organizer} coordinates {} reviewer(s) attacking {} victim shop(s): {victims}",
-        members.len(),
+        "organizer {org} coordinates {} reviewer(s) attacking {} victim shop(s): {victims_list}",
+        cell.len(),
         out.victim_shops.len()
     ));
+    if !negs.is_empty() {
+        out.summary.push(format!(
+            "negotiators {} talked to or collected from the victims for the crew",
+            negs.keys().copied().collect::<Vec<_>>().join(", ")
+        ));
+    }
     if let Some(ben) = out.chain.first() {
         out.summary.push(format!(
             "beneficiary {} funded the campaign: {} hop(s) of money, forward in time",
@@ -367,91 +716,36 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             out.chain.len()
         ));
     }
+    if !out.roles.contains_key(inp.start) {
+        out.roles
+            .insert(inp.start.to_string(), start_without_role(inp, Some(org)));
+    }
     out
-}
-
-/// The best time-respecting chain of private transfers ending at the organizer whose head
-/// owns a rival shop: each transfer happened before (and within the window of) the next.
-/// Ranked by the smallest amount along the chain (campaign budgets are large), then by
-/// fewer hops.
-fn best_chain<'a>(
-    inp: &'a Input<'_>,
-    organizer: &str,
-    bound: i64,
-    members: &BTreeSet<&str>,
-    rival_shops: &dyn Fn(&str) -> Vec<&'a OwnedShop>,
-) -> Option<Vec<Tie>> {
-    let mut into: HashMap<&str, Vec<&Tie>> = HashMap::new();
-    for t in inp.ties.iter().filter(|t| t.kind == TieKind::Transfer) {
-        into.entry(t.to.as_str()).or_default().push(t);
-    }
-    let mut best: Option<(i64, usize, Vec<Tie>)> = None;
-    let mut path: Vec<&Tie> = Vec::new();
-    #[allow(clippy::too_many_arguments)]
-    fn walk<'t>(
-        node: &str,
-        bound: i64,
-        inp: &Input<'_>,
-        into: &HashMap<&str, Vec<&'t Tie>>,
-        members: &BTreeSet<&str>,
-        organizer: &str,
-        path: &mut Vec<&'t Tie>,
-        best: &mut Option<(i64, usize, Vec<Tie>)>,
-        is_rival: &dyn Fn(&str) -> bool,
-    ) {
-        for t in into.get(node).into_iter().flatten() {
-            let Some(at) = t.at else { continue };
-            let from = t.from.as_str();
-            if at > bound
-                || bound.saturating_sub(at) > inp.window_ms
-                || from == organizer
-                || members.contains(from)
-                || path.iter().any(|p| p.to == from)
-            {
-                continue;
-            }
-            path.push(t);
-            if is_rival(from) {
-                let chain: Vec<Tie> = path.iter().rev().map(|t| (*t).clone()).collect();
-                let low = chain.iter().filter_map(|t| t.amount).min().unwrap_or(0);
-                let better = best.as_ref().is_none_or(|(l, n, _)| {
-                    (low, std::cmp::Reverse(chain.len())) > (*l, std::cmp::Reverse(*n))
-                });
-                if better {
-                    *best = Some((low, chain.len(), chain));
-                }
-            }
-            if path.len() < inp.max_hops {
-                walk(
-                    from, at, inp, into, members, organizer, path, best, is_rival,
-                );
-            }
-            path.pop();
-        }
-    }
-    let is_rival = |x: &str| !rival_shops(x).is_empty();
-    walk(
-        organizer, bound, inp, &into, members, organizer, &mut path, &mut best, &is_rival,
-    );
-    best.map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const DAY: i64 = 86_400_000;
-
     fn tie(from: &str, to: &str, kind: TieKind, at: i64, amount: Option<i64>) -> Tie {
         Tie {
             from: from.into(),
             to: to.into(),
             kind,
-            record: Some(format!("{from}-{to}")),
+            record: Some(format!("{from}-{to}-{at}")),
             amount,
             currency: amount.map(|_| "CNY".into()),
             at: Some(at),
             via: None,
+        }
+    }
+
+    fn shares(a: &str, b: &str) -> Tie {
+        Tie {
+            via: Some("address".into()),
+            record: Some(format!("addr:{a}")),
+            at: None,
+            ..tie(a.min(b), a.max(b), TieKind::Shares, 0, None)
         }
     }
 
@@ -475,27 +769,33 @@ mod tests {
         }
     }
 
-    fn infer_with(ties: &[Tie]) -> Inferred {
-        let reviews = vec![
+    fn campaign_reviews() -> Vec<ReviewRow> {
+        vec![
             review("op1", "v1", 5),
             review("op1", "v2", 5),
             review("op2", "v1", 6),
             review("op2", "v2", 6),
-        ];
+        ]
+    }
+
+    fn run(start: &str, ties: &[Tie], reviews: &[ReviewRow]) -> Inferred {
         let shops = vec![shop("ben", "s-ben"), shop("o-v1", "v1")];
         infer(&Input {
-            start: "op1",
+            start,
             start_shop: None,
             ties,
-            reviews: &reviews,
+            reviews,
             shops: &shops,
-            window_ms: 30 * DAY,
-            max_hops: 4,
+            walk: WalkRules {
+                floor: 1_000,
+                ..WalkRules::default()
+            },
+            thresholds: Thresholds::default(),
         })
     }
 
     fn role(inf: &Inferred, id: &str) -> Option<Role> {
-        inf.roles.get(id).map(|a| a.role)
+        inf.roles.get(id).and_then(|a| a.role)
     }
 
     #[test]
@@ -506,7 +806,7 @@ mod tests {
             tie("org", "op1", TieKind::Transfer, 8 * DAY, Some(10_000)),
             tie("org", "op2", TieKind::Referred, 0, None),
         ];
-        let inf = infer_with(&ties);
+        let inf = run("op1", &ties, &campaign_reviews());
         assert_eq!(role(&inf, "ben"), Some(Role::Beneficiary));
         assert_eq!(role(&inf, "mule"), Some(Role::Intermediary));
         assert_eq!(role(&inf, "org"), Some(Role::Organizer));
@@ -523,17 +823,81 @@ mod tests {
             tie("org", "op1", TieKind::Transfer, 8 * DAY, Some(10_000)),
             tie("org", "op2", TieKind::Transfer, 8 * DAY, Some(10_000)),
         ];
-        let inf = infer_with(&ties);
+        let inf = run("op1", &ties, &campaign_reviews());
         assert_eq!(role(&inf, "org"), Some(Role::Organizer));
         assert_eq!(role(&inf, "ben"), None);
         assert_eq!(role(&inf, "mule"), None);
     }
 
     #[test]
-    fn no_coordinator_no_roles() {
+    fn the_start_is_always_returned() {
         let ties = [tie("x", "op1", TieKind::Messaged, DAY, None)];
-        let inf = infer_with(&ties);
-        assert!(inf.roles.is_empty());
-        assert!(inf.summary[0].contains("no account"));
+        let inf = run("x", &ties, &campaign_reviews());
+        let start = &inf.roles["x"];
+        assert_eq!(start.role, None);
+        assert!(start.reasons[0].starts_with("no role found"), "{start:?}");
+    }
+
+    #[test]
+    fn cashback_makes_no_organizer() {
+        // a seller paying two reviewers a few yuan is ordinary commerce
+        let ties = [
+            tie("seller", "op1", TieKind::Transfer, DAY, Some(500)),
+            tie("seller", "op2", TieKind::Transfer, DAY, Some(800)),
+        ];
+        let inf = run("seller", &ties, &campaign_reviews());
+        assert_eq!(role(&inf, "seller"), None);
+        assert!(inf.roles["seller"].reasons[0].starts_with("no role found"));
+    }
+
+    /// An extortion crew: the organizer paid by two owners after its operatives' reviews on
+    /// two different shops (no shop is attacked twice), a split negotiator whose second
+    /// account collects one payment, and a dormant recruit of the operative.
+    fn crew() -> (Vec<Tie>, Vec<ReviewRow>) {
+        let ties = vec![
+            tie("org", "op", TieKind::Referred, 0, None),
+            tie("o-s1", "org", TieKind::Transfer, 3 * DAY, Some(180_000)),
+            tie("o-s2", "payee", TieKind::Transfer, 9 * DAY, Some(60_000)),
+            tie("neg", "o-s2", TieKind::Messaged, 8 * DAY, None),
+            shares("neg", "payee"),
+            tie("payee", "org", TieKind::Transfer, 10 * DAY, Some(40_000)),
+            tie("org", "op", TieKind::Transfer, 4 * DAY, Some(50_000)),
+            tie("org", "rec", TieKind::Transfer, 11 * DAY, Some(20_000)),
+            tie("op", "rec", TieKind::Referred, DAY, None),
+            shares("op", "rec"),
+            tie("op", "sleeper", TieKind::Referred, DAY, None),
+            shares("op", "sleeper"),
+            // a neighbour: a seller's cashback to both, and an unrelated buyer
+            tie("o-s9", "op", TieKind::Transfer, DAY, Some(600)),
+            tie("o-s9", "rec", TieKind::Transfer, DAY, Some(600)),
+        ];
+        let reviews = vec![review("op", "s1", 2), review("rec", "s2", 7)];
+        (ties, reviews)
+    }
+
+    #[test]
+    fn an_extortion_organizer_traces_its_own_crew() {
+        let (ties, reviews) = crew();
+        let inf = run("org", &ties, &reviews);
+        assert_eq!(role(&inf, "org"), Some(Role::Organizer));
+        assert_eq!(role(&inf, "op"), Some(Role::Operative));
+        assert_eq!(role(&inf, "rec"), Some(Role::Recruit));
+        assert_eq!(role(&inf, "sleeper"), Some(Role::Recruit));
+        assert!(inf.roles["sleeper"].reasons[0].contains("no negative review yet"));
+        assert_eq!(role(&inf, "payee"), Some(Role::Negotiator));
+        assert_eq!(role(&inf, "neg"), Some(Role::Negotiator));
+        assert_eq!(
+            inf.victim_shops.iter().collect::<Vec<_>>(),
+            vec!["s1", "s2"]
+        );
+        assert!(!inf.roles.contains_key("o-s9"));
+    }
+
+    #[test]
+    fn a_trace_from_the_operative_finds_the_same_crew() {
+        let (ties, reviews) = crew();
+        let inf = run("op", &ties, &reviews);
+        assert_eq!(role(&inf, "org"), Some(Role::Organizer));
+        assert_eq!(role(&inf, "op"), Some(Role::Operative));
     }
 }

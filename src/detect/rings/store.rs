@@ -44,8 +44,8 @@ pub async fn replace(graph: &Graph, rings: &[Ring]) -> Result<(), DetectError> {
                     .set("score", r.score)
                     .set("firstAt", r.first_at)
                     .set("lastAt", r.last_at)
-                    .set("moneyIn", r.money_in)
-                    .set("moneyOut", r.money_out)
+                    .set("moneyIn", json(&r.money_in))
+                    .set("moneyOut", json(&r.money_out))
                     .set("reasons", json(&r.reasons))
                     .set("evidence", json(&r.evidence))
                     .set("runId", run_id.as_str())
@@ -80,8 +80,9 @@ struct RingRow {
     score: f64,
     first_at: Option<i64>,
     last_at: Option<i64>,
-    money_in: i64,
-    money_out: i64,
+    /// JSON list of `{minor, currency}`, one per currency.
+    money_in: String,
+    money_out: String,
     reasons: String,
     evidence: String,
     members: Vec<MemberRow>,
@@ -105,8 +106,8 @@ fn decode(r: RingRow) -> Ring {
         victim_shops: r.shops,
         first_at: r.first_at,
         last_at: r.last_at,
-        money_in: r.money_in,
-        money_out: r.money_out,
+        money_in: serde_json::from_str(&r.money_in).unwrap_or_default(),
+        money_out: serde_json::from_str(&r.money_out).unwrap_or_default(),
         reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
         evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
     }
