@@ -21,8 +21,15 @@ or INVESTIGATOR_CONFIG; TOML keys in brackets):
   INVESTIGATOR_LOG_FORMAT   text | json [log.format]                  default text
   INVESTIGATOR_MAX_PAGE     largest `first` a connection accepts [api.max_page_size]  default 100
   INVESTIGATOR_MAX_INGEST   most records one `ingest` mutation takes [api.max_ingest_records] default 5000
-  INVESTIGATOR_MASK_PII     mask identifiers and names in API output [api.mask_pii]  default true
-  INVESTIGATOR_QUERY_TIMEOUT_MS  time limit of one investigative query [api.query_timeout_ms] default 10000
+  INVESTIGATOR_QUERY_TIMEOUT_MS  time limit of one database statement [api.query_timeout_ms] default 10000
+  INVESTIGATOR_REQUEST_TIMEOUT_MS  one deadline for all statements of a read request [api.request_timeout_ms] default 15000
+  INVESTIGATOR_MUTATION_TIMEOUT_MS  deadline of an `ingest` or `detect` request [api.mutation_timeout_ms] default 600000
+  INVESTIGATOR_MAX_DEPTH    deepest selection nesting a document may have [api.max_depth]  default 10
+  INVESTIGATOR_MAX_COMPLEXITY  complexity budget of a document (see README) [api.max_complexity] default 20000
+  INVESTIGATOR_MAX_ALIASES  most aliased fields in a document [api.max_aliases]    default 30
+  INVESTIGATOR_MAX_BATCH    most documents in one batched request [api.max_batch] default 10
+  INVESTIGATOR_MAX_BODY_BYTES  largest request body [api.max_body_bytes]          default 8388608
+  INVESTIGATOR_CORS_ORIGINS comma-separated origins allowed to call the API from a browser [api.cors_origins] default none
   INVESTIGATOR_BATCH_SIZE   records per write transaction [ingest.batch_size]  default 5000
   INVESTIGATOR_WRITERS      concurrent write transactions [ingest.writers]    default 2
   INVESTIGATOR_RARE_IDENTIFIER_MAX  an identifier shared by at most this many accounts ties them
@@ -75,8 +82,39 @@ pub struct LogConfig {
 pub struct ApiConfig {
     pub max_page_size: usize,
     pub max_ingest_records: usize,
-    pub mask_pii: bool,
+    /// Time limit of one database statement (also sent to Neo4j as its `tx_timeout`).
     pub query_timeout_ms: u64,
+    /// One deadline shared by every statement of a read request.
+    pub request_timeout_ms: u64,
+    /// The deadline of a request that runs a mutation (`ingest`, `detect`).
+    pub mutation_timeout_ms: u64,
+    pub max_depth: usize,
+    pub max_complexity: u64,
+    pub max_aliases: usize,
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+    /// Origins allowed to call the API from a browser; none by default.
+    #[serde(deserialize_with = "comma_list")]
+    pub cors_origins: Vec<String>,
+}
+
+/// A list from TOML (`["a", "b"]`) or from an environment variable (`a,b`).
+fn comma_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::List(l) => l,
+        Either::Text(t) => t
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -135,8 +173,15 @@ impl Default for Config {
             api: ApiConfig {
                 max_page_size: 100,
                 max_ingest_records: 5000,
-                mask_pii: true,
                 query_timeout_ms: 10_000,
+                request_timeout_ms: 15_000,
+                mutation_timeout_ms: 600_000,
+                max_depth: 10,
+                max_complexity: 20_000,
+                max_aliases: 30,
+                max_batch: 10,
+                max_body_bytes: 8 * 1024 * 1024,
+                cors_origins: Vec::new(),
             },
             ingest: IngestConfig {
                 batch_size: 5000,
@@ -176,8 +221,21 @@ impl Config {
             .merge(env("INVESTIGATOR_LOG_FORMAT", "log.format"))
             .merge(env("INVESTIGATOR_MAX_PAGE", "api.max_page_size"))
             .merge(env("INVESTIGATOR_MAX_INGEST", "api.max_ingest_records"))
-            .merge(env("INVESTIGATOR_MASK_PII", "api.mask_pii"))
             .merge(env("INVESTIGATOR_QUERY_TIMEOUT_MS", "api.query_timeout_ms"))
+            .merge(env(
+                "INVESTIGATOR_REQUEST_TIMEOUT_MS",
+                "api.request_timeout_ms",
+            ))
+            .merge(env(
+                "INVESTIGATOR_MUTATION_TIMEOUT_MS",
+                "api.mutation_timeout_ms",
+            ))
+            .merge(env("INVESTIGATOR_MAX_DEPTH", "api.max_depth"))
+            .merge(env("INVESTIGATOR_MAX_COMPLEXITY", "api.max_complexity"))
+            .merge(env("INVESTIGATOR_MAX_ALIASES", "api.max_aliases"))
+            .merge(env("INVESTIGATOR_MAX_BATCH", "api.max_batch"))
+            .merge(env("INVESTIGATOR_MAX_BODY_BYTES", "api.max_body_bytes"))
+            .merge(env("INVESTIGATOR_CORS_ORIGINS", "api.cors_origins"))
             .merge(env("INVESTIGATOR_BATCH_SIZE", "ingest.batch_size"))
             .merge(env("INVESTIGATOR_WRITERS", "ingest.writers"))
             .merge(env(

@@ -24,6 +24,11 @@ pub enum AppError {
     Unavailable(#[source] GraphError),
     #[error("the query took longer than its time limit of {0} ms; narrow it (smaller maxDepth, a time window)")]
     Timeout(u64),
+    /// Every connection to the graph database stayed busy: the server is saturated.
+    #[error(
+        "the server is busy (no database connection became free within {0} ms); retry shortly"
+    )]
+    Overloaded(u64),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -44,6 +49,7 @@ impl AppError {
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Timeout(_) => "TIMEOUT",
+            AppError::Overloaded(_) => "OVERLOADED",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -51,6 +57,12 @@ impl AppError {
 
 impl From<GraphError> for AppError {
     fn from(e: GraphError) -> Self {
+        if let GraphError::Timeout { millis, .. } = e {
+            return AppError::Timeout(millis);
+        }
+        if let GraphError::Overloaded { millis, .. } = e {
+            return AppError::Overloaded(millis);
+        }
         if e.is_unavailable() {
             AppError::Unavailable(e)
         } else {

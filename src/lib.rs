@@ -4,6 +4,7 @@
 //! Layers (dependencies point one way): `api` → `detect` → `graph` → `model`; `ingest` feeds
 //! the graph; `http` serves `api`. See `docs/ARCHITECTURE.md`.
 
+pub mod access;
 pub mod api;
 pub mod config;
 pub mod detect;

@@ -98,7 +98,18 @@ enum Command {
         #[arg(long, conflicts_with = "out")]
         seed_data: Option<PathBuf>,
     },
-    /// Delete every node of the configured database.
+    /// API tokens: create (prints the secret once), list, revoke.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Delete the dataset and findings of the configured database (tokens and the audit log
+    /// are kept).
     Wipe {
         /// Required: confirms you mean it.
         #[arg(long)]
@@ -123,6 +134,38 @@ struct LoadArgs {
     /// Concurrent write transactions (overrides INVESTIGATOR_WRITERS).
     #[arg(long)]
     writers: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a token; its secret is printed once, alone on the last line of standard output.
+    Create {
+        /// A name for who or what uses it (the audit log's "who"), e.g. `alice` or `case-ui`.
+        #[arg(long)]
+        name: String,
+        /// Roles, comma-separated: analyst, auditor, admin.
+        #[arg(long, value_delimiter = ',', required = true)]
+        roles: Vec<String>,
+        /// May see raw identifier values and names (each such read is flagged in the audit log).
+        #[arg(long)]
+        unmask: bool,
+        /// Revoke live tokens of the same name first.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke tokens by id or name.
+    Revoke {
+        /// A token id (`tok-…`) or name.
+        key: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditAction {
+    /// Check the hash chain: every entry unedited, none missing or reordered.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -225,6 +268,25 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             }
         }
         Command::Generate { .. } => unreachable!("handled before the runtime starts"),
+        Command::Token { action } => {
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            token(&graph, action).await?;
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            use investigator::access::audit::{self, Verdict};
+            let graph = connect(&config).await?;
+            match audit::verify(&graph).await? {
+                Verdict::Intact { entries, head_hash } => {
+                    println!("audit log intact: {entries} entries, head {head_hash}");
+                }
+                Verdict::Broken { seq, reason } => {
+                    anyhow::bail!("audit log broken at entry {seq}: {reason}");
+                }
+            }
+        }
         Command::Wipe { yes } => {
             anyhow::ensure!(
                 yes,
@@ -356,6 +418,54 @@ fn parse_hops(s: &str) -> Result<(u8, u8), String> {
         return Err(format!("{s}: MIN must not exceed MAX"));
     }
     Ok((a, b))
+}
+
+async fn token(graph: &Graph, action: TokenAction) -> anyhow::Result<()> {
+    use investigator::access::{tokens, Role};
+    match action {
+        TokenAction::Create {
+            name,
+            roles,
+            unmask,
+            replace,
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::parse(r).ok_or_else(|| {
+                        anyhow::anyhow!("unknown role {r:?}; expected analyst, auditor or admin")
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let (secret, id) = tokens::create(graph, &name, &roles, unmask, replace).await?;
+            tracing::info!(%id, %name, ?roles, unmask, "token created; it is shown once");
+            println!("{secret}");
+        }
+        TokenAction::List => {
+            println!(
+                "{:<18} {:<24} {:<24} {:<7} {:<25} revoked",
+                "id", "name", "roles", "unmask", "created"
+            );
+            for t in tokens::list(graph).await? {
+                let time = |ms: i64| investigator::model::Timestamp(ms).rfc3339();
+                println!(
+                    "{:<18} {:<24} {:<24} {:<7} {:<25} {}",
+                    t.id,
+                    t.name,
+                    t.roles.join(","),
+                    t.unmask,
+                    time(t.created_at),
+                    t.revoked_at.map(time).unwrap_or_else(|| "-".into())
+                );
+            }
+        }
+        TokenAction::Revoke { key } => {
+            let n = tokens::revoke(graph, &key).await?;
+            anyhow::ensure!(n > 0, "no live token has id or name {key:?}");
+            tracing::info!(revoked = n, %key, "revoked; servers refuse it within {} s", tokens::CACHE_TTL.as_secs());
+        }
+    }
+    Ok(())
 }
 
 fn parse_detectors(names: &[String]) -> anyhow::Result<Vec<Detector>> {

@@ -169,18 +169,26 @@ async fn errors_carry_stable_codes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn identifiers_are_masked_by_default() {
-    let mut config = common::test_config();
-    config.api.mask_pii = true;
-    let app = common::app_with(config).await;
+async fn identifiers_are_masked_without_unmask() {
+    let app = common::app().await;
     let data = small_marketplace("masking");
     app.load(data.path()).await.unwrap();
-    let d = app
-        .data(
-            r#"{ account(id: "a-buyer") { name identifiers { kind value } } }"#,
+    let analyst = app
+        .token(
+            "masked-analyst",
+            &[investigator::access::Role::Analyst],
+            false,
+        )
+        .await;
+    let body = app
+        .gql_as(
+            &analyst,
+            r#"{ account(id: "a-buyer") { name identifiers { kind key value } } }"#,
             json!({}),
         )
         .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let d = &body["data"];
     let phone = d["account"]["identifiers"]
         .as_array()
         .unwrap()

@@ -10,4 +10,6 @@ mod http_and_schema;
 mod ingest;
 mod insider;
 mod lineage;
+mod pool_integrity;
 mod rings;
+mod security;

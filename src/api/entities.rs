@@ -165,9 +165,15 @@ impl Identifier {
     fn kind(&self) -> &str {
         &self.0.kind
     }
-    /// The value (masked unless personal data is unmasked).
+    /// The identifier's stable id, `kind:value`: with a pseudonym for the value
+    /// (`phone:~3f9a1c0b2d`, the same everywhere) unless the caller may unmask.
+    fn key(&self, ctx: &Context) -> String {
+        ctx.guard.identifier_key(&self.0.key)
+    }
+    /// The value, masked (`13*******00`) unless the caller may unmask.
     fn value(&self, ctx: &Context) -> String {
-        ctx.guard.identifier(&self.0.value)
+        ctx.guard.identifier_key(&self.0.key);
+        ctx.guard.identifier_value(&self.0.value)
     }
     /// How many accounts used this identifier: 1 is private, hundreds is a hub.
     fn accounts(&self) -> i32 {
@@ -196,7 +202,8 @@ impl LinkedAccount {
             .iter()
             .map(|v| SharedIdentifier {
                 kind: v.kind.clone(),
-                value: ctx.guard.identifier(&v.value),
+                key: ctx.guard.identifier_key(&v.key),
+                value: ctx.guard.identifier_value(&v.value),
                 accounts: v.accounts as i32,
             })
             .collect()
@@ -210,6 +217,8 @@ impl LinkedAccount {
 #[derive(juniper::GraphQLObject)]
 pub struct SharedIdentifier {
     pub kind: String,
+    /// `kind:` and a pseudonym of the value (or the raw key, for callers who may unmask).
+    pub key: String,
     pub value: String,
     pub accounts: i32,
 }

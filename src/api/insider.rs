@@ -77,12 +77,15 @@ impl InsiderSuspect {
     fn money_traced(&self) -> Money {
         cny(self.0.money_traced, &self.0.currency)
     }
-    fn reasons(&self) -> &[String] {
+    fn reasons(&self, ctx: &Context) -> &[String] {
+        // Reasons may cite identifiers of the evidence: the boundary pass masks them.
+        ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
     /// Chains owner → (middle account) → employee or proxy, and employee → removed review →
     /// shop.
-    fn evidence(&self) -> Evidence {
+    fn evidence(&self, ctx: &Context) -> Evidence {
+        ctx.guard.register_evidence(&self.0.evidence);
         self.0.evidence.clone().into()
     }
 }

@@ -132,6 +132,7 @@ pub async fn agent_lineage(
     shops.sort_by(|a, b| a.id.cmp(&b.id));
     let mut reviews = ctx.reader.reviews(&l.reviews).await?;
     reviews.sort_by(|a, b| (a.posted_at, &a.id).cmp(&(b.posted_at, &b.id)));
+    ctx.guard.register_evidence(&l.evidence);
     let edges = Evidence::from(d::Evidence {
         edges: l.edges,
         ..d::Evidence::default()

@@ -1,6 +1,8 @@
 //! The GraphQL schema: a per-request [`Context`], the `Query` and `Mutation` roots.
 //! Resolvers validate arguments, pass the [`guard::Guard`], call one function, map the result.
 
+pub mod audit;
+pub mod cost;
 pub mod entities;
 pub mod evidence;
 pub mod guard;
@@ -22,11 +24,15 @@ use std::sync::Arc;
 
 /// Everything a resolver may use, built once per request.
 pub struct Context {
+    /// The pool, bounded by this request's deadline.
     pub graph: Graph,
     pub reader: Reader,
     pub guard: Guard,
     pub config: Arc<Config>,
     pub request_id: String,
+    pub started: std::time::Instant,
+    /// One deadline for every statement of the request.
+    pub deadline: std::time::Instant,
 }
 
 impl juniper::Context for Context {}
@@ -233,6 +239,23 @@ impl Query {
         .await
     }
     // --- end rings ---
+
+    /// The audit log, newest first: every request (who, when, operation, masked variables,
+    /// what it returned, duration, outcome, whether raw personal data was returned). Auditors
+    /// only; `from`/`to` are RFC 3339.
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_log(
+        ctx: &Context,
+        from: Option<String>,
+        to: Option<String>,
+        actor: Option<String>,
+        operation: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<audit::AuditEntryConnection> {
+        ctx.guard.authorize(Action::ReadAudit)?;
+        audit::list(ctx, from, to, actor, operation, first, after).await
+    }
 }
 
 /// Record counts (as Float: GraphQL's Int is 32-bit).

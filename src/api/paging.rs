@@ -19,11 +19,15 @@ fn encode(offset: i64) -> String {
     format!("cursor:{offset}")
 }
 
+/// The largest offset a cursor may carry: far past any list this API pages through, and small
+/// enough that `offset + first + 1` can never overflow on its way to Cypher.
+const MAX_OFFSET: i64 = 1 << 40;
+
 fn decode(cursor: &str) -> AppResult<i64> {
     cursor
         .strip_prefix("cursor:")
         .and_then(|n| n.parse::<i64>().ok())
-        .filter(|n| *n >= 0)
+        .filter(|n| (0..MAX_OFFSET).contains(n))
         .ok_or_else(|| AppError::bad_input("after", "is not a cursor this API returned"))
 }
 
@@ -144,5 +148,7 @@ mod tests {
         assert!(Page::new(Some(-1), None, 100).is_err());
         assert!(Page::new(None, Some("bogus"), 100).is_err());
         assert!(Page::new(None, Some("cursor:-4"), 100).is_err());
+        assert!(Page::new(None, Some("cursor:9223372036854775807"), 100).is_err());
+        assert!(Page::new(None, Some("cursor:99999999999999999999"), 100).is_err());
     }
 }

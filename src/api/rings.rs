@@ -197,10 +197,13 @@ impl Ring {
     fn money_out(&self) -> Vec<Money> {
         self.0.money_out.iter().cloned().map(Money).collect()
     }
-    fn reasons(&self) -> &[String] {
+    fn reasons(&self, ctx: &Context) -> &[String] {
+        // Reasons may cite identifiers of the evidence: the boundary pass masks them.
+        ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    fn evidence(&self) -> Evidence {
+    fn evidence(&self, ctx: &Context) -> Evidence {
+        ctx.guard.register_evidence(&self.0.evidence);
         self.0.evidence.clone().into()
     }
 }
@@ -295,10 +298,13 @@ impl ExtortionIncident {
     fn ties(&self) -> Vec<IncidentTie> {
         self.0.ties.iter().map(IncidentTie::from).collect()
     }
-    fn reasons(&self) -> &[String] {
+    fn reasons(&self, ctx: &Context) -> &[String] {
+        // Reasons may cite identifiers of the evidence: the boundary pass masks them.
+        ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    fn evidence(&self) -> Evidence {
+    fn evidence(&self, ctx: &Context) -> Evidence {
+        ctx.guard.register_evidence(&self.0.evidence);
         self.0.evidence.clone().into()
     }
 }

@@ -17,7 +17,9 @@ use futures::TryStreamExt;
 use neo4rs::{ConfigBuilder, Neo4jErrorKind};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Why a graph operation failed, classified by what the caller can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -38,15 +40,20 @@ pub enum GraphError {
     Decode { query: String, reason: String },
     #[error("query `{query}` did not finish within {millis} ms")]
     Timeout { query: String, millis: u64 },
+    /// Every pooled connection stayed busy for as long as the caller could wait.
+    #[error("query `{query}`: no Neo4j connection became free within {millis} ms")]
+    Overloaded { query: String, millis: u64 },
 }
 
 impl GraphError {
     /// True when the database could not be reached or is transiently unable to answer.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            GraphError::Connect { .. } | GraphError::Timeout { .. } => true,
+            GraphError::Connect { .. } => true,
             GraphError::Query { source, .. } => is_transient(source),
-            GraphError::Decode { .. } => false,
+            GraphError::Decode { .. }
+            | GraphError::Timeout { .. }
+            | GraphError::Overloaded { .. } => false,
         }
     }
 
@@ -62,6 +69,12 @@ impl GraphError {
     }
 }
 
+/// Neo4j terminated the transaction because it ran past its `tx_timeout`.
+fn is_server_timeout(e: &neo4rs::Error) -> bool {
+    matches!(e, neo4rs::Error::Neo4j(n) if n.code().starts_with("Neo.ClientError.Transaction.TransactionTimedOut")
+        || n.code() == "Neo.TransientError.Transaction.Terminated" && n.message().contains("timed out"))
+}
+
 fn is_transient(e: &neo4rs::Error) -> bool {
     match e {
         neo4rs::Error::Neo4j(n) => matches!(n.kind(), Neo4jErrorKind::Transient),
@@ -73,11 +86,26 @@ fn is_transient(e: &neo4rs::Error) -> bool {
 /// Attempts of [`Graph::write`] before a transient error is given up on (about a minute).
 const WRITE_ATTEMPTS: u32 = 16;
 
+/// How long past its server-side `tx_timeout` a read may run before the client gives up on
+/// it (Neo4j checks timeouts periodically). A read abandoned this way loses its connection:
+/// the patched driver discards a connection with an unfinished exchange instead of reusing it.
+const CLIENT_GRACE: Duration = Duration::from_millis(1500);
+
+/// The longest a request waits for a free connection before `OVERLOADED`.
+const MAX_POOL_WAIT: Duration = Duration::from_secs(2);
+
 /// A cheap-to-clone handle on the Neo4j connection pool.
+///
+/// Every statement holds one permit of `permits` (as many as the pool has connections) while
+/// it runs, so a caller waits for a connection here, with a limit, never inside the driver.
+/// A handle may carry a `deadline` ([`Graph::with_deadline`]): the one time budget of an API
+/// request, shared by all its statements, each of which is also limited on the server.
 #[derive(Clone)]
 pub struct Graph {
     inner: neo4rs::Graph,
     uri: String,
+    permits: Arc<Semaphore>,
+    deadline: Option<Instant>,
 }
 
 impl Graph {
@@ -104,6 +132,8 @@ impl Graph {
         let graph = Graph {
             inner,
             uri: cfg.uri.clone(),
+            permits: Arc::new(Semaphore::new(cfg.max_connections.max(1))),
+            deadline: None,
         };
         graph.ping(Duration::from_secs(20)).await?;
         Ok(graph)
@@ -111,6 +141,86 @@ impl Graph {
 
     pub fn uri(&self) -> &str {
         &self.uri
+    }
+
+    /// The same pool, with every statement bounded by `deadline` (an API request's budget).
+    pub fn with_deadline(&self, deadline: Instant) -> Graph {
+        Graph {
+            deadline: Some(deadline),
+            ..self.clone()
+        }
+    }
+
+    /// The time a statement may take: its own `limit`, cut to what is left of the deadline.
+    fn budget(&self, query: &str, limit: Duration) -> Result<Duration, GraphError> {
+        let Some(deadline) = self.deadline else {
+            return Ok(limit);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left < Duration::from_millis(5) {
+            return Err(GraphError::Timeout {
+                query: query.into(),
+                millis: limit.as_millis() as u64,
+            });
+        }
+        Ok(limit.min(left))
+    }
+
+    /// Waits for a connection's permit: up to `wait` (a request is told `OVERLOADED`), or
+    /// as long as it takes for work without a deadline (loads, detection runs).
+    async fn permit(
+        &self,
+        query: &str,
+        wait: Option<Duration>,
+    ) -> Result<OwnedSemaphorePermit, GraphError> {
+        let acquire = Arc::clone(&self.permits).acquire_owned();
+        let permit = match wait {
+            None => acquire.await,
+            Some(wait) => {
+                let wait = wait.min(MAX_POOL_WAIT);
+                tokio::time::timeout(wait, acquire)
+                    .await
+                    .map_err(|_| GraphError::Overloaded {
+                        query: query.into(),
+                        millis: wait.as_millis() as u64,
+                    })?
+            }
+        };
+        Ok(permit.expect("the permit semaphore is never closed"))
+    }
+
+    /// Runs a read within `limit` (cut to the deadline): Neo4j terminates it at the limit
+    /// (`tx_timeout`), and the client stops waiting a little later in case the server cannot
+    /// answer at all.
+    async fn bounded_read<T, F, Fut>(
+        &self,
+        q: &Cypher<'_>,
+        params: Params,
+        limit: Duration,
+        work: F,
+    ) -> Result<T, GraphError>
+    where
+        F: FnOnce(neo4rs::Query) -> Fut,
+        Fut: std::future::Future<Output = Result<T, GraphError>>,
+    {
+        let started = Instant::now();
+        let budget = self.budget(q.name, limit)?;
+        let _permit = self.permit(q.name, Some(budget)).await?;
+        let left = budget
+            .saturating_sub(started.elapsed())
+            .max(Duration::from_millis(1));
+        let query = params.into_query(q.text).with_tx_timeout(left);
+        let timed_out = || GraphError::Timeout {
+            query: q.name.into(),
+            millis: limit.as_millis() as u64,
+        };
+        match tokio::time::timeout(left + CLIENT_GRACE, work(query)).await {
+            Ok(Err(GraphError::Query { source, .. })) if is_server_timeout(&source) => {
+                Err(timed_out())
+            }
+            Ok(result) => result,
+            Err(_) => Err(timed_out()),
+        }
     }
 
     /// `RETURN 1` within `limit`: the readiness probe.
@@ -131,8 +241,15 @@ impl Graph {
     /// Transient failures (deadlocks, lock timeouts, dropped connections) are retried with
     /// backoff by the driver; the statement is therefore written to be idempotent.
     pub async fn run(&self, q: &Cypher<'_>, params: Params) -> Result<(), GraphError> {
+        let _permit = self
+            .permit(q.name, self.deadline.map(|_| MAX_POOL_WAIT))
+            .await?;
+        let mut query = params.into_query(q.text);
+        if let Some(deadline) = self.deadline {
+            query = query.with_tx_timeout(self.budget(q.name, deadline - Instant::now())?);
+        }
         self.inner
-            .run(params.into_query(q.text))
+            .run(query)
             .await
             .map_err(|source| GraphError::Query {
                 query: q.name.into(),
@@ -154,11 +271,23 @@ impl Graph {
             query: q.name.into(),
             source,
         };
+        let _permit = self
+            .permit(q.name, self.deadline.map(|_| MAX_POOL_WAIT))
+            .await?;
         let mut delay = Duration::from_millis(50);
         let mut attempt = 1;
         loop {
+            let tx_limit = match self.deadline {
+                Some(deadline) => {
+                    Some(self.budget(q.name, deadline.saturating_duration_since(Instant::now()))?)
+                }
+                None => None,
+            };
             let result = async {
-                let mut txn = self.inner.start_txn().await?;
+                let mut txn = match tx_limit {
+                    Some(limit) => self.inner.start_txn_with_timeout(limit).await?,
+                    None => self.inner.start_txn().await?,
+                };
                 txn.run(params().into_query(q.text)).await?;
                 txn.commit().await
             }
@@ -178,6 +307,27 @@ impl Graph {
         }
     }
 
+    /// Opens an explicit write transaction for several statements that must commit together
+    /// (the audit chain: lock the head, append, move the head). Dropped without
+    /// [`WriteTxn::commit`], it rolls back: the connection is RESET before its next use.
+    pub async fn begin_write(&self, name: &str) -> Result<WriteTxn, GraphError> {
+        let permit = self
+            .permit(name, self.deadline.map(|_| MAX_POOL_WAIT))
+            .await?;
+        let txn = self
+            .inner
+            .start_txn()
+            .await
+            .map_err(|source| GraphError::Query {
+                query: name.into(),
+                source,
+            })?;
+        Ok(WriteTxn {
+            txn,
+            _permit: permit,
+        })
+    }
+
     /// Runs a query and maps every row onto `T` by column name, within `limit`.
     pub async fn rows<T: DeserializeOwned>(
         &self,
@@ -185,10 +335,10 @@ impl Graph {
         params: Params,
         limit: Duration,
     ) -> Result<Vec<T>, GraphError> {
-        let work = async {
+        self.bounded_read(q, params, limit, |query| async move {
             let stream = self
                 .inner
-                .execute(params.into_query(q.text))
+                .execute(query)
                 .await
                 .map_err(|source| GraphError::Query {
                     query: q.name.into(),
@@ -199,8 +349,8 @@ impl Graph {
                 .map_err(|e| decode_or_query(q.name, e))
                 .try_collect::<Vec<T>>()
                 .await
-        };
-        with_limit(q.name, limit, work).await
+        })
+        .await
     }
 
     /// Like [`Graph::rows`], for the first row only.
@@ -221,15 +371,15 @@ impl Graph {
         column: &str,
         limit: Duration,
     ) -> Result<Vec<T>, GraphError> {
-        let work = async {
-            let mut stream = self
-                .inner
-                .execute(params.into_query(q.text))
-                .await
-                .map_err(|source| GraphError::Query {
-                    query: q.name.into(),
-                    source,
-                })?;
+        self.bounded_read(q, params, limit, |query| async move {
+            let mut stream =
+                self.inner
+                    .execute(query)
+                    .await
+                    .map_err(|source| GraphError::Query {
+                        query: q.name.into(),
+                        source,
+                    })?;
             let mut out = Vec::new();
             while let Some(row) = stream.next().await.map_err(|source| GraphError::Query {
                 query: q.name.into(),
@@ -241,8 +391,8 @@ impl Graph {
                 })?);
             }
             Ok(out)
-        };
-        with_limit(q.name, limit, work).await
+        })
+        .await
     }
 
     /// Streams rows to `each` without collecting them: for projections too large to hold.
@@ -256,6 +406,7 @@ impl Graph {
         T: DeserializeOwned,
         F: FnMut(T),
     {
+        let _permit = self.permit(q.name, None).await?;
         let mut stream = self
             .inner
             .execute(params.into_query(q.text))
@@ -292,6 +443,46 @@ impl Graph {
     }
 }
 
+/// An explicit write transaction (see [`Graph::begin_write`]).
+pub struct WriteTxn {
+    txn: neo4rs::Txn,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl WriteTxn {
+    /// Runs one statement of the transaction and maps its rows onto `T`.
+    pub async fn rows<T: DeserializeOwned>(
+        &mut self,
+        q: &Cypher<'_>,
+        params: Params,
+    ) -> Result<Vec<T>, GraphError> {
+        let err = |source| GraphError::Query {
+            query: q.name.into(),
+            source,
+        };
+        let mut stream = self
+            .txn
+            .execute(params.into_query(q.text))
+            .await
+            .map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = stream.next(self.txn.handle()).await.map_err(err)? {
+            out.push(row.to::<T>().map_err(|e| GraphError::Decode {
+                query: q.name.into(),
+                reason: e.to_string(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    pub async fn commit(self) -> Result<(), GraphError> {
+        self.txn.commit().await.map_err(|source| GraphError::Query {
+            query: "commit".into(),
+            source,
+        })
+    }
+}
+
 fn decode_or_query(query: &str, e: neo4rs::Error) -> GraphError {
     match e {
         neo4rs::Error::DeserializationError(d) => GraphError::Decode {
@@ -303,19 +494,6 @@ fn decode_or_query(query: &str, e: neo4rs::Error) -> GraphError {
             source,
         },
     }
-}
-
-async fn with_limit<T>(
-    query: &str,
-    limit: Duration,
-    work: impl std::future::Future<Output = Result<T, GraphError>>,
-) -> Result<T, GraphError> {
-    tokio::time::timeout(limit, work)
-        .await
-        .unwrap_or(Err(GraphError::Timeout {
-            query: query.into(),
-            millis: limit.as_millis() as u64,
-        }))
 }
 
 /// Drops `//` comment lines (query file headers) so a statement can be prefixed.

@@ -28,6 +28,17 @@ catalog! {
     ADMIN_SCHEMA_NAMES = "admin_schema_names";
     ADMIN_AWAIT_INDEXES = "admin_await_indexes";
 
+    TOKEN_CREATE = "token_create";
+    TOKEN_BY_HASH = "token_by_hash";
+    TOKEN_LIST = "token_list";
+    TOKEN_REVOKE = "token_revoke";
+    AUDIT_HEAD = "audit_head";
+    AUDIT_HEAD_READ = "audit_head_read";
+    AUDIT_APPEND = "audit_append";
+    AUDIT_LIST = "audit_list";
+    AUDIT_CHAIN = "audit_chain";
+    SECRET_PSEUDONYM_KEY = "secret_pseudonym_key";
+
     INGEST_ACCOUNTS = "ingest_accounts";
     INGEST_SHOPS = "ingest_shops";
     INGEST_LINKS = "ingest_links";

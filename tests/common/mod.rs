@@ -6,6 +6,7 @@
 //! `bolt://127.0.0.1:7688` that `tools/dev test` starts), never the development database.
 #![allow(dead_code)]
 
+use investigator::access::{tokens, Role};
 use investigator::config::Config;
 use investigator::graph::{self, Graph};
 use investigator::ingest::{self, LoadOptions, LoadReport, Source};
@@ -17,6 +18,8 @@ static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 pub struct TestApp {
     pub base: String,
+    /// A bearer token with every role (admin, analyst, auditor) and `unmask`.
+    pub token: String,
     pub graph: Graph,
     pub config: Arc<Config>,
     client: reqwest::Client,
@@ -30,7 +33,6 @@ pub fn test_config() -> Config {
         .unwrap_or_else(|_| "bolt://127.0.0.1:7688".into());
     config.neo4j.max_connections = 8;
     config.http.bind = "127.0.0.1:0".into();
-    config.api.mask_pii = false;
     config
 }
 
@@ -40,6 +42,14 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn app_with(config: Config) -> TestApp {
+    // Server logs go to the test's captured output: shown only when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            std::env::var("INVESTIGATOR_TEST_LOG")
+                .unwrap_or_else(|_| "warn,investigator=warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
     let serial = SERIAL.lock().await;
     let graph = Graph::connect(&config.neo4j).await.expect(
         "the test Neo4j is not running: start it with `tools/dev test` (or tools/neo4j/neo4j-dev)",
@@ -49,24 +59,19 @@ pub async fn app_with(config: Config) -> TestApp {
     let config = Arc::new(config);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = actix_web::web::Data::new(investigator::http::AppState::new(
-        graph.clone(),
-        Arc::clone(&config),
-    ));
-    let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new()
-            .app_data(state.clone())
-            .wrap(tracing_actix_web::TracingLogger::default())
-            .configure(investigator::http::routes)
-    })
-    .workers(1)
-    .listen(listener)
-    .unwrap()
-    .run();
+    let state = investigator::http::AppState::new(graph.clone(), Arc::clone(&config))
+        .await
+        .expect("app state");
+    let server = investigator::http::server(actix_web::web::Data::new(state), listener, Some(1))
+        .expect("server");
     let handle = server.handle();
     tokio::spawn(server);
+    let (token, _) = tokens::create(&graph, "test-all", &Role::ALL, true, false)
+        .await
+        .expect("token");
     TestApp {
         base,
+        token,
         graph,
         config,
         client: reqwest::Client::new(),
@@ -76,16 +81,36 @@ pub async fn app_with(config: Config) -> TestApp {
 }
 
 impl TestApp {
-    /// POSTs a GraphQL request; returns the whole response body (`data` and `errors`).
+    /// POSTs a GraphQL request with the all-roles, unmasking token; returns the whole
+    /// response body (`data` and `errors`).
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_as(&self.token, query, variables).await
+    }
+
+    /// POSTs a GraphQL request with `token`.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
         let resp = self
             .client
             .post(format!("{}/graphql", self.base))
+            .bearer_auth(token)
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await
             .expect("POST /graphql");
         resp.json().await.expect("GraphQL response is JSON")
+    }
+
+    /// A new token with `roles` (and `unmask`) for this test.
+    pub async fn token(&self, name: &str, roles: &[Role], unmask: bool) -> String {
+        tokens::create(&self.graph, name, roles, unmask, false)
+            .await
+            .expect("token")
+            .0
+    }
+
+    /// The underlying HTTP client (for requests the helpers do not cover).
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
     }
 
     /// Like [`TestApp::gql`] but fails the test on any GraphQL error and returns `data`.
@@ -95,9 +120,11 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// GETs a path with the all-roles token.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
             .send()
             .await
             .expect("GET")
@@ -117,6 +144,17 @@ impl TestApp {
     pub async fn stop(self) {
         self.server.stop(true).await;
     }
+}
+
+/// A name no earlier test run used (tokens and audit entries outlive `wipe`).
+pub fn unique(name: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    format!("{name}-{t}-{n}")
 }
 
 /// The `extensions.code` of the first GraphQL error.

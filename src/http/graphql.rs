@@ -1,0 +1,568 @@
+//! GraphQL over HTTP (the GraphQL-over-HTTP specification, checked by the `graphql-http`
+//! audit in `tests/`): GET for queries, POST for anything, `application/json` and
+//! `application/graphql-response+json` responses, batches of at most `api.max_batch`
+//! documents. Before a document runs: authentication, then its cost ([`crate::api::cost`]);
+//! mutations over GET are refused (405) so that no link or page can trigger one. After: every
+//! error gets an `extensions.code`, the guard masks the whole response, and the audit entry
+//! is committed before the response leaves.
+
+use super::{error_response, AppState, Budget};
+use crate::api::cost::{Limits, OperationKind, OverLimit};
+use crate::api::Context;
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use juniper::http::{GraphQLRequest, GraphQLResponse};
+use juniper::GraphQLError;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tracing_actix_web::RequestId;
+
+/// The response media types this server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    /// `application/graphql-response+json`: request errors get 4xx statuses.
+    GraphqlResponse,
+    /// `application/json`: every well-formed GraphQL response is a 200.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// Picks the response type from `Accept`: the best-weighted type we speak; none given means
+/// `application/json`. `None` when nothing acceptable is offered (406).
+fn negotiate(req: &HttpRequest) -> Option<Media> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Some(Media::Json);
+    };
+    let mut best: Option<(f32, Media)> = None;
+    for item in accept.split(',') {
+        let mut parts = item.split(';').map(str::trim);
+        let mime = parts.next().unwrap_or("").to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let media = match mime.as_str() {
+            "application/graphql-response+json" => Media::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        let better = match best {
+            None => q > 0.0,
+            Some((bq, bm)) => {
+                q > bq || (q == bq && media == Media::GraphqlResponse && bm == Media::Json)
+            }
+        };
+        if better {
+            best = Some((q, media));
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// One document as sent.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Document {
+    query: Option<Value>,
+    operation_name: Option<Value>,
+    variables: Option<Value>,
+}
+
+/// A request-level failure: nothing executed.
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal {
+        status,
+        code,
+        message: message.into(),
+    }
+}
+
+/// The documents of a request, from the query string (GET) or the body (POST).
+fn documents(req: &HttpRequest, body: &[u8]) -> Result<(Vec<Document>, bool), Refusal> {
+    if req.method() == Method::GET {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Get {
+            query: Option<String>,
+            operation_name: Option<String>,
+            variables: Option<String>,
+        }
+        let p = web::Query::<Get>::from_query(req.query_string()).map_err(|e| {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                format!("query string: {e}"),
+            )
+        })?;
+        let variables = match p.variables.as_deref() {
+            None | Some("") => None,
+            Some(v) => Some(serde_json::from_str::<Value>(v).map_err(|e| {
+                refuse(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    format!("`variables` is not JSON: {e}"),
+                )
+            })?),
+        };
+        let doc = Document {
+            query: p.query.clone().map(Value::String),
+            operation_name: p.operation_name.clone().map(Value::String),
+            variables,
+        };
+        return Ok((vec![doc], false));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    match content_type.as_str() {
+        "application/json" => {}
+        "application/graphql" => {
+            let query = std::str::from_utf8(body).map_err(|_| {
+                refuse(
+                    StatusCode::BAD_REQUEST,
+                    "BAD_REQUEST",
+                    "the body is not UTF-8",
+                )
+            })?;
+            let doc = Document {
+                query: Some(Value::String(query.to_string())),
+                operation_name: None,
+                variables: None,
+            };
+            return Ok((vec![doc], false));
+        }
+        "" => {
+            return Err(refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "BAD_REQUEST",
+                "send the request as `Content-Type: application/json`",
+            ))
+        }
+        other => {
+            return Err(refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "BAD_REQUEST",
+                format!("unsupported content type {other:?}; send application/json"),
+            ))
+        }
+    }
+    let parsed: Value = serde_json::from_slice(body).map_err(|e| {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    let bad_shape = || {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the body must be a JSON object {\"query\": …} or an array of them",
+        )
+    };
+    match parsed {
+        Value::Array(items) => {
+            let docs = items
+                .into_iter()
+                .map(|v| serde_json::from_value::<Document>(v).map_err(|_| bad_shape()))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((docs, true))
+        }
+        v @ Value::Object(_) => Ok((
+            vec![serde_json::from_value(v).map_err(|_| bad_shape())?],
+            false,
+        )),
+        _ => Err(bad_shape()),
+    }
+}
+
+/// A document checked for shape: a query string, an optional operation name, an object of
+/// variables.
+struct Checked {
+    query: String,
+    operation_name: Option<String>,
+    variables: Value,
+}
+
+fn check(doc: Document) -> Result<Checked, Refusal> {
+    let query = match doc.query {
+        Some(Value::String(q)) => q,
+        Some(_) => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`query` must be a string",
+            ))
+        }
+        None => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "the request has no `query`",
+            ))
+        }
+    };
+    let operation_name = match doc.operation_name {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(_) => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`operationName` must be a string",
+            ))
+        }
+    };
+    let variables = match doc.variables {
+        None | Some(Value::Null) => Value::Object(Default::default()),
+        Some(v @ Value::Object(_)) => v,
+        Some(_) => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "`variables` must be an object",
+            ))
+        }
+    };
+    Ok(Checked {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+fn limits(state: &AppState) -> Limits {
+    let api = &state.config().api;
+    Limits {
+        max_depth: api.max_depth,
+        max_complexity: api.max_complexity,
+        max_aliases: api.max_aliases,
+        max_page: api.max_page_size as u64,
+    }
+}
+
+fn over_limit_body(o: &OverLimit) -> Value {
+    json!({ "errors": [{
+        "message": format!("query too complex: {o}; simplify it (fewer levels, smaller `first`, fewer aliases) or split it"),
+        "extensions": { "code": "QUERY_TOO_COMPLEX", "limit": o.limit, "max": o.max, "actual": o.actual }
+    }] })
+}
+
+/// One document's outcome, ready to send.
+struct Outcome {
+    body: Value,
+    /// A request error (nothing executed): 4xx under `application/graphql-response+json`.
+    request_error: bool,
+    operation: String,
+    variables: Value,
+}
+
+pub async fn handle(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return error_response(
+            StatusCode::NOT_ACCEPTABLE,
+            "BAD_REQUEST",
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    let respond = |status: StatusCode, body: Value| {
+        HttpResponse::build(status)
+            .content_type(media.content_type())
+            .body(body.to_string())
+    };
+    let refusal = |r: Refusal| {
+        respond(
+            r.status,
+            json!({ "errors": [{ "message": r.message, "extensions": { "code": r.code } }] }),
+        )
+    };
+    let identity = match state.authenticate(&req).await {
+        Ok(identity) => identity,
+        Err(resp) => return resp,
+    };
+    let (docs, batched) = match documents(&req, &body) {
+        Ok(d) => d,
+        Err(r) => return refusal(r),
+    };
+    let max_batch = state.config().api.max_batch;
+    if docs.len() > max_batch || docs.is_empty() {
+        let o = OverLimit {
+            limit: "batch",
+            max: max_batch as u64,
+            actual: docs.len() as u64,
+        };
+        return respond(StatusCode::BAD_REQUEST, over_limit_body(&o));
+    }
+    let docs = match docs.into_iter().map(check).collect::<Result<Vec<_>, _>>() {
+        Ok(d) => d,
+        Err(r) => return refusal(r),
+    };
+    // Measure every document before any runs.
+    let limits = limits(&state);
+    let mut measured = Vec::with_capacity(docs.len());
+    for d in &docs {
+        let cost = state
+            .cost
+            .measure(&d.query, d.operation_name.as_deref(), &d.variables, &limits);
+        if let Ok(Some(c)) = &cost {
+            if c.kind == OperationKind::Mutation && req.method() == Method::GET {
+                return HttpResponse::MethodNotAllowed()
+                    .insert_header((header::ALLOW, "POST"))
+                    .content_type(media.content_type())
+                    .body(
+                        json!({ "errors": [{
+                            "message": "mutations are accepted only over POST",
+                            "extensions": { "code": "METHOD_NOT_ALLOWED" }
+                        }] })
+                        .to_string(),
+                    );
+            }
+        }
+        measured.push(cost);
+    }
+    let mutation = measured
+        .iter()
+        .any(|c| matches!(c, Ok(Some(c)) if c.kind == OperationKind::Mutation));
+    let budget = if mutation {
+        Budget::Mutation
+    } else {
+        Budget::Read
+    };
+    let ctx = state.context(identity, request_id.to_string(), budget);
+    let mut outcomes = Vec::with_capacity(docs.len());
+    for (d, cost) in docs.into_iter().zip(measured) {
+        outcomes.push(run(&state, &ctx, d, cost).await);
+    }
+    // Mask the whole response as this caller may see it, then record it.
+    for o in &mut outcomes {
+        ctx.guard.redact(&mut o.body);
+    }
+    let audits = outcomes.iter().map(|o| {
+        state.finish(
+            &ctx,
+            o.operation.clone(),
+            o.variables.clone(),
+            entities(&o.body),
+            outcome_of(&o.body),
+        )
+    });
+    if let Err(e) = futures::future::try_join_all(audits).await {
+        tracing::error!(error = %e, "audit entry not written; response withheld");
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({ "errors": [{ "message": "the request could not be recorded in the audit log; retry shortly", "extensions": { "code": "UNAVAILABLE" } }] }),
+        );
+    }
+    if batched {
+        let bodies: Vec<Value> = outcomes.into_iter().map(|o| o.body).collect();
+        return respond(StatusCode::OK, Value::Array(bodies));
+    }
+    let o = outcomes.pop().expect("one document");
+    let status = if o.request_error && media == Media::GraphqlResponse {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    respond(status, o.body)
+}
+
+async fn run(
+    state: &AppState,
+    ctx: &Context,
+    d: Checked,
+    cost: Result<Option<crate::api::cost::Cost>, OverLimit>,
+) -> Outcome {
+    let operation = match (&d.operation_name, &cost) {
+        (Some(name), _) => name.clone(),
+        (None, Ok(Some(c))) => c.name.clone().unwrap_or_else(|| c.root_fields.join(",")),
+        _ => "(unparsed)".to_string(),
+    };
+    if let Err(o) = cost {
+        return Outcome {
+            body: over_limit_body(&o),
+            request_error: true,
+            operation,
+            variables: d.variables,
+        };
+    }
+    let variables = match serde_json::from_value::<juniper::InputValue>(d.variables.clone()) {
+        Ok(v) => v,
+        Err(e) => {
+            return Outcome {
+                body: json!({ "errors": [{ "message": format!("`variables`: {e}"), "extensions": { "code": "BAD_USER_INPUT" } }] }),
+                request_error: true,
+                operation,
+                variables: d.variables,
+            }
+        }
+    };
+    let request = GraphQLRequest::new(d.query, d.operation_name, Some(variables));
+    let response = request.execute(&state.schema, ctx).await;
+    let (body, request_error) = shape(response);
+    Outcome {
+        body,
+        request_error,
+        operation,
+        variables: d.variables,
+    }
+}
+
+/// Serialises a response and gives every error a code: parse and validation failures (which
+/// juniper leaves without one), variable coercion (`BAD_USER_INPUT`), and anything else
+/// uncoded (`INTERNAL`).
+fn shape(response: GraphQLResponse) -> (Value, bool) {
+    let result = response.into_result();
+    let (code, request_error) = match &result {
+        Ok(_) => ("INTERNAL", false),
+        Err(GraphQLError::ParseError(_)) => ("GRAPHQL_PARSE_FAILED", true),
+        Err(GraphQLError::ValidationError(_)) => ("GRAPHQL_VALIDATION_FAILED", true),
+        Err(_) => ("BAD_REQUEST", true),
+    };
+    let mut body = serde_json::to_value(GraphQLResponse::from_result(result)).unwrap_or_else(
+        |e| json!({ "errors": [{ "message": format!("response not serialisable: {e}") }] }),
+    );
+    if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
+        for err in errors {
+            let message = err["message"].as_str().unwrap_or("").to_string();
+            let ext = err
+                .as_object_mut()
+                .expect("errors are objects")
+                .entry("extensions")
+                .or_insert_with(|| json!({}));
+            if ext.get("code").is_none() {
+                let code =
+                    if code == "GRAPHQL_VALIDATION_FAILED" && message.starts_with("Variable \"$") {
+                        "BAD_USER_INPUT"
+                    } else {
+                        code
+                    };
+                ext["code"] = json!(code);
+            }
+        }
+    }
+    (body, request_error)
+}
+
+/// What a response returned, for the audit log: the ids it holds (the first 200) and how many.
+fn entities(body: &Value) -> Value {
+    fn walk(v: &Value, ids: &mut Vec<String>, total: &mut u64) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "id" {
+                        if let Some(id) = v.as_str() {
+                            *total += 1;
+                            if ids.len() < 200 && !ids.iter().any(|i| i == id) {
+                                ids.push(id.to_string());
+                            }
+                        }
+                    } else {
+                        walk(v, ids, total);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, ids, total)),
+            _ => {}
+        }
+    }
+    let (mut ids, mut total) = (Vec::new(), 0);
+    if let Some(data) = body.get("data") {
+        walk(data, &mut ids, &mut total);
+    }
+    json!({ "ids": ids, "total": total })
+}
+
+/// `ok`, or `error:` and the codes of the response's errors.
+fn outcome_of(body: &Value) -> String {
+    let Some(errors) = body.get("errors").and_then(Value::as_array) else {
+        return "ok".into();
+    };
+    let mut codes: Vec<&str> = errors
+        .iter()
+        .filter_map(|e| e["extensions"]["code"].as_str())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    format!("error:{}", codes.join(","))
+}
+
+pub async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, POST"))
+        .json(json!({ "errors": [{ "message": "use GET (queries) or POST", "extensions": { "code": "METHOD_NOT_ALLOWED" } }] }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn accept_headers_pick_the_media_type() {
+        let pick = |accept: Option<&str>| {
+            let mut r = TestRequest::get();
+            if let Some(a) = accept {
+                r = r.insert_header((header::ACCEPT, a));
+            }
+            negotiate(&r.to_http_request())
+        };
+        assert_eq!(pick(None), Some(Media::Json));
+        assert_eq!(
+            pick(Some("application/graphql-response+json")),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(
+            pick(Some("application/json, application/graphql-response+json")),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(
+            pick(Some(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
+            Some(Media::Json)
+        );
+        assert_eq!(pick(Some("*/*")), Some(Media::Json));
+        assert_eq!(pick(Some("text/html")), None);
+    }
+
+    #[test]
+    fn outcomes_and_entities_summarise_a_response() {
+        let body = json!({"data": {"a": {"id": "x", "b": [{"id": "y"}, {"id": "x"}]}}});
+        // Object keys are walked in sorted order ("b" before "id"); ids are listed once each.
+        assert_eq!(entities(&body), json!({"ids": ["y", "x"], "total": 3}));
+        assert_eq!(outcome_of(&body), "ok");
+        let body = json!({"errors": [{"extensions": {"code": "NOT_FOUND"}}, {"extensions": {"code": "FORBIDDEN"}}]});
+        assert_eq!(outcome_of(&body), "error:FORBIDDEN,NOT_FOUND");
+    }
+}

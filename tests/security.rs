@@ -1,0 +1,407 @@
+//! Identity, roles, masking that holds, and the audit trail (issue 10), over HTTP against the
+//! real server and Neo4j, and through the CLI the README documents.
+
+use crate::common::{self, error_code, small_marketplace};
+use investigator::access::Role;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::process::Command;
+
+fn cli(app: &common::TestApp, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_investigator"))
+        .args(args)
+        .env("NEO4J_URI", &app.config.neo4j.uri)
+        .env("INVESTIGATOR_LOG", "warn")
+        .output()
+        .expect("run investigator")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_without_a_valid_token_get_401_except_health_and_the_explorer() {
+    let app = common::app().await;
+    let client = app.client();
+    let post = |token: Option<&str>| {
+        let mut r = client
+            .post(format!("{}/graphql", app.base))
+            .json(&json!({"query": "{ stats { accounts } }"}));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    for token in [None, Some("inv_0000"), Some("not-even-a-token")] {
+        let r = post(token).await.unwrap();
+        assert_eq!(r.status(), 401, "{token:?}");
+        assert!(r.headers().get("www-authenticate").is_some());
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+        assert!(body.get("data").is_none());
+    }
+    let r = client
+        .get(format!("{}/schema.graphql", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    for open in ["/healthz", "/readyz", "/graphiql"] {
+        let r = client
+            .get(format!("{}{open}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{open} needs no token");
+    }
+    assert_eq!(post(Some(&app.token)).await.unwrap().status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_role_may_do_only_what_it_is_for() {
+    let app = common::app().await;
+    let analyst = app.token("r-analyst", &[Role::Analyst], false).await;
+    let auditor = app.token("r-auditor", &[Role::Auditor], false).await;
+    let admin = app.token("r-admin", &[Role::Admin], false).await;
+    let detect = r#"mutation { detect(only: ["insider"]) { detector } }"#;
+    let ingest = r#"mutation { ingest(records: [{kind: "accounts", json: "{\"id\":\"a-x\",\"role\":\"buyer\"}"}]) { written } }"#;
+    let audit = "{ auditLog(first: 1) { edges { node { seq } } } }";
+    let read = "{ stats { accounts } rings(first: 1) { edges { node { id } } } }";
+    let cases: &[(&str, &str, &str, bool)] = &[
+        ("analyst", &analyst, read, true),
+        ("analyst", &analyst, detect, false),
+        ("analyst", &analyst, ingest, false),
+        ("analyst", &analyst, audit, false),
+        ("auditor", &auditor, read, true),
+        ("auditor", &auditor, audit, true),
+        ("auditor", &auditor, ingest, false),
+        ("admin", &admin, read, true),
+        ("admin", &admin, ingest, true),
+        ("admin", &admin, detect, true),
+        ("admin", &admin, audit, false),
+    ];
+    for (role, token, query, allowed) in cases {
+        let body = app.gql_as(token, query, json!({})).await;
+        if *allowed {
+            assert!(body.get("errors").is_none(), "{role} {query}: {body}");
+        } else {
+            assert_eq!(error_code(&body), "FORBIDDEN", "{role} {query}: {body}");
+            let message = body["errors"][0]["message"].as_str().unwrap();
+            assert!(
+                message.contains("role"),
+                "says which role is needed: {message}"
+            );
+        }
+    }
+    // The analyst's refused ingest wrote nothing.
+    let d = app.data("{ account(id: \"a-x\") { id } }", json!({})).await;
+    assert_eq!(d["account"]["id"], "a-x", "the admin's ingest did write");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tokens_are_created_once_listed_without_secrets_and_revoked() {
+    let app = common::app().await;
+    let name = common::unique("cli-alice");
+    let out = cli(
+        &app,
+        &["token", "create", "--name", &name, "--roles", "analyst"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let secret = stdout.lines().last().unwrap().trim().to_string();
+    assert!(secret.starts_with("inv_") && secret.len() > 40, "{stdout}");
+    let body = app
+        .gql_as(&secret, "{ stats { accounts } }", json!({}))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    let out = cli(&app, &["token", "list"]);
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        listing.contains(&name) && listing.contains("analyst"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains(&secret[4..]),
+        "the list never shows a secret"
+    );
+    // The database holds only the hash.
+    let stored: Vec<String> = app
+        .graph
+        .column(
+            &investigator::graph::Cypher {
+                name: "test_token_hash",
+                text: "MATCH (t:ApiToken {name: $name}) RETURN t.hash AS h",
+            },
+            investigator::graph::Params::new().with("name", name.as_str()),
+            "h",
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        vec![investigator::access::sha256_hex(secret.as_bytes())]
+    );
+
+    let out = cli(&app, &["token", "revoke", &name]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tokio::time::sleep(
+        investigator::access::tokens::CACHE_TTL + std::time::Duration::from_millis(300),
+    )
+    .await;
+    let r = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&secret)
+        .json(&json!({"query": "{ stats { accounts } }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "a revoked token is refused");
+    assert!(
+        !cli(&app, &["token", "revoke", &name]).status.success(),
+        "nothing left to revoke"
+    );
+    app.stop().await;
+}
+
+async fn audit_entries(app: &common::TestApp, auditor: &str, actor: &str) -> Vec<Value> {
+    let d = app
+        .gql_as(
+            auditor,
+            "query($a: String) { auditLog(actor: $a, first: 100) { edges { node { seq at actor operation variables entities outcome unmasked durationMs hash prevHash } } } }",
+            json!({"a": actor}),
+        )
+        .await;
+    assert!(d.get("errors").is_none(), "{d}");
+    d["data"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_log_records_reads_unmasked_reads_refusals_and_mutations() {
+    let app = common::app().await;
+    app.load(small_marketplace("audit").path()).await.unwrap();
+    let (masked_name, unmask_name, admin_name) = (
+        common::unique("au-masked"),
+        common::unique("au-unmask"),
+        common::unique("au-admin"),
+    );
+    let masked = app.token(&masked_name, &[Role::Analyst], false).await;
+    let unmasking = app.token(&unmask_name, &[Role::Analyst], true).await;
+    let admin = app.token(&admin_name, &[Role::Admin], false).await;
+    let auditor = app.token("au-auditor", &[Role::Auditor], false).await;
+    let q = "query Look($id: String!) { account(id: $id) { id name identifiers { value } } }";
+    app.gql_as(&masked, q, json!({"id": "a-buyer"})).await;
+    app.gql_as(&unmasking, q, json!({"id": "a-buyer"})).await;
+    app.gql_as(&masked, "mutation { detect { detector } }", json!({}))
+        .await;
+    app.gql_as(&admin, r#"mutation Load { ingest(records: [{kind: "accounts", json: "{\"id\":\"a-new\",\"role\":\"buyer\"}"}]) { written } }"#, json!({})).await;
+
+    let e = audit_entries(&app, &auditor, &masked_name).await;
+    assert_eq!(e.len(), 2, "{e:?}");
+    let (refused, read) = (&e[0], &e[1]);
+    assert_eq!(read["operation"], "Look");
+    assert_eq!(read["outcome"], "ok");
+    assert_eq!(read["unmasked"], false);
+    assert_eq!(read["variables"], r#"{"id":"a-buyer"}"#);
+    assert!(read["entities"].as_str().unwrap().contains("a-buyer"));
+    assert_eq!(refused["operation"], "detect");
+    assert_eq!(refused["outcome"], "error:FORBIDDEN");
+
+    let e = audit_entries(&app, &auditor, &unmask_name).await;
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["unmasked"], true, "an unmasked read is flagged");
+
+    let e = audit_entries(&app, &auditor, &admin_name).await;
+    assert_eq!(
+        (e[0]["operation"].as_str(), e[0]["outcome"].as_str()),
+        (Some("Load"), Some("ok"))
+    );
+    assert!(e[0]["durationMs"].as_f64().unwrap() >= 0.0);
+
+    // The chain links every entry to the one before.
+    let all = audit_entries(&app, &auditor, &masked_name).await;
+    assert_ne!(all[0]["prevHash"], "");
+    // Nothing in the API writes to the log.
+    let schema = app.get("/schema.graphql").await.text().await.unwrap();
+    let mutation = schema
+        .split("type Mutation")
+        .nth(1)
+        .unwrap()
+        .split('}')
+        .next()
+        .unwrap();
+    assert!(!mutation.to_lowercase().contains("audit"), "{mutation}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_verify_passes_on_an_intact_chain_and_fails_on_an_edited_or_removed_entry() {
+    let app = common::app().await;
+    for _ in 0..3 {
+        app.gql("{ stats { accounts } }", json!({})).await;
+    }
+    let ok = cli(&app, &["audit", "verify"]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+    let graph = app.graph.clone();
+    let run = |text: &'static str| {
+        let graph = graph.clone();
+        async move {
+            graph
+                .run(
+                    &investigator::graph::Cypher {
+                        name: "test_tamper",
+                        text,
+                    },
+                    investigator::graph::Params::new(),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    // Someone with database access rewrites who made a request.
+    run("MATCH (a:AuditEntry) WITH a ORDER BY a.seq DESC LIMIT 1 SET a.actor = 'nobody'").await;
+    let bad = cli(&app, &["audit", "verify"]);
+    assert!(!bad.status.success());
+    let msg = String::from_utf8_lossy(&bad.stderr);
+    assert!(msg.contains("edited"), "{msg}");
+    // Restoring it would need the hash; deleting an entry instead breaks the chain too.
+    run("MATCH (a:AuditEntry) WITH a ORDER BY a.seq DESC LIMIT 1 SET a.actor = 'test-all'").await;
+    assert!(
+        cli(&app, &["audit", "verify"]).status.success(),
+        "restored exactly"
+    );
+    run("MATCH (a:AuditEntry) WITH a ORDER BY a.seq DESC SKIP 1 LIMIT 1 DELETE a").await;
+    let bad = cli(&app, &["audit", "verify"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("missing"));
+    // Leave a clean log for the tests that follow.
+    run("MATCH (a:AuditEntry) DETACH DELETE a").await;
+    run("MATCH (h:AuditHead) DETACH DELETE h").await;
+    app.stop().await;
+}
+
+/// Every raw identifier value and person's name of the seed data.
+fn seed_personal_values() -> BTreeSet<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seed-data");
+    let mut out = BTreeSet::new();
+    let read = |file: &str| std::fs::read_to_string(format!("{dir}/{file}")).unwrap();
+    for line in read("links.ndjson").lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        out.insert(v["value"].as_str().unwrap().to_string());
+    }
+    for line in read("accounts.ndjson").lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if let Some(n) = v["name"].as_str() {
+            out.insert(n.to_string());
+        }
+    }
+    out
+}
+
+/// Walks the seed cases the way an analyst would: every finding list with everything it can
+/// show, lineage from every ring member, traces of every suspect, and each member's record
+/// with its identifiers, links, payments and messages. Returns every response body.
+async fn walk_seed_cases(app: &common::TestApp, token: &str) -> Vec<String> {
+    let evidence = "evidence { nodes { id label caption } edges { from to kind recordId at amount currency } reasons }";
+    let mut bodies = Vec::new();
+    let mut ask = |b: Value| {
+        bodies.push(b.to_string());
+        b
+    };
+    let rings = ask(app.gql_as(token, &format!("{{ rings(first: 50, minScore: 0) {{ edges {{ node {{ id kind score reasons members {{ role account {{ id name }} }} {evidence} }} }} }} }}"), json!({})).await);
+    let incidents = ask(app.gql_as(token, &format!("{{ extortionIncidents(first: 50, minConfidence: 0) {{ edges {{ node {{ id reasons {evidence} }} }} }} }}"), json!({})).await);
+    let _ = incidents;
+    let suspects = ask(app.gql_as(token, &format!("{{ insiderSuspects(first: 20, minScore: 0) {{ edges {{ node {{ employee {{ id name }} reasons {evidence} }} }} }} }}"), json!({})).await);
+    let mut members = BTreeSet::new();
+    for r in rings["data"]["rings"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for m in r["node"]["members"].as_array().into_iter().flatten() {
+            members.insert(m["account"]["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(
+        members.len() >= 5,
+        "the walk reaches the seed crews: {members:?}"
+    );
+    for s in suspects["data"]["insiderSuspects"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let id = s["node"]["employee"]["id"].as_str().unwrap();
+        ask(app.gql_as(token, "query($e: String!) { removalTrace(employeeId: $e, first: 100) { proxies payments { from via to } removals { edges { node { reason reasons review { text author { id name } } } } } } }", json!({"e": id})).await);
+        members.insert(id.to_string());
+    }
+    for id in &members {
+        ask(app.gql_as(token, &format!("query($a: String!) {{ agentLineage(accountId: $a) {{ accounts {{ role reasons account {{ id name }} }} edges {{ from to kind recordId }} {evidence} }} }}"), json!({"a": id})).await);
+        ask(app.gql_as(token, "query($a: String!) { account(id: $a) { id name identifiers { kind key value } linkedAccounts(first: 20) { edges { node { account { id name } via { kind key value } } } } paymentsSent(first: 20) { edges { node { memo to { id name } } } } paymentsReceived(first: 20) { edges { node { memo from { id name } } } } messages(first: 20) { edges { node { text } } } } }", json!({"a": id})).await);
+    }
+    bodies
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn masking_holds_over_a_full_walk_of_the_seed_cases() {
+    let app = common::app().await;
+    app.load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seed-data"
+    )))
+    .await
+    .unwrap();
+    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL)
+        .await
+        .unwrap();
+    let personal = seed_personal_values();
+    assert!(personal.len() > 1000);
+    let masked = app.token("walk-masked", &[Role::Analyst], false).await;
+    let bodies = walk_seed_cases(&app, &masked).await;
+    for b in &bodies {
+        assert!(
+            !b.contains("\"errors\""),
+            "the walk must succeed: {}",
+            &b[..b.len().min(400)]
+        );
+    }
+    let leaks: Vec<&String> = personal
+        .iter()
+        .filter(|v| bodies.iter().any(|b| b.contains(v.as_str())))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "raw personal values in masked responses: {leaks:?}"
+    );
+    // The same walk with `unmask` shows them (so the search above can find them).
+    let unmasking = app.token("walk-unmask", &[Role::Analyst], true).await;
+    let bodies = walk_seed_cases(&app, &unmasking).await;
+    let shown = personal
+        .iter()
+        .filter(|v| bodies.iter().any(|b| b.contains(v.as_str())))
+        .count();
+    assert!(
+        shown > 20,
+        "an unmasking caller sees raw values ({shown} found)"
+    );
+    app.stop().await;
+}
