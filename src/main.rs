@@ -51,6 +51,9 @@ enum Command {
         /// Also write the report as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Fail (exit 1) when the report misses the quality gate (`eval::gate::RULES`).
+        #[arg(long)]
+        gate: bool,
     },
     /// Write a deterministic synthetic marketplace (contract format + labels.ndjson).
     Generate {
@@ -255,7 +258,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Eval { dir, json } => {
+        Command::Eval { dir, json, gate } => {
             let labels = investigator::eval::Labels::read(&dir)?;
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
@@ -265,6 +268,19 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             if let Some(path) = json {
                 std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
                 tracing::info!(file = %path.display(), "JSON report written");
+            }
+            if gate {
+                let failed = investigator::eval::gate::failures(&report);
+                for f in &failed {
+                    tracing::error!(failure = %f, "quality gate");
+                }
+                anyhow::ensure!(
+                    failed.is_empty(),
+                    "{}: {} quality gate rule(s) failed",
+                    dir.display(),
+                    failed.len()
+                );
+                tracing::info!(dataset = %dir.display(), rules = investigator::eval::gate::RULES.len(), "quality gate passed");
             }
         }
         Command::Generate { .. } => unreachable!("handled before the runtime starts"),

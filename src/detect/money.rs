@@ -94,7 +94,7 @@ impl Default for WalkRules {
         WalkRules {
             max_hops: 3,
             lead_ms: 30 * DAY,
-            hop_ms: 14 * DAY,
+            hop_ms: 30 * DAY,
             min_passed: 0.5,
             max_passed: 1.05,
             floor: super::thresholds::current().commerce_floor_minor,

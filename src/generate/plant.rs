@@ -71,6 +71,8 @@ pub(crate) struct Campaign {
     pub camouflage: (u32, u32),
     /// camouflage reviews even when the dataset has camouflage off
     pub always_camouflage: bool,
+    /// which rivals each reviewer pans (None: about 75% of them each, at least two)
+    pub targets: Option<Vec<Vec<u32>>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -533,6 +535,7 @@ pub(crate) fn plan_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::
         spread: 3 * DAY,
         camouflage: (1, 3),
         always_camouflage: false,
+        targets: None,
     };
     w.add_unit(rng, Unit::Campaign(Box::new(c)));
     Ok(())
@@ -589,9 +592,11 @@ fn take_beneficiary(
 }
 
 /// A small campaign from device farms: six operatives, two per farm sharing the farm's
-/// device and IP, hired (30% invited) and paid by the organizer, panning 3–5 rivals over a
-/// week, each with 2–4 five-star camouflage reviews on popular shops; funded through 1–3
-/// transfers (`Patterns::mule_hops`).
+/// device and IP, hired (30% invited) and paid by the organizer. Each farm takes two of the
+/// 3–5 rivals (neighbouring farms share one) and each operative pans one or both of its
+/// farm's rivals over about ten days, so operatives of different farms rarely share two
+/// targets. Each also leaves 2–4 five-star camouflage reviews on popular shops. Funded
+/// through 1–3 transfers (`Patterns::mule_hops`).
 pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Result<()> {
     let group = format!("farm-campaign-{n}");
     let start = between(rng, at(2, 15, 0, 0), at(11, 1, 0, 0));
@@ -601,7 +606,12 @@ pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) ->
     w.mark_planted(org);
     w.registered_by(rng, org, start - 10 * DAY);
     let mut reviewers = Vec::new();
+    let mut targets = Vec::new();
     for farm in 0..3u64 {
+        let mine = [
+            rivals[farm as usize % rivals.len()],
+            rivals[(farm as usize + 1) % rivals.len()],
+        ];
         let key = ((n as u64) << 8) | farm;
         let device = h(w.seed, super::world::tag::SHARED, 6, key);
         let ip = h(w.seed, super::world::tag::SHARED, 7, key);
@@ -618,6 +628,11 @@ pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) ->
             o.device = Some(device);
             o.ip = Some(ip);
             reviewers.push((op, "operative"));
+            targets.push(match rng.random_range(0..3) {
+                0 => vec![mine[0]],
+                1 => vec![mine[1]],
+                _ => mine.to_vec(),
+            });
         }
     }
     let c = Campaign {
@@ -630,9 +645,10 @@ pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) ->
         dormant: Vec::new(),
         rivals,
         start,
-        spread: 6 * DAY,
+        spread: 8 * DAY,
         camouflage: (2, 4),
         always_camouflage: true,
+        targets: Some(targets),
     };
     w.add_unit(rng, Unit::Campaign(Box::new(c)));
     Ok(())
@@ -669,25 +685,28 @@ impl Campaign {
             cx.out.label(Ent::Shop(s), "hired_victim", g, None)?;
         }
         // who hits which rival
-        let plan: Vec<Vec<u32>> = self
-            .reviewers
-            .iter()
-            .map(|_| {
-                let mut v: Vec<u32> = self
-                    .rivals
-                    .iter()
-                    .copied()
-                    .filter(|_| rng.random_bool(0.75))
-                    .collect();
-                while v.len() < 2.min(self.rivals.len()) {
-                    let s = pick(rng, &self.rivals);
-                    if !v.contains(&s) {
-                        v.push(s);
+        let plan: Vec<Vec<u32>> = match &self.targets {
+            Some(t) => t.clone(),
+            None => self
+                .reviewers
+                .iter()
+                .map(|_| {
+                    let mut v: Vec<u32> = self
+                        .rivals
+                        .iter()
+                        .copied()
+                        .filter(|_| rng.random_bool(0.75))
+                        .collect();
+                    while v.len() < 2.min(self.rivals.len()) {
+                        let s = pick(rng, &self.rivals);
+                        if !v.contains(&s) {
+                            v.push(s);
+                        }
                     }
-                }
-                v
-            })
-            .collect();
+                    v
+                })
+                .collect(),
+        };
         let fee = rng.random_range(15..=60u64) * 100;
         let total: u64 = plan.iter().map(|v| v.len() as u64 * fee).sum();
         let budget = round_yuan(total as f64 / 100.0 * rng.random_range(1.4..2.2));

@@ -200,6 +200,7 @@ pub(crate) fn plan(w: &mut World, rng: &mut ChaCha8Rng) -> io::Result<()> {
         spread: 3 * DAY,
         camouflage: (1, 3),
         always_camouflage: false,
+        targets: None,
     };
     w.add_unit(rng, Unit::Campaign(Box::new(camp)));
 

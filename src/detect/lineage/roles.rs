@@ -28,6 +28,9 @@ const DAY: i64 = 86_400_000;
 const PAY_WINDOW_MS: i64 = 14 * DAY;
 /// A negotiator's message follows the negative review within this long.
 const CONTACT_WINDOW_MS: i64 = 7 * DAY;
+/// A single operative's review of a rival is part of the campaign within this long of the
+/// campaign's other attacks.
+const CAMPAIGN_SLACK_MS: i64 = 14 * DAY;
 
 pub(crate) struct Input<'a> {
     pub start: &'a str,
@@ -276,6 +279,20 @@ pub(crate) fn operatives<'a>(
         .collect()
 }
 
+/// `from` invited `to`.
+fn referred(inp: &Input<'_>, from: &str, to: &str) -> bool {
+    inp.ties
+        .iter()
+        .any(|t| t.kind == TieKind::Referred && t.from == from && t.to == to)
+}
+
+/// `a` and `b` share a rare household identifier.
+fn shares(inp: &Input<'_>, a: &str, b: &str) -> bool {
+    inp.ties.iter().any(|t| {
+        t.kind == TieKind::Shares && ((t.from == a && t.to == b) || (t.from == b && t.to == a))
+    })
+}
+
 /// Recruits of the operatives: reviewers an operative referred or shares a household
 /// identifier with, and accounts with no attack (yet) an operative referred *and* shares a
 /// household identifier with (dormant recruits). Grows until stable: a recruit who recruits
@@ -287,16 +304,8 @@ pub(crate) fn recruits<'a>(
     reviewers: &BTreeSet<&'a str>,
     excluded: &HashSet<&str>,
 ) -> BTreeMap<&'a str, Vec<String>> {
-    let referred = |from: &str, to: &str| {
-        inp.ties
-            .iter()
-            .any(|t| t.kind == TieKind::Referred && t.from == from && t.to == to)
-    };
-    let shares = |a: &str, b: &str| {
-        inp.ties.iter().any(|t| {
-            t.kind == TieKind::Shares && ((t.from == a && t.to == b) || (t.from == b && t.to == a))
-        })
-    };
+    let referred = |from: &str, to: &str| referred(inp, from, to);
+    let shares = |a: &str, b: &str| shares(inp, a, b);
     let mut members: BTreeSet<&str> = operatives.clone();
     let mut out: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     loop {
@@ -321,6 +330,11 @@ pub(crate) fn recruits<'a>(
             let Some((recruiter, recruit)) = pair else {
                 continue;
             };
+            // two operatives the organizer coordinates sharing a farm device are peers; only
+            // an invitation makes one the other's recruit
+            if t.kind == TieKind::Shares && operatives.contains(recruit) {
+                continue;
+            }
             if recruiter == organizer
                 || recruit == organizer
                 || !members.contains(recruiter)
@@ -530,10 +544,12 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         .chain(extortion.values())
         .map(|v| v.owner)
         .collect();
+    // a victim's owner who happens to have panned some shop is never the crew's reviewer
     let reviewers: BTreeSet<&str> = campaign
         .values()
         .chain(extortion.values())
         .flat_map(|v| v.attacks.iter().map(|r| r.author_id.as_str()))
+        .filter(|a| !owners.contains(a))
         .collect();
     let Some((org, coordinated)) = organizer(inp, &reviewers, &owners) else {
         out.summary.push(format!(
@@ -544,38 +560,126 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             .insert(inp.start.to_string(), start_without_role(inp, None));
         return out;
     };
+    // operatives beyond the first victims: reviewers the organizer coordinates who panned a
+    // shop in a campaign victim's category (each operative may take a rival of its own)
+    let mut coordinated = coordinated;
+    let categories: BTreeSet<&str> = campaign
+        .values()
+        .filter(|v| {
+            v.attacks
+                .iter()
+                .any(|r| coordinated.contains(r.author_id.as_str()))
+        })
+        .filter_map(|v| v.attacks[0].category.as_deref())
+        .collect();
+    let all_authors: BTreeSet<&str> = attacks
+        .iter()
+        .map(|r| r.author_id.as_str())
+        .filter(|a| !owners.contains(a))
+        .collect();
+    let in_categories = |r: &&ReviewRow| {
+        r.category
+            .as_deref()
+            .is_some_and(|c| categories.contains(c))
+    };
+    for a in self::coordinated(inp, org, &all_authors) {
+        if attacks.iter().any(|r| r.author_id == a && in_categories(r)) {
+            coordinated.insert(a);
+        }
+    }
+    let mut reviewers = reviewers;
+    reviewers.extend(coordinated.iter().copied());
     let ops = operatives(inp, org, &coordinated);
     let mut excluded: HashSet<&str> = owners.clone();
     excluded.insert(org);
-    let recs = recruits(inp, org, &coordinated, &reviewers, &excluded);
+    let mut recs = recruits(inp, org, &coordinated, &reviewers, &excluded);
+    let mut by_shop: BTreeMap<&str, Victim> = BTreeMap::new();
+    for r in &attacks {
+        by_shop
+            .entry(&r.shop_id)
+            .or_insert_with(|| victim(r))
+            .attacks
+            .push(r);
+    }
+    // the victims of this crew: panned by two of its reviewers (or by an operative, in the
+    // campaign's categories), or paid off to its members
+    let victims_of = |cell: &BTreeSet<&str>, crew: &BTreeSet<&str>| {
+        let mut victims: BTreeMap<&str, &Victim> = BTreeMap::new();
+        let cell_authors = |v: &Victim| -> usize {
+            v.attacks
+                .iter()
+                .map(|r| r.author_id.as_str())
+                .filter(|a| cell.contains(a))
+                .collect::<BTreeSet<&str>>()
+                .len()
+        };
+        for v in by_shop.values() {
+            let start_target = Some(v.shop) == inp.start_shop && cell_authors(v) > 0;
+            if cell_authors(v) >= 2 || start_target {
+                victims.insert(v.shop, v);
+            }
+        }
+        // a single operative's review of a rival counts within the campaign's fortnight
+        let times: Vec<i64> = victims
+            .values()
+            .flat_map(|v| v.attacks.iter().map(|r| r.posted_at))
+            .collect();
+        if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
+            for v in by_shop.values() {
+                let near = v.attacks.iter().any(|r| {
+                    coordinated.contains(r.author_id.as_str())
+                        && in_categories(r)
+                        && r.posted_at >= lo - CAMPAIGN_SLACK_MS
+                        && r.posted_at <= hi + CAMPAIGN_SLACK_MS
+                });
+                if near {
+                    victims.entry(v.shop).or_insert(v);
+                }
+            }
+        }
+        for v in extortion.values() {
+            let attacked = v
+                .attacks
+                .iter()
+                .any(|r| cell.contains(r.author_id.as_str()));
+            let paid_to_crew = v.paid.iter().any(|t| crew.contains(t.to.as_str()));
+            if attacked && paid_to_crew {
+                victims.entry(v.shop).or_insert(v);
+            }
+        }
+        victims
+    };
     let mut cell: BTreeSet<&str> = coordinated.clone();
     cell.extend(recs.keys().copied());
     let negs = negotiators(inp, org, &cell, &extortion);
     let mut crew = cell.clone();
     crew.insert(org);
     crew.extend(negs.keys().copied());
-    // the victims of this crew: panned by two of its reviewers, or paid off to its members
-    let mut victims: BTreeMap<&str, &Victim> = BTreeMap::new();
-    for v in campaign.values() {
-        let authors: BTreeSet<&str> = v
-            .attacks
-            .iter()
-            .map(|r| r.author_id.as_str())
-            .filter(|a| cell.contains(a))
-            .collect();
-        if authors.len() >= 2 || (Some(v.shop) == inp.start_shop && !authors.is_empty()) {
-            victims.insert(v.shop, v);
+    let mut victims = victims_of(&cell, &crew);
+    // a recruit who reviews counts only for a review of a victim (an operative's invitee who
+    // panned some other shop is no recruit); one who has not reviewed stays
+    let attacked_victim = |a: &str, victims: &BTreeMap<&str, &Victim>| {
+        victims
+            .values()
+            .any(|v| v.attacks.iter().any(|r| r.author_id == a))
+    };
+    let household = |a: &str| {
+        cell.iter()
+            .any(|m| *m != a && referred(inp, m, a) && shares(inp, m, a))
+    };
+    let stray: Vec<&str> = recs
+        .keys()
+        .copied()
+        .filter(|a| reviewers.contains(a) && !coordinated.contains(a))
+        .filter(|a| !attacked_victim(a, &victims) && !household(a))
+        .collect();
+    if !stray.is_empty() {
+        for a in &stray {
+            recs.remove(a);
+            cell.remove(a);
+            crew.remove(a);
         }
-    }
-    for v in extortion.values() {
-        let attacked = v
-            .attacks
-            .iter()
-            .any(|r| cell.contains(r.author_id.as_str()));
-        let paid_to_crew = v.paid.iter().any(|t| crew.contains(t.to.as_str()));
-        if attacked && paid_to_crew {
-            victims.entry(v.shop).or_insert(v);
-        }
+        victims = victims_of(&cell, &crew);
     }
     if victims.is_empty() {
         out.summary.push(format!(
@@ -635,10 +739,25 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
                 )
             })
             .collect();
+        let ben_categories: BTreeSet<&str> =
+            rival_shops(inp, &ben, &victim_owners, &victim_categories)
+                .filter_map(|s| s.category.as_deref())
+                .collect();
+        let rivals: Vec<String> = victims
+            .values()
+            .filter(|v| {
+                v.attacks[0]
+                    .category
+                    .as_deref()
+                    .is_some_and(|c| ben_categories.contains(c))
+            })
+            .map(|v| v.shop.to_string())
+            .collect();
         let mut reasons = vec![format!(
-            "{} and owns shop {}, the same category as victim shops {victims_list}",
+            "{} and owns shop {}, the same category as victim shops {}",
             tie_phrase(&chain[0]),
-            shops.join(", ")
+            shops.join(", "),
+            rivals.join(", ")
         )];
         if chain.len() > 1 {
             reasons.push(format!(

@@ -5,6 +5,7 @@
 //! |---|---|
 //! | [`join_paid_hits`] | the author of a paid victim hit, the payee and the contact |
 //! | [`join_blocks`] | the accounts of one lockstep block |
+//! | [`join_paid_panning`] | a payer and the authors it paid after their negative reviews |
 //! | [`join_tied_active`] | active accounts (above) tied to each other |
 //! | [`join_coordinators`] | an outsider who pays, invites or messages two or more members (a shared identifier alone never pulls anyone in: one farm device is one fact) |
 //! | [`join_fringe`] | a peeled-away lockstep account panning the block's shops, tied to a member |
@@ -15,6 +16,7 @@
 
 use super::candidates::Hit;
 use super::lockstep::LockstepBlock;
+use super::paid::PaidPanning;
 use super::unionfind::UnionFind;
 use super::RingParams;
 use crate::detect::ties::{TieParams, Ties, Via, HOUSEHOLD_KINDS};
@@ -66,13 +68,21 @@ pub async fn cluster(
     ties: &mut Ties,
     hits: &[Hit],
     blocks: &[LockstepBlock],
+    paid: &[PaidPanning],
     owners: &HashSet<u32>,
     p: &RingParams,
 ) -> Result<Clusters, DetectError> {
     let mut uf = UnionFind::default();
     let mut focus = focus_times(v, hits, blocks);
+    for x in paid {
+        for r in &x.paid {
+            focus.entry(r.payment.to).or_insert(v.negative[r.review].at);
+            focus.entry(x.payer).or_insert(r.payment.at);
+        }
+    }
     join_paid_hits(&mut uf, v, hits);
     join_blocks(&mut uf, blocks);
+    join_paid_panning(&mut uf, paid);
     let active: Vec<u32> = uf.groups().into_iter().flatten().collect();
     let with_focus = |list: &[u32], focus: &HashMap<u32, i64>| -> Vec<(u32, i64)> {
         list.iter()
@@ -111,6 +121,7 @@ pub async fn cluster(
     // the operatives: every account with a negative review in the evidence
     let mut reviewers: HashSet<u32> = hits.iter().map(|h| v.negative[h.review].author).collect();
     reviewers.extend(blocks.iter().flat_map(|b| b.accounts.iter().copied()));
+    reviewers.extend(paid.iter().flat_map(|x| x.reviewers()));
     reviewers.extend(stragglers.iter().map(|s| s.0).filter(|a| uf.contains(*a)));
     reviewers.extend(
         blocks
@@ -159,6 +170,15 @@ pub fn join_blocks(uf: &mut UnionFind, blocks: &[LockstepBlock]) {
     for b in blocks {
         for &x in &b.accounts {
             uf.union(b.accounts[0], x);
+        }
+    }
+}
+
+/// A payer of reviewers and the reviewers it paid are one group.
+pub fn join_paid_panning(uf: &mut UnionFind, paid: &[PaidPanning]) {
+    for x in paid {
+        for a in x.reviewers() {
+            uf.union(x.payer, a);
         }
     }
 }

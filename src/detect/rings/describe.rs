@@ -5,6 +5,7 @@
 use super::candidates::Hit;
 use super::funding::Funding;
 use super::lockstep::LockstepBlock;
+use super::paid::PaidPanning;
 use super::roles::{self, Facts};
 use super::score::{Role, Signals};
 use super::signals::{self as sig, Acc, Ctx};
@@ -18,6 +19,7 @@ pub struct Group<'a> {
     pub members: Vec<u32>,
     pub hits: Vec<&'a Hit>,
     pub blocks: Vec<&'a LockstepBlock>,
+    pub paid: Vec<&'a PaidPanning>,
     pub funding: Option<Funding>,
     /// Dormant or household recruits → the operative who invited them.
     pub recruited_by: BTreeMap<u32, u32>,
@@ -99,6 +101,7 @@ pub fn describe(window_ms: i64, v: &VictimSide, ties: &Ties, g: &Group) -> Ring 
         extortion: sig::extortion(&c, &g.hits, &mut acc),
         contact: sig::contact_only(&c, &g.hits, &mut acc),
         lockstep: sig::lockstep(&c, &g.blocks, &mut acc),
+        paid_panning: sig::paid_panning(&c, &g.paid, &mut acc),
         identity: sig::identity(&c, &mut acc),
         referral: sig::referrals(&c, &mut acc),
         internal_money: sig::internal_money(&c, &mut acc),
@@ -164,17 +167,18 @@ pub fn describe(window_ms: i64, v: &VictimSide, ties: &Ties, g: &Group) -> Ring 
     reasons.extend(ties.cap_reasons(&v.accounts, &members));
     if !signals.malicious() {
         reasons.push(
-            "No malicious signal (no owner payment or contact after a member's negative review, no lockstep reviewing): score capped below the threshold.".into(),
+            "No malicious signal (no owner payment or contact after a member's negative review, no lockstep reviewing, no reviewers paid for panning): score capped below the threshold.".into(),
         );
     }
     reasons.insert(
         0,
         format!(
-            "Score {:.2} = noisy-OR of signals: extortion {:.2}, contact {:.2}, lockstep {:.2}, identity {:.2}, referral {:.2}, internal money {:.2}, seller money {:.2}.",
+            "Score {:.2} = noisy-OR of signals: extortion {:.2}, contact {:.2}, lockstep {:.2}, paid panning {:.2}, identity {:.2}, referral {:.2}, internal money {:.2}, seller money {:.2}.",
             score,
             signals.extortion,
             signals.contact,
             signals.lockstep,
+            signals.paid_panning,
             signals.identity,
             signals.referral,
             signals.internal_money,

@@ -1,12 +1,13 @@
-//! A seller's money reaching a group: the group's organizer (the member who pays the most
-//! reviewing members above the commerce floor), then the shared money walk
+//! A seller's money reaching a group: the group's organizer (the member who coordinates the
+//! most reviewing members — pays them above the commerce floor, invites or messages them —
+//! as lineage picks it), then the shared money walk
 //! ([`crate::detect::money::walk_back`]) from the organizer back to a seller who competes with
 //! the victims. The same walk names the beneficiary and the mules in `agentLineage`, so a
 //! ring and a lineage of the same campaign agree on who funded it.
 
 use super::RingParams;
 use crate::detect::money::{walk_back, Transfer, WalkGraph};
-use crate::detect::ties::{TieParams, Ties};
+use crate::detect::ties::{TieParams, Ties, Via};
 use crate::detect::victim::VictimSide;
 use crate::detect::DetectError;
 use crate::graph::Graph;
@@ -31,28 +32,46 @@ impl Funding {
     }
 }
 
-/// Members who paid at least two reviewing members above the commerce floor, with the time
-/// of their last such payout: most payees first.
-pub fn payers(ties: &Ties, members: &[u32], reviewers: &HashSet<u32>) -> Vec<(u32, i64)> {
-    let floor = crate::detect::thresholds::current();
+/// Members who coordinate at least two reviewing members (pay above the commerce floor,
+/// invite, or message them), most first, each with the bound of its money walk: its last
+/// payout to a reviewer, else the last review.
+pub fn coordinators(
+    ties: &Ties,
+    members: &[u32],
+    reviewers: &HashSet<u32>,
+    last_review: i64,
+) -> Vec<(u32, i64)> {
+    let th = crate::detect::thresholds::current();
     let mut out: Vec<(u32, usize, i64)> = Vec::new();
     for &m in members {
-        let mut paid = HashSet::new();
+        let mut coordinated = HashSet::new();
         let mut last = i64::MIN;
         for &r in members.iter().filter(|r| **r != m && reviewers.contains(r)) {
-            for t in ties.transfers(m, r) {
-                if floor.above_commerce(t.amount) {
-                    paid.insert(r);
-                    last = last.max(t.at);
+            for via in ties.between(m, r) {
+                match via {
+                    Via::Transfer {
+                        from, amount, at, ..
+                    } if *from == m && th.above_commerce(*amount) => {
+                        coordinated.insert(r);
+                        last = last.max(*at);
+                    }
+                    Via::Referral { inviter, .. } if *inviter == m => {
+                        coordinated.insert(r);
+                    }
+                    Via::Message { .. } => {
+                        coordinated.insert(r);
+                    }
+                    _ => {}
                 }
             }
         }
-        if paid.len() >= 2 {
-            out.push((m, paid.len(), last));
+        if coordinated.len() >= 2 {
+            let bound = if last == i64::MIN { last_review } else { last };
+            out.push((m, coordinated.len(), bound));
         }
     }
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out.into_iter().map(|(m, _, last)| (m, last)).collect()
+    out.into_iter().map(|(m, _, bound)| (m, bound)).collect()
 }
 
 /// Walks back from the group's payers to a competing seller (see the module header).
@@ -64,6 +83,7 @@ pub async fn find(
     ties: &mut Ties,
     members: &[u32],
     reviewers: &HashSet<u32>,
+    last_review: i64,
     victims: &HashSet<u32>,
     categories: &HashSet<String>,
     owners_cat: &HashMap<u32, Vec<String>>,
@@ -73,15 +93,15 @@ pub async fn find(
         return Ok(None);
     }
     let rules = p.walk;
-    let set: HashSet<u32> = members.iter().copied().collect();
     let light = TieParams {
         messages: false,
         ..p.ties
     };
-    for (organizer, bound) in payers(ties, members, reviewers) {
+    for (organizer, bound) in coordinators(ties, members, reviewers, last_review) {
         // fetch the incoming money of up to `max_hops` levels of senders
         let mut frontier = vec![organizer];
-        let mut seen: HashSet<u32> = set.clone();
+        let mut seen: HashSet<u32> = reviewers.clone();
+        seen.insert(organizer);
         for _ in 0..rules.max_hops {
             let rows: Vec<(u32, i64)> = frontier.iter().map(|&a| (a, bound)).collect();
             ties.fetch(graph, &mut v.accounts, &rows, light).await?;
@@ -110,13 +130,23 @@ pub async fn find(
                     .get(a)
                     .is_some_and(|cs| cs.iter().any(|c| categories.contains(c)))
         };
-        let may_pass = |a: &u32| !set.contains(a) && !victims.contains(a);
+        // a mule may have joined the group (it paid the organizer and messaged another
+        // member): only reviewers, the organizer and victims' owners never pass money on
+        let may_pass = |a: &u32| *a != organizer && !reviewers.contains(a) && !victims.contains(a);
         let g = WalkGraph {
             incoming: &incoming,
             is_head: &is_head,
             may_pass: &may_pass,
         };
-        if let Some(chain) = walk_back(&organizer, bound, &g, &rules) {
+        let chain = walk_back(&organizer, bound, &g, &rules);
+        tracing::debug!(
+            organizer = v.accounts.name(organizer),
+            bound,
+            incoming = ties.incoming(organizer).len(),
+            found = chain.is_some(),
+            "money walk"
+        );
+        if let Some(chain) = chain {
             return Ok(Some(Funding { organizer, chain }));
         }
     }

@@ -36,6 +36,7 @@ pub mod cluster;
 pub mod describe;
 pub mod funding;
 pub mod lockstep;
+pub mod paid;
 pub mod peel;
 pub mod roles;
 pub mod score;
@@ -48,7 +49,7 @@ pub use store::{get, list, RingFilter};
 
 use super::money::WalkRules;
 use super::ties::{TieParams, Ties};
-use super::victim::VictimSide;
+use super::victim::{self, VictimSide};
 use super::{DetectError, Evidence};
 use crate::graph::Graph;
 use crate::model::Money;
@@ -67,6 +68,8 @@ pub struct RingParams {
     /// A message to the owner within this long after a negative review is a candidate.
     pub contact_window_ms: i64,
     pub lockstep: lockstep::LockstepParams,
+    /// One account paying several authors of negative reviews of one category.
+    pub paid: paid::PaidRules,
     pub ties: TieParams,
     /// An outsider tied to this many members of a group joins it.
     pub expand_min_ties: usize,
@@ -85,6 +88,7 @@ impl Default for RingParams {
             pay_window_ms: 14 * DAY,
             contact_window_ms: 7 * DAY,
             lockstep: lockstep::LockstepParams::default(),
+            paid: paid::PaidRules::default(),
             ties: TieParams::default(),
             expand_min_ties: 2,
             min_members: 2,
@@ -137,9 +141,11 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
     let mut v = VictimSide::load(graph).await?;
     let cands = candidates::generate(&v, p.pay_window_ms, p.contact_window_ms);
     let blocks = lockstep::find(&v, &p.lockstep);
+    let paid = paid::find(graph, &mut v, p.paid).await?;
     tracing::info!(
         candidates = cands.len(),
         blocks = blocks.len(),
+        paid_panning = paid.len(),
         millis = started.elapsed().as_millis() as u64,
         "ring candidates"
     );
@@ -166,7 +172,8 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
     ties.fetch(graph, &mut v.accounts, &around, light).await?;
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
-    let clusters = cluster::cluster(graph, &mut v, &mut ties, &hits, &blocks, &owners, p).await?;
+    let clusters =
+        cluster::cluster(graph, &mut v, &mut ties, &hits, &blocks, &paid, &owners, p).await?;
     // again with the ties of every group member: contacts by members count now
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let mut owners_cat: HashMap<u32, Vec<String>> = HashMap::new();
@@ -190,9 +197,16 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             .iter()
             .filter(|b| b.accounts.iter().any(|a| set.contains(a)))
             .collect();
+        let g_paid: Vec<&paid::PaidPanning> =
+            paid.iter().filter(|x| set.contains(&x.payer)).collect();
         // the shops the group attacked, their owners and categories
         let mut attacked: HashSet<u32> = g_hits.iter().map(|h| v.negative[h.review].shop).collect();
         attacked.extend(g_blocks.iter().flat_map(|b| b.shops.iter().copied()));
+        attacked.extend(
+            g_paid
+                .iter()
+                .flat_map(|x| x.paid.iter().map(|r| v.negative[r.review].shop)),
+        );
         let victims: HashSet<u32> = attacked
             .iter()
             .map(|&s| v.shops[s as usize].owner)
@@ -201,18 +215,20 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             .iter()
             .filter_map(|&s| v.shops[s as usize].category.clone())
             .collect();
-        let reviewers: HashSet<u32> = v
+        let attacks: Vec<&victim::NegativeReview> = v
             .negative
             .iter()
             .filter(|r| set.contains(&r.author) && attacked.contains(&r.shop))
-            .map(|r| r.author)
             .collect();
+        let reviewers: HashSet<u32> = attacks.iter().map(|r| r.author).collect();
+        let last_review = attacks.iter().map(|r| r.at).max().unwrap_or(0);
         let funding = funding::find(
             graph,
             &mut v,
             &mut ties,
             &members,
             &reviewers,
+            last_review,
             &victims,
             &categories,
             &owners_cat,
@@ -229,6 +245,7 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             members,
             hits: g_hits,
             blocks: g_blocks,
+            paid: g_paid,
             funding,
             recruited_by,
         };

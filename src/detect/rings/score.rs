@@ -1,7 +1,8 @@
 //! Ring scoring: per-signal strengths in 0..1 combined by noisy-OR,
 //! `score = 1 - Π (1 - s_i)`, so several weak signals add up while none alone reaches the
 //! threshold unless it is itself strong. A ring with no *malicious* signal (owner money or
-//! owner contact after a member's negative review, or lockstep negative reviews) is capped at
+//! owner contact after a member's negative review, lockstep negative reviews, or reviewers
+//! paid for panning) is capped at
 //! [`BENIGN_CAP`], below the default threshold: households, office Wi-Fi and friends who pay
 //! each other share identifiers and money but never extort or pan shops together.
 //!
@@ -10,6 +11,7 @@
 //! | victim hit (owner paid a member after a member's negative review) | 0.55 each, 0.75 with a member's contact; noisy-OR over hits |
 //! | contact only (a tied member other than the author messaged the owner) | 0.3 each |
 //! | lockstep block of `n` accounts on `k` shops | `(1 - 0.6^(n-2)) · (1 - 0.5^(k-1))` |
+//! | paid panning: a member paid `n` others after their negative reviews of one category | noisy-OR of 0.15 each, at most 0.7 |
 //! | shared rare identifiers | noisy-OR of `0.5/(n-1)` per identifier, at most 0.5 |
 //! | referrals among members | noisy-OR of 0.15 each, at most 0.4 |
 //! | private transfers among members | noisy-OR of 0.1 each, at most 0.4 |
@@ -98,6 +100,7 @@ pub struct Signals {
     pub extortion: f64,
     pub contact: f64,
     pub lockstep: f64,
+    pub paid_panning: f64,
     pub identity: f64,
     pub referral: f64,
     pub internal_money: f64,
@@ -135,7 +138,7 @@ pub fn lockstep_strength(accounts: usize, shops: usize) -> f64 {
 
 impl Signals {
     pub fn malicious(&self) -> bool {
-        self.extortion > 0.0 || self.contact > 0.0 || self.lockstep > 0.0
+        self.extortion > 0.0 || self.contact > 0.0 || self.lockstep > 0.0 || self.paid_panning > 0.0
     }
 
     pub fn score(&self) -> f64 {
@@ -143,6 +146,7 @@ impl Signals {
             self.extortion,
             self.contact,
             self.lockstep,
+            self.paid_panning,
             self.identity,
             self.referral,
             self.internal_money,
@@ -155,12 +159,12 @@ impl Signals {
         }
     }
 
-    /// Extortion when owner money/contact dominates, hired when lockstep (with or without a
-    /// seller's money) dominates, mixed when both are substantial.
+    /// Extortion when owner money/contact dominates, hired when lockstep or paid panning
+    /// (with or without a seller's money) dominates, mixed when both are substantial.
     pub fn kind(&self) -> RingKind {
         let ext = noisy_or([self.extortion, self.contact]);
-        let hired = if self.lockstep > 0.0 {
-            noisy_or([self.lockstep, self.seller_money])
+        let hired = if self.lockstep > 0.0 || self.paid_panning > 0.0 {
+            noisy_or([self.lockstep, self.paid_panning, self.seller_money])
         } else {
             0.0
         };

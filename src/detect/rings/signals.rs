@@ -6,6 +6,7 @@
 //! | extortion: an owner paid a member after a member's negative review | [`extortion`] |
 //! | contact: a tied member messaged the owner, no payment | [`contact_only`] |
 //! | lockstep negative reviews (FRAUDAR block) | [`lockstep`] |
+//! | paid panning: a member paid others after their negative reviews | [`paid_panning`] |
 //! | shared rare identifiers | [`identity`] |
 //! | referrals among members | [`referrals`] |
 //! | private transfers among members | [`internal_money`] |
@@ -17,6 +18,7 @@ use super::candidates::Hit;
 use super::describe::block_window;
 use super::funding::Funding;
 use super::lockstep::LockstepBlock;
+use super::paid::PaidPanning;
 use super::score::{self, MemberActs};
 use crate::detect::money::Totals;
 use crate::detect::ties::{Ties, Via};
@@ -228,6 +230,53 @@ pub fn lockstep(c: &Ctx, blocks: &[&LockstepBlock], acc: &mut Acc) -> f64 {
         ));
     }
     strength
+}
+
+/// **Paid panning.** A member privately paid other members shortly after each posted a
+/// negative review on shops of one category: 0.15 per paid reviewer, noisy-OR, at most 0.7.
+pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
+    let mut reviewers: BTreeSet<u32> = BTreeSet::new();
+    for x in paid {
+        let mut lines = Vec::new();
+        for p in &x.paid {
+            if !c.set.contains(&p.payment.to) {
+                continue;
+            }
+            reviewers.insert(p.payment.to);
+            review_evidence(c, acc, p.review, "target");
+            let r = &c.v.negative[p.review];
+            acc.ev.node(
+                p.payment.payment_id.clone(),
+                "Payment",
+                Some("private".into()),
+            );
+            acc.ev.edge(
+                EvidenceEdge::new(c.name(x.payer), c.name(p.payment.to), "PAID")
+                    .record(p.payment.payment_id.clone())
+                    .at(p.payment.at)
+                    .amount(p.payment.amount, &p.payment.currency),
+            );
+            lines.push(format!(
+                "{} ({}, {}, {:.1} days after review {} of shop {})",
+                c.name(p.payment.to),
+                p.payment.payment_id,
+                money(p.payment.amount, &p.payment.currency),
+                (p.payment.at - r.at) as f64 / DAY as f64,
+                r.id,
+                c.v.shops[r.shop as usize].id
+            ));
+        }
+        if !lines.is_empty() {
+            acc.reasons.push(format!(
+                "{} privately paid {} accounts shortly after each posted a negative review on shops in category {}: {}.",
+                c.name(x.payer),
+                lines.len(),
+                x.category,
+                lines.join("; ")
+            ));
+        }
+    }
+    score::repeated(0.15, reviewers.len(), 0.7)
 }
 
 /// Every pair of members with the ties between them.
