@@ -61,17 +61,23 @@ fn focus_times(v: &VictimSide, hits: &[Hit], blocks: &[LockstepBlock]) -> HashMa
     at
 }
 
+/// The malicious evidence groups grow from.
+pub struct Seeds<'a> {
+    pub hits: &'a [Hit],
+    pub blocks: &'a [LockstepBlock],
+    pub paid: &'a [PaidPanning],
+}
+
 /// Groups accounts (see the module header).
 pub async fn cluster(
     graph: &Graph,
     v: &mut VictimSide,
     ties: &mut Ties,
-    hits: &[Hit],
-    blocks: &[LockstepBlock],
-    paid: &[PaidPanning],
+    seeds: Seeds<'_>,
     owners: &HashSet<u32>,
     p: &RingParams,
 ) -> Result<Clusters, DetectError> {
+    let Seeds { hits, blocks, paid } = seeds;
     let mut uf = UnionFind::default();
     let mut focus = focus_times(v, hits, blocks);
     for x in paid {

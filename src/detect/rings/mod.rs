@@ -172,8 +172,12 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
     ties.fetch(graph, &mut v.accounts, &around, light).await?;
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
-    let clusters =
-        cluster::cluster(graph, &mut v, &mut ties, &hits, &blocks, &paid, &owners, p).await?;
+    let seeds = cluster::Seeds {
+        hits: &hits,
+        blocks: &blocks,
+        paid: &paid,
+    };
+    let clusters = cluster::cluster(graph, &mut v, &mut ties, seeds, &owners, p).await?;
     // again with the ties of every group member: contacts by members count now
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let mut owners_cat: HashMap<u32, Vec<String>> = HashMap::new();
