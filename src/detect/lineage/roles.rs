@@ -259,6 +259,32 @@ pub(crate) fn organizer<'a>(
         })
 }
 
+/// Authors of one of `reviews` within `[lo, hi]` whom `org` paid above the commerce floor
+/// within 14 days after it: paid per review, like hired reviewers are.
+fn paid_after_attack<'a>(
+    inp: &Input<'a>,
+    org: &str,
+    reviews: &[&'a ReviewRow],
+    lo: i64,
+    hi: i64,
+) -> BTreeSet<&'a str> {
+    reviews
+        .iter()
+        .filter(|r| r.posted_at >= lo && r.posted_at <= hi)
+        .filter(|r| {
+            inp.ties.iter().any(|t| {
+                t.kind == TieKind::Transfer
+                    && t.from == org
+                    && t.to == r.author_id
+                    && inp.thresholds.above_commerce(t.amount.unwrap_or(0))
+                    && t.at
+                        .is_some_and(|at| at > r.posted_at && at <= r.posted_at + PAY_WINDOW_MS)
+            })
+        })
+        .map(|r| r.author_id.as_str())
+        .collect()
+}
+
 /// The operatives: the reviewers the organizer coordinates, with the ties that show it.
 pub(crate) fn operatives<'a>(
     inp: &Input<'a>,
@@ -572,19 +598,30 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         })
         .filter_map(|v| v.attacks[0].category.as_deref())
         .collect();
-    let all_authors: BTreeSet<&str> = attacks
-        .iter()
-        .map(|r| r.author_id.as_str())
-        .filter(|a| !owners.contains(a))
-        .collect();
     let in_categories = |r: &&ReviewRow| {
         r.category
             .as_deref()
             .is_some_and(|c| categories.contains(c))
     };
-    for a in self::coordinated(inp, org, &all_authors) {
-        if attacks.iter().any(|r| r.author_id == a && in_categories(r)) {
-            coordinated.insert(a);
+    let core: Vec<i64> = campaign
+        .values()
+        .flat_map(|v| v.attacks.iter())
+        .filter(|r| coordinated.contains(r.author_id.as_str()))
+        .map(|r| r.posted_at)
+        .collect();
+    if let (Some(&lo), Some(&hi)) = (core.iter().min(), core.iter().max()) {
+        // paid per review: a neutral review counts too (agents rate "negative or neutral")
+        let panned: Vec<&ReviewRow> = inp.reviews.iter().filter(|r| in_categories(r)).collect();
+        for a in paid_after_attack(
+            inp,
+            org,
+            &panned,
+            lo - CAMPAIGN_SLACK_MS,
+            hi + CAMPAIGN_SLACK_MS,
+        ) {
+            if !owners.contains(a) {
+                coordinated.insert(a);
+            }
         }
     }
     let mut reviewers = reviewers;
@@ -656,12 +693,16 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
     crew.insert(org);
     crew.extend(negs.keys().copied());
     let mut victims = victims_of(&cell, &crew);
-    // a recruit who reviews counts only for a review of a victim (an operative's invitee who
-    // panned some other shop is no recruit); one who has not reviewed stays
+    // a recruit who reviews counts only for a review of a shop an operative attacked too (an
+    // operative's invitee who panned some other shop is no recruit); one who has not reviewed,
+    // or who shares the operative's household, stays
     let attacked_victim = |a: &str, victims: &BTreeMap<&str, &Victim>| {
-        victims
-            .values()
-            .any(|v| v.attacks.iter().any(|r| r.author_id == a))
+        victims.values().any(|v| {
+            v.attacks.iter().any(|r| r.author_id == a)
+                && v.attacks
+                    .iter()
+                    .any(|r| coordinated.contains(r.author_id.as_str()))
+        })
     };
     let household = |a: &str| {
         cell.iter()

@@ -82,7 +82,7 @@ pub async fn cluster(
     let mut focus = focus_times(v, hits, blocks);
     for x in paid {
         for r in &x.paid {
-            focus.entry(r.payment.to).or_insert(v.negative[r.review].at);
+            focus.entry(r.payment.to).or_insert(r.at);
             focus.entry(x.payer).or_insert(r.payment.at);
         }
     }

@@ -206,11 +206,7 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
         // the shops the group attacked, their owners and categories
         let mut attacked: HashSet<u32> = g_hits.iter().map(|h| v.negative[h.review].shop).collect();
         attacked.extend(g_blocks.iter().flat_map(|b| b.shops.iter().copied()));
-        attacked.extend(
-            g_paid
-                .iter()
-                .flat_map(|x| x.paid.iter().map(|r| v.negative[r.review].shop)),
-        );
+        attacked.extend(g_paid.iter().flat_map(|x| x.paid.iter().map(|r| r.shop)));
         let victims: HashSet<u32> = attacked
             .iter()
             .map(|&s| v.shops[s as usize].owner)

@@ -1,5 +1,7 @@
 //! Paid panning: one account privately pays several others shortly after each of them posted
-//! a negative review on shops of one category — hired reviewers paid per review. This finds a
+//! a negative or neutral review on shops of one category — hired reviewers paid per review
+//! (agents "rate their buying experiences as negative or neutral", as the Hangzhou police put
+//! it, so a 3-star review counts here). This finds a
 //! campaign even when its operatives share too few targets to pan in lockstep (each farm or
 //! operative takes its own rivals, one review each). Query: `rings_paid_reviewers`.
 //!
@@ -13,9 +15,12 @@ use crate::detect::victim::VictimSide;
 use crate::detect::DetectError;
 use crate::graph::{queries as q, Graph, Params};
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 const DAY: i64 = 24 * 3600 * 1000;
+
+/// Reviews rated at most this pan a shop when they are paid for.
+pub const PANNING_MAX_RATING: i64 = 3;
 
 /// Limits of paid panning.
 #[derive(Debug, Clone, Copy)]
@@ -35,11 +40,14 @@ impl Default for PaidRules {
     }
 }
 
-/// A negative review and the payment its author received after it.
+/// A negative or neutral review and the payment its author received after it.
 #[derive(Debug, Clone)]
 pub struct PaidReview {
-    /// Index into [`VictimSide::negative`].
-    pub review: usize,
+    pub review_id: String,
+    /// Index into [`VictimSide::shops`].
+    pub shop: u32,
+    pub rating: i64,
+    pub at: i64,
     pub payment: Transfer<u32>,
 }
 
@@ -63,6 +71,9 @@ struct Row {
     payer_id: String,
     author_id: String,
     review_id: String,
+    shop_id: String,
+    rating: i64,
+    posted_at: i64,
     payment_id: String,
     amount: i64,
     currency: Option<String>,
@@ -75,17 +86,11 @@ pub async fn find(
     v: &mut VictimSide,
     rules: PaidRules,
 ) -> Result<Vec<PaidPanning>, DetectError> {
-    let index: HashMap<String, usize> = v
-        .negative
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.clone(), i))
-        .collect();
     let mut found: Vec<PaidReview> = Vec::new();
     {
-        let accounts = &mut v.accounts;
+        let (accounts, index) = (&mut v.accounts, &v.shop_index);
         let p = Params::new()
-            .with("maxRating", crate::detect::victim::NEGATIVE_MAX_RATING)
+            .with("maxRating", PANNING_MAX_RATING)
             .with(
                 "floor",
                 crate::detect::thresholds::current().commerce_floor_minor,
@@ -93,9 +98,12 @@ pub async fn find(
             .with("window", rules.window_ms);
         graph
             .for_each_row(&q::RINGS_PAID_REVIEWERS, p, |r: Row| {
-                if let Some(&review) = index.get(&r.review_id) {
+                if let Some(&shop) = index.get(&r.shop_id) {
                     found.push(PaidReview {
-                        review,
+                        review_id: r.review_id,
+                        shop,
+                        rating: r.rating,
+                        at: r.posted_at,
                         payment: Transfer {
                             payment_id: r.payment_id,
                             from: accounts.intern(&r.payer_id),
@@ -115,17 +123,17 @@ pub async fn find(
 /// Groups paid reviews by (payer, category of the reviewed shop); keeps groups with enough
 /// distinct reviewers, each review once (the earliest payment after it).
 pub fn group(v: &VictimSide, found: Vec<PaidReview>, rules: PaidRules) -> Vec<PaidPanning> {
-    let mut by: BTreeMap<(u32, String), BTreeMap<usize, PaidReview>> = BTreeMap::new();
+    let mut by: BTreeMap<(u32, String), BTreeMap<String, PaidReview>> = BTreeMap::new();
     for p in found {
-        let shop = &v.shops[v.negative[p.review].shop as usize];
+        let shop = &v.shops[p.shop as usize];
         let Some(cat) = shop.category.clone() else {
             continue;
         };
         let e = by.entry((p.payment.from, cat)).or_default();
-        match e.get(&p.review) {
+        match e.get(&p.review_id) {
             Some(old) if old.payment.at <= p.payment.at => {}
             _ => {
-                e.insert(p.review, p);
+                e.insert(p.review_id.clone(), p);
             }
         }
     }
@@ -145,7 +153,7 @@ pub fn group(v: &VictimSide, found: Vec<PaidReview>, rules: PaidRules) -> Vec<Pa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::victim::{NegativeReview, ShopInfo};
+    use crate::detect::victim::ShopInfo;
 
     fn side() -> VictimSide {
         let mut v = VictimSide::default();
@@ -156,24 +164,16 @@ mod tests {
                 category: Some(cat.to_string()),
             });
         }
-        for (i, (author, shop)) in [(1, 0), (2, 1), (3, 0), (4, 2), (5, 2)]
-            .into_iter()
-            .enumerate()
-        {
-            v.negative.push(NegativeReview {
-                id: format!("r{i}"),
-                author,
-                shop,
-                rating: 1,
-                at: DAY,
-            });
-        }
         v
     }
 
+    /// Reviews r0..r4 on shops 0, 1, 0, 2, 2 (phone, phone, phone, tea, tea); r2 is neutral.
     fn paid(review: usize, payer: u32, author: u32) -> PaidReview {
         PaidReview {
-            review,
+            review_id: format!("r{review}"),
+            shop: [0, 1, 0, 2, 2][review],
+            rating: if review == 2 { 3 } else { 1 },
+            at: DAY,
             payment: Transfer {
                 payment_id: format!("p{review}"),
                 from: payer,
@@ -203,5 +203,17 @@ mod tests {
         let v = side();
         let found = vec![paid(0, 9, 1), paid(1, 9, 2), paid(3, 9, 4), paid(4, 9, 5)];
         assert!(group(&v, found, PaidRules::default()).is_empty());
+    }
+
+    #[test]
+    fn a_review_paid_twice_counts_once() {
+        let v = side();
+        let mut again = paid(0, 9, 1);
+        again.payment.payment_id = "p0-bis".into();
+        again.payment.at = 3 * DAY;
+        let found = vec![paid(0, 9, 1), again, paid(1, 9, 2), paid(2, 9, 3)];
+        let g = group(&v, found, PaidRules::default());
+        assert_eq!(g[0].paid.len(), 3);
+        assert_eq!(g[0].paid[0].payment.payment_id, "p0");
     }
 }

@@ -56,8 +56,8 @@ pub struct Acc {
     pub times: Vec<i64>,
     pub acts: HashMap<u32, MemberActs>,
     pub shops: BTreeSet<String>,
-    /// Negative reviews (indices into `VictimSide::negative`) per member.
-    pub reviews_by: HashMap<u32, BTreeSet<usize>>,
+    /// Ids of the attacking reviews (negative, or neutral when paid for) per member.
+    pub reviews_by: HashMap<u32, BTreeSet<String>>,
     pub money_in: Totals,
     pub money_out: Totals,
 }
@@ -75,7 +75,10 @@ fn review_evidence(c: &Ctx, acc: &mut Acc, i: usize, caption: &str) {
     let r = &c.v.negative[i];
     let shop = &c.v.shops[r.shop as usize];
     acc.shops.insert(shop.id.clone());
-    acc.reviews_by.entry(r.author).or_default().insert(i);
+    acc.reviews_by
+        .entry(r.author)
+        .or_default()
+        .insert(r.id.clone());
     acc.times.push(r.at);
     acc.ev.node(c.name(r.author), "Account", None);
     acc.ev
@@ -233,7 +236,7 @@ pub fn lockstep(c: &Ctx, blocks: &[&LockstepBlock], acc: &mut Acc) -> f64 {
 }
 
 /// **Paid panning.** A member privately paid other members shortly after each posted a
-/// negative review on shops of one category: 0.15 per paid reviewer, noisy-OR, at most 0.7.
+/// negative or neutral review on shops of one category: 0.15 per paid reviewer, noisy-OR, at most 0.7.
 pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
     let mut reviewers: BTreeSet<u32> = BTreeSet::new();
     for x in paid {
@@ -243,32 +246,52 @@ pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
                 continue;
             }
             reviewers.insert(p.payment.to);
-            review_evidence(c, acc, p.review, "target");
-            let r = &c.v.negative[p.review];
+            let (author, shop) = (p.payment.to, &c.v.shops[p.shop as usize]);
+            acc.shops.insert(shop.id.clone());
+            acc.reviews_by
+                .entry(author)
+                .or_default()
+                .insert(p.review_id.clone());
+            acc.times.push(p.at);
+            acc.ev.node(c.name(author), "Account", None);
+            acc.ev.node(
+                p.review_id.clone(),
+                "Review",
+                Some(format!("rating {}", p.rating)),
+            );
+            acc.ev.node(shop.id.clone(), "Shop", Some("target".into()));
+            acc.ev
+                .edge(EvidenceEdge::new(c.name(author), p.review_id.clone(), "WROTE").at(p.at));
+            acc.ev.edge(EvidenceEdge::new(
+                p.review_id.clone(),
+                shop.id.clone(),
+                "ABOUT",
+            ));
             acc.ev.node(
                 p.payment.payment_id.clone(),
                 "Payment",
                 Some("private".into()),
             );
             acc.ev.edge(
-                EvidenceEdge::new(c.name(x.payer), c.name(p.payment.to), "PAID")
+                EvidenceEdge::new(c.name(x.payer), c.name(author), "PAID")
                     .record(p.payment.payment_id.clone())
                     .at(p.payment.at)
                     .amount(p.payment.amount, &p.payment.currency),
             );
             lines.push(format!(
-                "{} ({}, {}, {:.1} days after review {} of shop {})",
-                c.name(p.payment.to),
+                "{} ({}, {}, {:.1} days after its {}-star review {} of shop {})",
+                c.name(author),
                 p.payment.payment_id,
                 money(p.payment.amount, &p.payment.currency),
-                (p.payment.at - r.at) as f64 / DAY as f64,
-                r.id,
-                c.v.shops[r.shop as usize].id
+                (p.payment.at - p.at) as f64 / DAY as f64,
+                p.rating,
+                p.review_id,
+                shop.id
             ));
         }
         if !lines.is_empty() {
             acc.reasons.push(format!(
-                "{} privately paid {} accounts shortly after each posted a negative review on shops in category {}: {}.",
+                "{} privately paid {} accounts shortly after each panned a shop in category {}: {}.",
                 c.name(x.payer),
                 lines.len(),
                 x.category,
