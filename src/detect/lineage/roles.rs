@@ -28,6 +28,8 @@ const DAY: i64 = 86_400_000;
 const PAY_WINDOW_MS: i64 = 14 * DAY;
 /// A negotiator's message follows the negative review within this long.
 const CONTACT_WINDOW_MS: i64 = 7 * DAY;
+/// A payee passes hush money on to the organizer within this long.
+const FORWARD_WINDOW_MS: i64 = 3 * DAY;
 /// A single operative's review of a rival is part of the campaign within this long of the
 /// campaign's other attacks.
 const CAMPAIGN_SLACK_MS: i64 = 14 * DAY;
@@ -214,31 +216,59 @@ pub(crate) fn extortion_victims<'a>(
     out
 }
 
-/// The reviewers each account coordinates among `reviewers`.
-fn coordinated<'a>(inp: &Input<'a>, x: &str, reviewers: &BTreeSet<&'a str>) -> BTreeSet<&'a str> {
-    inp.ties
-        .iter()
-        .filter_map(|t| {
-            let r = if t.from == x { &t.to } else { &t.from };
-            (r != x && reviewers.contains(r.as_str()) && coordinates(t, x, r, &inp.thresholds))
-                .then_some(r.as_str())
-        })
-        .collect()
+/// Every account's coordinated reviewers among `reviewers`, in one pass over the ties.
+fn coordination<'a>(
+    inp: &Input<'a>,
+    reviewers: &BTreeSet<&'a str>,
+) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+    let mut out: BTreeMap<&'a str, BTreeSet<&'a str>> = BTreeMap::new();
+    for t in inp.ties {
+        let (a, b) = (t.from.as_str(), t.to.as_str());
+        if a == b {
+            continue;
+        }
+        if reviewers.contains(b) && coordinates(t, a, b, &inp.thresholds) {
+            out.entry(a).or_default().insert(b);
+        }
+        if reviewers.contains(a) && coordinates(t, b, a, &inp.thresholds) {
+            out.entry(b).or_default().insert(a);
+        }
+    }
+    out
 }
 
-/// The account coordinating the most reviewers (two at least), victims' owners excluded.
-/// The start's own organizer comes first: the start itself, the one coordinating the start,
-/// or one tied to it directly; so a trace never hands the start's lineage to a neighbour.
+/// True when `x` collected the hush money of an extortion victim attacked by one of `cell`:
+/// paid by the owner directly, or passed on by the account the owner paid, within 3 days.
+fn collects_for(
+    inp: &Input<'_>,
+    x: &str,
+    cell: &BTreeSet<&str>,
+    extortion: &BTreeMap<&str, Victim<'_>>,
+) -> bool {
+    extortion.values().any(|v| {
+        v.attacks.iter().any(|r| cell.contains(r.author_id.as_str()))
+            && v.paid.iter().any(|t| {
+                t.to == x
+                    || inp.ties.iter().any(|f| {
+                        f.kind == TieKind::Transfer
+                            && f.from == t.to
+                            && f.to == x
+                            && matches!((t.at, f.at), (Some(a), Some(b)) if b > a && b <= a + FORWARD_WINDOW_MS)
+                    })
+            })
+    })
+}
+
+/// The account coordinating the most reviewers, victims' owners excluded: two reviewers at
+/// least, or one whose victims' hush money it collected (a crew of one operative). The
+/// start's own organizer comes first: the start itself, the one coordinating the start, or
+/// one tied to it directly; so a trace never hands the start's lineage to a neighbour.
 pub(crate) fn organizer<'a>(
     inp: &Input<'a>,
     reviewers: &BTreeSet<&'a str>,
     victim_owners: &HashSet<&str>,
+    extortion: &BTreeMap<&str, Victim<'_>>,
 ) -> Option<(&'a str, BTreeSet<&'a str>)> {
-    let mut accounts: BTreeSet<&'a str> = BTreeSet::new();
-    for t in inp.ties {
-        accounts.insert(&t.from);
-        accounts.insert(&t.to);
-    }
     let near_start = |x: &str, c: &BTreeSet<&str>| {
         x == inp.start
             || c.contains(inp.start)
@@ -247,11 +277,10 @@ pub(crate) fn organizer<'a>(
                     && ((t.from == x && t.to == inp.start) || (t.to == x && t.from == inp.start))
             })
     };
-    accounts
+    coordination(inp, reviewers)
         .into_iter()
-        .filter(|x| !victim_owners.contains(x))
-        .map(|x| (x, coordinated(inp, x, reviewers)))
-        .filter(|(_, c)| c.len() >= 2)
+        .filter(|(x, _)| !victim_owners.contains(x))
+        .filter(|(x, c)| c.len() >= 2 || (c.len() == 1 && collects_for(inp, x, c, extortion)))
         .max_by(|a, b| {
             (near_start(a.0, &a.1), a.1.len())
                 .cmp(&(near_start(b.0, &b.1), b.1.len()))
@@ -577,7 +606,7 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         .flat_map(|v| v.attacks.iter().map(|r| r.author_id.as_str()))
         .filter(|a| !owners.contains(a))
         .collect();
-    let Some((org, coordinated)) = organizer(inp, &reviewers, &owners) else {
+    let Some((org, coordinated)) = organizer(inp, &reviewers, &owners, &extortion) else {
         out.summary.push(format!(
             "no account reached from {} coordinates two or more reviewers attacking the same shops or paid off by their owners",
             inp.start
