@@ -37,6 +37,11 @@ impl Totals {
         self.0.is_empty()
     }
 
+    /// The total in one currency (0 when none).
+    pub fn get(&self, currency: &str) -> i64 {
+        self.0.get(currency).copied().unwrap_or(0)
+    }
+
     /// One amount per currency, in currency order.
     pub fn to_vec(&self) -> Vec<Money> {
         self.0
