@@ -5,7 +5,6 @@
 //! p50/p95/max in milliseconds. Also times one `insider` run.
 
 use investigator::config::Config;
-use investigator::detect::insider::{self, InsiderParams};
 use investigator::detect::lineage::{bench_lineage, LineageParams};
 use investigator::eval::Labels;
 use investigator::graph::Graph;
@@ -56,9 +55,12 @@ async fn main() -> anyhow::Result<()> {
         ms(d.len() - 1)
     );
     let t = Instant::now();
-    let found = insider::run(&graph, &InsiderParams::default()).await?;
+    let runs =
+        investigator::detect::run(&graph, &[investigator::detect::Detector::Insider], "bench")
+            .await?;
+    let found: u64 = runs.iter().map(|r| r.found).sum();
     println!(
-        "insider: {found} suspects in {:.2} s",
+        "insider: {found} suspects in {:.2} s (as one detection run)",
         t.elapsed().as_secs_f64()
     );
     Ok(())

@@ -20,6 +20,9 @@ pub enum AppError {
     },
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// The operation conflicts with one in progress (a second detection run).
+    #[error("{0}")]
+    Conflict(String),
     #[error("the graph database is unavailable; retry shortly")]
     Unavailable(#[source] GraphError),
     #[error("the query took longer than its time limit of {0} ms; narrow it (smaller maxDepth, a time window)")]
@@ -47,6 +50,7 @@ impl AppError {
             AppError::NotFound { .. } => "NOT_FOUND",
             AppError::BadInput { .. } | AppError::InvalidRecords { .. } => "BAD_USER_INPUT",
             AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::Conflict(_) => "CONFLICT",
             AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Timeout(_) => "TIMEOUT",
             AppError::Overloaded(_) => "OVERLOADED",

@@ -226,7 +226,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                 load_dataset(&graph, &config, &args).await?;
             }
             if detect {
-                investigator::detect::run(&graph, &Detector::ALL).await?;
+                investigator::detect::run(&graph, &Detector::ALL, "cli").await?;
             }
             let listener = std::net::TcpListener::bind(&config.http.bind)
                 .with_context(|| format!("cannot listen on {}", config.http.bind))?;
@@ -249,7 +249,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             let which = parse_detectors(&only)?;
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
-            for s in investigator::detect::run(&graph, &which).await? {
+            for s in investigator::detect::run(&graph, &which, "cli").await? {
                 tracing::info!(
                     detector = s.detector,
                     found = s.found,

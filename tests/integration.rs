@@ -4,9 +4,11 @@
 mod common;
 mod market;
 
+mod detection_runs;
 mod entities;
 mod extortion;
 mod http_and_schema;
+mod http_limits;
 mod ingest;
 mod insider;
 mod lineage;

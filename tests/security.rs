@@ -49,7 +49,7 @@ async fn requests_without_a_valid_token_get_401_except_health_and_the_explorer()
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "{open} needs no token");
+        assert_ne!(r.status(), 401, "{open} needs no token");
     }
     assert_eq!(post(Some(&app.token)).await.unwrap().status(), 200);
     app.stop().await;
@@ -370,7 +370,7 @@ async fn masking_holds_over_a_full_walk_of_the_seed_cases() {
     )))
     .await
     .unwrap();
-    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL)
+    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL, "test")
         .await
         .unwrap();
     let personal = seed_personal_values();

@@ -10,3 +10,7 @@ DROP INDEX review_event_at IF EXISTS;
 DROP INDEX complaint_status IF EXISTS;
 DROP INDEX message_sent_at IF EXISTS;
 DROP INDEX transfer_at IF EXISTS;
+// Single-run finding ids (before detection runs kept the previous run while the next one ran).
+DROP CONSTRAINT ring_id IF EXISTS;
+DROP CONSTRAINT incident_id IF EXISTS;
+DROP CONSTRAINT insider_suspect_id IF EXISTS;

@@ -13,6 +13,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Most entries committed in one transaction.
 const MAX_GROUP: usize = 500;
+/// The longest one append may take before the requests waiting on it are refused.
+const COMMIT_LIMIT: Duration = Duration::from_secs(10);
 
 /// What a request did, before it is numbered and chained.
 #[derive(Debug, Clone, Default)]
@@ -171,9 +173,17 @@ async fn writer(graph: Graph, mut rx: mpsc::Receiver<Pending>) {
 async fn commit_with_retry(graph: &Graph, records: Vec<Record>) -> Result<i64, String> {
     let mut delay = Duration::from_millis(20);
     for attempt in 1.. {
-        match commit(graph, records.clone()).await {
+        let attempt_result = tokio::time::timeout(COMMIT_LIMIT, commit(graph, records.clone()))
+            .await
+            .unwrap_or_else(|_| {
+                Err(GraphError::Timeout {
+                    query: q::AUDIT_APPEND.name.into(),
+                    millis: COMMIT_LIMIT.as_millis() as u64,
+                })
+            });
+        match attempt_result {
             Ok(seq) => return Ok(seq),
-            Err(e) if attempt < 5 && e.is_unavailable() => {
+            Err(e) if attempt < 3 && e.is_unavailable() => {
                 tracing::warn!(error = %e, attempt, "audit append failed; retrying");
                 tokio::time::sleep(delay).await;
                 delay *= 4;

@@ -7,13 +7,14 @@ use super::lineage::app_error;
 use super::{check_id, not_found, Context};
 use crate::connection;
 use crate::detect::insider::{self as detect, InsiderParams, ShopCount};
+use crate::detect::runs::Stored;
 use crate::error::{AppError, AppResult};
 use crate::model::{self, Role, Timestamp};
 use juniper::graphql_object;
 use std::collections::HashMap;
 
 /// A staff account suspected of removing legitimate negative reviews for pay.
-pub struct InsiderSuspect(pub detect::InsiderSuspect);
+pub struct InsiderSuspect(pub Stored<detect::InsiderSuspect>);
 
 connection!(InsiderSuspectConnection, InsiderSuspectEdge, InsiderSuspect);
 connection!(RemovalConnection, RemovalEdge, Removal);
@@ -55,6 +56,10 @@ async fn benefits(ctx: &Context, shops: &[ShopCount]) -> AppResult<Vec<ShopBenef
 
 #[graphql_object(context = Context)]
 impl InsiderSuspect {
+    /// The detection run that produced this finding (see `detectionRuns`).
+    fn run_id(&self) -> &str {
+        &self.0.run_id
+    }
     async fn employee(&self, ctx: &Context) -> AppResult<Account> {
         ctx.account(&self.0.employee_id).await
     }

@@ -11,6 +11,7 @@ pub mod insider;
 pub mod lineage;
 pub mod paging;
 pub mod rings;
+pub mod runs;
 
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
@@ -240,6 +241,17 @@ impl Query {
     }
     // --- end rings ---
 
+    /// Detection runs, newest first: id, times, status, detectors, parameters, program version,
+    /// who started it, what it found, and which detectors' findings currently come from it.
+    async fn detection_runs(
+        ctx: &Context,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<runs::DetectionRunConnection> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        runs::list(ctx, first, after).await
+    }
+
     /// The audit log, newest first: every request (who, when, operation, masked variables,
     /// what it returned, duration, outcome, whether raw personal data was returned). Auditors
     /// only; `from`/`to` are RFC 3339.
@@ -291,8 +303,9 @@ impl Mutation {
     }
 
     /// Recomputes stored findings from the current graph: `rings`, `extortion`, `insider`
-    /// (all when `only` is omitted). Queries read the stored results until the next run.
-    async fn detect(ctx: &Context, only: Option<Vec<String>>) -> AppResult<Vec<DetectionRun>> {
+    /// (all when `only` is omitted), as one detection run. Readers see the previous complete
+    /// run until this one completes; `CONFLICT` while another run is in progress.
+    async fn detect(ctx: &Context, only: Option<Vec<String>>) -> AppResult<Vec<DetectorResult>> {
         ctx.guard.authorize(Action::RunDetection)?;
         let which = match only {
             None => crate::detect::Detector::ALL.to_vec(),
@@ -308,10 +321,22 @@ impl Mutation {
                 })
                 .collect::<AppResult<Vec<_>>>()?,
         };
-        let runs = crate::detect::run(&ctx.graph, &which).await?;
+        // The run goes on in its own task: a client that hangs up, or this request's deadline,
+        // never leaves a run half-done (it completes or fails, and releases its lock).
+        let graph = ctx.graph.unbounded();
+        let actor = ctx.guard.actor().to_string();
+        let task = tokio::spawn(async move { crate::detect::run(&graph, &which, &actor).await });
+        let left = ctx
+            .deadline
+            .saturating_duration_since(std::time::Instant::now());
+        let runs = match tokio::time::timeout(left, task).await {
+            Ok(joined) => joined.map_err(|e| AppError::Internal(e.into()))??,
+            Err(_) => return Err(AppError::Timeout(ctx.config.api.mutation_timeout_ms)),
+        };
         Ok(runs
             .into_iter()
-            .map(|r| DetectionRun {
+            .map(|r| DetectorResult {
+                run_id: r.run_id,
                 detector: r.detector.to_string(),
                 found: r.found as i32,
                 seconds: r.seconds,
@@ -320,9 +345,11 @@ impl Mutation {
     }
 }
 
-/// What one detector run stored.
+/// What one detector stored in a run.
 #[derive(juniper::GraphQLObject)]
-pub struct DetectionRun {
+pub struct DetectorResult {
+    /// The detection run (see `detectionRuns`).
+    pub run_id: String,
     pub detector: String,
     /// Findings stored (rings, incidents or suspects).
     pub found: i32,

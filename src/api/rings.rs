@@ -7,6 +7,7 @@ use super::{check_id, not_found, Context};
 use crate::connection;
 use crate::detect::extortion::{self, Incident, IncidentFilter, TieUsed};
 use crate::detect::rings::{self, RingFilter, RingKind as Kind, Role};
+use crate::detect::runs::Stored;
 use crate::error::{AppError, AppResult};
 use crate::model::{self, Timestamp};
 use juniper::{graphql_object, GraphQLEnum, GraphQLObject};
@@ -105,7 +106,7 @@ impl From<Role> for RingRole {
 }
 
 /// A group of accounts acting together against shops, scored and explained.
-pub struct Ring(pub rings::Ring);
+pub struct Ring(pub Stored<rings::Ring>);
 
 connection!(RingConnection, RingEdge, Ring);
 connection!(
@@ -137,6 +138,10 @@ impl RingMember {
 
 #[graphql_object(context = Context)]
 impl Ring {
+    /// The detection run that produced this finding (see `detectionRuns`).
+    fn run_id(&self) -> &str {
+        &self.0.run_id
+    }
     /// Stable: derived from the sorted member ids.
     fn id(&self) -> &str {
         &self.0.id
@@ -237,10 +242,14 @@ impl From<&TieUsed> for IncidentTie {
 }
 
 /// Negative review → contact → private payment → withdrawal, with times and ties.
-pub struct ExtortionIncident(pub Incident);
+pub struct ExtortionIncident(pub Stored<Incident>);
 
 #[graphql_object(context = Context)]
 impl ExtortionIncident {
+    /// The detection run that produced this finding (see `detectionRuns`).
+    fn run_id(&self) -> &str {
+        &self.0.run_id
+    }
     fn id(&self) -> &str {
         &self.0.id
     }

@@ -9,6 +9,7 @@ pub mod insider;
 pub mod lineage;
 pub mod money;
 pub mod rings;
+pub mod runs;
 pub mod thresholds;
 pub mod ties;
 pub mod victim;
@@ -24,6 +25,9 @@ pub enum DetectError {
     Graph(#[from] GraphError),
     #[error("{field}: {reason}")]
     BadParams { field: String, reason: String },
+    /// Another detection run holds the lock.
+    #[error("detection run {0} is in progress; retry when it completes (see detectionRuns)")]
+    Conflict(String),
 }
 
 impl DetectError {
@@ -42,6 +46,9 @@ impl From<DetectError> for crate::error::AppError {
             DetectError::BadParams { field, reason } => {
                 crate::error::AppError::BadInput { field, reason }
             }
+            DetectError::Conflict(run) => crate::error::AppError::Conflict(format!(
+                "detection run {run} is in progress; retry when it completes (see detectionRuns)"
+            )),
         }
     }
 }
@@ -73,25 +80,82 @@ impl Detector {
 /// What one detector run found.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunSummary {
+    pub run_id: String,
     pub detector: &'static str,
     pub found: u64,
     pub seconds: f64,
 }
 
-/// Recomputes the given detectors' stored findings, in dependency order.
+/// Recomputes the given detectors' findings as one detection run (see [`runs`]): refused with
+/// [`DetectError::Conflict`] while another runs; readers see the previous complete run until
+/// this one completes; on failure nothing it wrote becomes visible. `actor` is who asked.
 #[tracing::instrument(skip(graph))]
-pub async fn run(graph: &Graph, which: &[Detector]) -> Result<Vec<RunSummary>, DetectError> {
+pub async fn run(
+    graph: &Graph,
+    which: &[Detector],
+    actor: &str,
+) -> Result<Vec<RunSummary>, DetectError> {
+    let detectors: Vec<Detector> = Detector::ALL
+        .into_iter()
+        .filter(|d| which.contains(d))
+        .collect();
+    let names: Vec<&str> = detectors.iter().map(|d| d.name()).collect();
+    let params = serde_json::json!({
+        "rings": format!("{:?}", rings::RingParams::default()),
+        "extortion": format!("{:?}", extortion::IncidentParams::default()),
+        "insider": format!("{:?}", insider::InsiderParams::default()),
+    })
+    .to_string();
+    let held = runs::start(graph, &names, &params, actor)
+        .await
+        .map_err(|e| match e {
+            runs::StartError::Busy(id) => DetectError::Conflict(id),
+            runs::StartError::Graph(g) => DetectError::Graph(g),
+        })?;
+    let run_id = held.id.clone();
+    tracing::info!(run = %run_id, detectors = ?names, "detection run started");
+    match run_detectors(graph, &detectors, &run_id).await {
+        Ok(out) => {
+            let counts: serde_json::Map<String, serde_json::Value> = out
+                .iter()
+                .map(|s| (s.detector.to_string(), s.found.into()))
+                .collect();
+            let counts = serde_json::Value::Object(counts).to_string();
+            runs::complete(graph, held, &names, &counts).await?;
+            tracing::info!(run = %run_id, "detection run complete");
+            Ok(out)
+        }
+        Err(e) => {
+            tracing::error!(run = %run_id, error = %e, "detection run failed; the previous findings stay");
+            runs::fail(graph, held, &names, &e.to_string()).await;
+            Err(e)
+        }
+    }
+}
+
+async fn run_detectors(
+    graph: &Graph,
+    detectors: &[Detector],
+    run_id: &str,
+) -> Result<Vec<RunSummary>, DetectError> {
+    // Later detectors read this run's rings when it recomputes them, else the current ones.
+    let rings_run = detectors.contains(&Detector::Rings).then_some(run_id);
     let mut out = Vec::new();
-    for d in Detector::ALL.into_iter().filter(|d| which.contains(d)) {
+    for &d in detectors {
         let started = Instant::now();
         let found = match d {
-            Detector::Rings => rings::run(graph, &rings::RingParams::default()).await?,
+            Detector::Rings => rings::run(graph, &rings::RingParams::default(), run_id).await?,
             Detector::Extortion => {
-                extortion::run(graph, &extortion::IncidentParams::default()).await?
+                let p = extortion::IncidentParams::default();
+                extortion::run(graph, &p, run_id, rings_run).await?
             }
-            Detector::Insider => insider::run(graph, &insider::InsiderParams::default()).await?,
+            Detector::Insider => {
+                let p = insider::InsiderParams::default();
+                insider::run(graph, &p, run_id, rings_run).await?
+            }
         };
         let summary = RunSummary {
+            run_id: run_id.to_string(),
             detector: d.name(),
             found,
             seconds: started.elapsed().as_secs_f64(),

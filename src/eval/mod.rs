@@ -123,7 +123,7 @@ pub async fn evaluate(
     labels: &Labels,
     dataset: &str,
 ) -> Result<Report, DetectError> {
-    let runs = crate::detect::run(graph, &crate::detect::Detector::ALL).await?;
+    let runs = crate::detect::run(graph, &crate::detect::Detector::ALL, "cli:eval").await?;
     let mut metrics = Vec::new();
     metrics.extend(rings::evaluate(graph, labels).await?);
     metrics.extend(lineage::evaluate(graph, labels).await?);

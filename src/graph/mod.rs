@@ -151,6 +151,14 @@ impl Graph {
         }
     }
 
+    /// The same pool without a deadline (work that must finish even if its request ends).
+    pub fn unbounded(&self) -> Graph {
+        Graph {
+            deadline: None,
+            ..self.clone()
+        }
+    }
+
     /// The time a statement may take: its own `limit`, cut to what is left of the deadline.
     fn budget(&self, query: &str, limit: Duration) -> Result<Duration, GraphError> {
         let Some(deadline) = self.deadline else {
@@ -176,15 +184,20 @@ impl Graph {
         let acquire = Arc::clone(&self.permits).acquire_owned();
         let permit = match wait {
             None => acquire.await,
-            Some(wait) => {
-                let wait = wait.min(MAX_POOL_WAIT);
-                tokio::time::timeout(wait, acquire)
-                    .await
-                    .map_err(|_| GraphError::Overloaded {
-                        query: query.into(),
-                        millis: wait.as_millis() as u64,
-                    })?
-            }
+            // Past the caller's own budget it is a timeout; past the pool's patience the
+            // server is saturated.
+            Some(budget) if budget < MAX_POOL_WAIT => tokio::time::timeout(budget, acquire)
+                .await
+                .map_err(|_| GraphError::Timeout {
+                query: query.into(),
+                millis: budget.as_millis() as u64,
+            })?,
+            Some(_) => tokio::time::timeout(MAX_POOL_WAIT, acquire)
+                .await
+                .map_err(|_| GraphError::Overloaded {
+                    query: query.into(),
+                    millis: MAX_POOL_WAIT.as_millis() as u64,
+                })?,
         };
         Ok(permit.expect("the permit semaphore is never closed"))
     }

@@ -79,6 +79,7 @@ struct Document {
     query: Option<Value>,
     operation_name: Option<Value>,
     variables: Option<Value>,
+    extensions: Option<Value>,
 }
 
 /// A request-level failure: nothing executed.
@@ -127,6 +128,7 @@ fn documents(req: &HttpRequest, body: &[u8]) -> Result<(Vec<Document>, bool), Re
             query: p.query.clone().map(Value::String),
             operation_name: p.operation_name.clone().map(Value::String),
             variables,
+            extensions: None,
         };
         return Ok((vec![doc], false));
     }
@@ -154,6 +156,7 @@ fn documents(req: &HttpRequest, body: &[u8]) -> Result<(Vec<Document>, bool), Re
                 query: Some(Value::String(query.to_string())),
                 operation_name: None,
                 variables: None,
+                extensions: None,
             };
             return Ok((vec![doc], false));
         }
@@ -211,6 +214,16 @@ struct Checked {
 }
 
 fn check(doc: Document) -> Result<Checked, Refusal> {
+    if !matches!(
+        doc.extensions,
+        None | Some(Value::Null) | Some(Value::Object(_))
+    ) {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "`extensions` must be an object",
+        ));
+    }
     let query = match doc.query {
         Some(Value::String(q)) => q,
         Some(_) => {

@@ -5,6 +5,7 @@
 //! audit log before its response leaves ([`AppState::finish`]).
 
 mod graphql;
+pub mod ready;
 
 use crate::access::audit::{self, AuditLog};
 use crate::access::tokens::Verifier;
@@ -33,6 +34,7 @@ pub struct AppState {
     tokens: Verifier,
     audit: AuditLog,
     key: PseudonymKey,
+    ready: Arc<ready::Readiness>,
 }
 
 /// How long a request may take, by what it does.
@@ -47,10 +49,24 @@ impl AppState {
     pub async fn new(graph: Graph, config: Arc<Config>) -> Result<Self, GraphError> {
         let schema = schema();
         let cost = CostModel::from_sdl(&schema.as_sdl()).expect("the served SDL parses");
+        // The audit writer has connections of its own: a saturated pool must not stop requests
+        // from being recorded (and so from being answered).
+        let audit_pool = Graph::connect(&crate::config::Neo4jConfig {
+            max_connections: 2,
+            ..config.neo4j.clone()
+        })
+        .await?;
+        let readiness = Arc::new(ready::Readiness::default());
+        ready::start(
+            graph.clone(),
+            Arc::clone(&readiness),
+            Duration::from_millis(config.api.query_timeout_ms),
+        );
         Ok(AppState {
+            ready: readiness,
             key: PseudonymKey::load(&graph).await?,
             tokens: Verifier::new(graph.clone()),
-            audit: AuditLog::start(graph.clone()),
+            audit: AuditLog::start(audit_pool),
             schema,
             cost,
             graph,
@@ -118,10 +134,11 @@ impl AppState {
             }
             Err(e) => {
                 tracing::error!(error = %e, "token check failed");
+                let e = AppError::from(e);
                 Err(error_response(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "UNAVAILABLE",
-                    "the graph database is unavailable; retry shortly",
+                    e.code(),
+                    &e.to_string(),
                 ))
             }
         }
@@ -209,7 +226,14 @@ async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
+/// 200 once start-up is complete (see [`ready`]) and Neo4j answers; 503 with the stage
+/// otherwise.
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let stage = state.ready.stage();
+    if stage != ready::Stage::Ready {
+        return HttpResponse::ServiceUnavailable()
+            .json(json!({ "status": "starting", "stage": stage.as_str() }));
+    }
     match state.graph.ping(Duration::from_secs(3)).await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready", "neo4j": "ok" })),
         Err(e) => {

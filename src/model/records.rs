@@ -270,22 +270,22 @@ impl Record {
             RecordKind::Account => Record::Account(Account {
                 id: f.id("id")?,
                 role: f.req_enum("role", Role::parse, Role::ALL)?,
-                name: f.opt_str("name")?,
+                name: f.opt_line("name", MAX_NAME)?,
                 registered_at: f.opt_time("registeredAt")?,
-                region: f.opt_str("region")?,
+                region: f.opt_line("region", MAX_NAME)?,
             }),
             RecordKind::Shop => Record::Shop(Shop {
                 id: f.id("id")?,
                 owner_id: f.id("ownerId")?,
-                name: f.req_str("name")?,
-                category: f.opt_str("category")?,
+                name: f.req_line("name", MAX_NAME)?,
+                category: f.opt_line("category", MAX_NAME)?,
                 opened_at: f.opt_time("openedAt")?,
             }),
             RecordKind::Link => {
                 let link = Link {
                     account_id: f.id("accountId")?,
                     kind: f.req_enum("kind", IdentifierKind::parse, IdentifierKind::ALL)?,
-                    value: f.req_str("value")?,
+                    value: f.req_line("value", MAX_VALUE)?,
                     first_seen: f.opt_time("firstSeen")?,
                     last_seen: f.opt_time("lastSeen")?,
                 };
@@ -326,7 +326,7 @@ impl Record {
                 paid_at: f.req_time("paidAt")?,
                 channel: f.opt_enum("channel", PaymentChannel::parse, PaymentChannel::ALL)?,
                 order_id: f.opt_id("orderId")?,
-                memo: f.opt_str("memo")?,
+                memo: f.opt_free("memo", MAX_NOTE)?,
             }),
             RecordKind::Review => Record::Review(Review {
                 id: f.id("id")?,
@@ -334,7 +334,7 @@ impl Record {
                 author_id: f.id("authorId")?,
                 shop_id: f.id("shopId")?,
                 rating: f.rating("rating")?,
-                text: f.opt_str("text")?,
+                text: f.opt_free("text", MAX_TEXT)?,
                 posted_at: f.req_time("postedAt")?,
             }),
             RecordKind::Complaint => Record::Complaint(Complaint {
@@ -355,7 +355,7 @@ impl Record {
                     at: f.req_time("at")?,
                     new_rating: f.opt_rating("newRating")?,
                     complaint_id: f.opt_id("complaintId")?,
-                    reason: f.opt_str("reason")?,
+                    reason: f.opt_free("reason", MAX_NOTE)?,
                 };
                 if e.action == ReviewAction::Revised && e.new_rating.is_none() {
                     return Err(FieldError::new(
@@ -371,7 +371,7 @@ impl Record {
                 to_id: f.id("toId")?,
                 sent_at: f.req_time("sentAt")?,
                 channel: f.opt_enum("channel", MessageChannel::parse, MessageChannel::ALL)?,
-                text: f.opt_str("text")?,
+                text: f.opt_free("text", MAX_TEXT)?,
             }),
         };
         Ok((record, f.unknown()))
@@ -468,6 +468,44 @@ impl Record {
     }
 }
 
+/// Longest names, regions and categories, in characters.
+pub const MAX_NAME: usize = 200;
+/// Longest identifier value (device fingerprints, addresses).
+pub const MAX_VALUE: usize = 512;
+/// Longest memo or moderation reason.
+pub const MAX_NOTE: usize = 2_000;
+/// Longest review or message text.
+pub const MAX_TEXT: usize = 20_000;
+
+/// Refuses text an investigator could be misled by or a store choke on: longer than `max`
+/// characters, control characters (NUL and the rest; line breaks and tabs only in free
+/// text), and the Unicode bidirectional embedding, override and isolate controls, which can
+/// make an id or a name display as something else ("Trojan Source").
+fn check_text(name: &'static str, s: &str, max: usize, multiline: bool) -> Result<(), FieldError> {
+    let chars = s.chars().count();
+    if chars > max {
+        return Err(FieldError::new(
+            name,
+            format!("is {chars} characters long; at most {max} are accepted"),
+        ));
+    }
+    for (i, c) in s.chars().enumerate() {
+        let allowed_space = multiline && matches!(c, '\n' | '\r' | '\t');
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if (c.is_control() && !allowed_space) || bidi {
+            return Err(FieldError::new(
+                name,
+                format!(
+                    "contains the control character U+{:04X} at character {}; remove it",
+                    c as u32,
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Field accessor that remembers which keys were read, so the rest are "unknown".
 struct Fields {
     map: Map<String, Value>,
@@ -507,12 +545,30 @@ impl Fields {
         }
     }
 
-    fn req_str(&mut self, name: &'static str) -> Result<String, FieldError> {
-        match self.opt_str(name)? {
+    /// A one-line text of at most `max` characters (names, regions, identifier values).
+    fn opt_line(&mut self, name: &'static str, max: usize) -> Result<Option<String>, FieldError> {
+        let s = self.opt_str(name)?;
+        if let Some(s) = &s {
+            check_text(name, s, max, false)?;
+        }
+        Ok(s)
+    }
+
+    fn req_line(&mut self, name: &'static str, max: usize) -> Result<String, FieldError> {
+        match self.opt_line(name, max)? {
             Some(s) if !s.trim().is_empty() => Ok(s),
             Some(_) => Err(FieldError::new(name, "must not be empty")),
             None => Err(FieldError::new(name, "is required")),
         }
+    }
+
+    /// Free text written by people (reviews, messages, memos): line breaks and tabs allowed.
+    fn opt_free(&mut self, name: &'static str, max: usize) -> Result<Option<String>, FieldError> {
+        let s = self.opt_str(name)?;
+        if let Some(s) = &s {
+            check_text(name, s, max, true)?;
+        }
+        Ok(s)
     }
 
     fn opt_id(&mut self, name: &'static str) -> Result<Option<String>, FieldError> {
@@ -526,7 +582,10 @@ impl Fields {
                     s.len()
                 ),
             )),
-            Some(s) => Ok(Some(s)),
+            Some(s) => {
+                check_text(name, &s, MAX_ID_LEN, false)?;
+                Ok(Some(s))
+            }
         }
     }
 

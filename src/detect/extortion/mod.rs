@@ -107,15 +107,25 @@ struct MembershipRow {
 
 /// Recomputes every incident and replaces the stored ones.
 #[tracing::instrument(skip(graph, params))]
-pub async fn run(graph: &Graph, params: &IncidentParams) -> Result<u64, DetectError> {
-    let incidents = detect(graph, params).await?;
-    store::replace(graph, &incidents).await?;
+pub async fn run(
+    graph: &Graph,
+    params: &IncidentParams,
+    run_id: &str,
+    rings_run: Option<&str>,
+) -> Result<u64, DetectError> {
+    let incidents = detect(graph, params, rings_run).await?;
+    store::store(graph, run_id, &incidents).await?;
     Ok(incidents.len() as u64)
 }
 
-/// Finds incidents without storing them.
+/// Finds incidents without storing them. Ring membership comes from rings run `rings_run`
+/// (None: the last complete one).
 #[tracing::instrument(skip(graph, p))]
-pub async fn detect(graph: &Graph, p: &IncidentParams) -> Result<Vec<Incident>, DetectError> {
+pub async fn detect(
+    graph: &Graph,
+    p: &IncidentParams,
+    rings_run: Option<&str>,
+) -> Result<Vec<Incident>, DetectError> {
     let started = Instant::now();
     let mut v = VictimSide::load(graph).await?;
     let pay_reach = p
@@ -136,7 +146,9 @@ pub async fn detect(graph: &Graph, p: &IncidentParams) -> Result<Vec<Incident>, 
         graph
             .for_each_row(
                 &q::RING_MEMBERSHIPS,
-                Params::new().with("minScore", super::rings::DEFAULT_MIN_SCORE),
+                Params::new()
+                    .with("minScore", super::rings::DEFAULT_MIN_SCORE)
+                    .with("runId", rings_run),
                 |r: MembershipRow| {
                     rings
                         .entry(accounts.intern(&r.account_id))

@@ -1,6 +1,7 @@
 //! Storing incidents as `Incident` nodes (CONCERNS → Review) and reading them back.
 
 use super::{Incident, TieUsed};
+use crate::detect::runs::Stored;
 use crate::detect::{DetectError, Evidence};
 use crate::graph::read::Slice;
 use crate::graph::{queries as q, Graph, Params, Row};
@@ -24,10 +25,8 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-/// Replaces every stored incident with `incidents`.
-pub async fn replace(graph: &Graph, incidents: &[Incident]) -> Result<(), DetectError> {
-    graph.run(&q::INCIDENTS_CLEAR, Params::new()).await?;
-    let run_id = format!("extortion-{}", chrono::Utc::now().timestamp_millis());
+/// Stores `incidents` as findings of run `run_id`.
+pub async fn store(graph: &Graph, run_id: &str, incidents: &[Incident]) -> Result<(), DetectError> {
     for chunk in incidents.chunks(500) {
         let rows: Vec<Row> = chunk
             .iter()
@@ -51,7 +50,7 @@ pub async fn replace(graph: &Graph, incidents: &[Incident]) -> Result<(), Detect
                     .set("ties", json(&i.ties))
                     .set("reasons", json(&i.reasons))
                     .set("evidence", json(&i.evidence))
-                    .set("runId", run_id.as_str())
+                    .set("runId", run_id)
             })
             .collect();
         graph
@@ -65,6 +64,7 @@ pub async fn replace(graph: &Graph, incidents: &[Incident]) -> Result<(), Detect
 #[serde(rename_all = "camelCase")]
 struct IncidentRow {
     id: String,
+    run_id: String,
     review_id: String,
     shop_id: String,
     reviewer_id: String,
@@ -89,7 +89,7 @@ pub async fn list(
     graph: &Graph,
     filter: &IncidentFilter,
     slice: Slice,
-) -> Result<Vec<Incident>, DetectError> {
+) -> Result<Vec<Stored<Incident>>, DetectError> {
     let p = Params::new()
         .with("minConfidence", filter.min_confidence)
         .with("shopId", filter.shop_id.clone())
@@ -101,25 +101,28 @@ pub async fn list(
     let rows: Vec<IncidentRow> = graph.rows(&q::INCIDENTS_LIST, p, LIMIT).await?;
     Ok(rows
         .into_iter()
-        .map(|r| Incident {
-            id: r.id,
-            review_id: r.review_id,
-            shop_id: r.shop_id,
-            reviewer_id: r.reviewer_id,
-            contact_id: r.contact_id,
-            payee_id: r.payee_id,
-            payment_id: r.payment_id,
-            amount: r.amount,
-            currency: r.currency,
-            reviewed_at: r.reviewed_at,
-            contacted_at: r.contacted_at,
-            paid_at: r.paid_at,
-            retracted_at: r.retracted_at,
-            confidence: r.confidence,
-            complete: r.complete,
-            ties: serde_json::from_str::<Vec<TieUsed>>(&r.ties).unwrap_or_default(),
-            reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
-            evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
+        .map(|r| Stored {
+            run_id: r.run_id,
+            finding: Incident {
+                id: r.id,
+                review_id: r.review_id,
+                shop_id: r.shop_id,
+                reviewer_id: r.reviewer_id,
+                contact_id: r.contact_id,
+                payee_id: r.payee_id,
+                payment_id: r.payment_id,
+                amount: r.amount,
+                currency: r.currency,
+                reviewed_at: r.reviewed_at,
+                contacted_at: r.contacted_at,
+                paid_at: r.paid_at,
+                retracted_at: r.retracted_at,
+                confidence: r.confidence,
+                complete: r.complete,
+                ties: serde_json::from_str::<Vec<TieUsed>>(&r.ties).unwrap_or_default(),
+                reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
+                evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
+            },
         })
         .collect())
 }

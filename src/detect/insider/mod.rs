@@ -436,13 +436,20 @@ fn evidence(a: &Analysis, max_removals: usize, reasons: &[String]) -> Evidence {
 /// Scores every staff account with removals and stores the results (replacing the previous
 /// run's). Returns how many score at least [`DEFAULT_MIN_SCORE`].
 #[tracing::instrument(skip_all)]
-pub async fn run(graph: &Graph, params: &InsiderParams) -> Result<u64, DetectError> {
+pub async fn run(
+    graph: &Graph,
+    params: &InsiderParams,
+    run_id: &str,
+    rings_run: Option<&str>,
+) -> Result<u64, DetectError> {
     let started = Instant::now();
     let mut removals: Vec<RemovalFacts> = Vec::new();
     graph
-        .for_each_row(&q::INSIDER_REMOVALS, Params::new(), |r: RemovalFacts| {
-            removals.push(r)
-        })
+        .for_each_row(
+            &q::INSIDER_REMOVALS,
+            Params::new().with("ringsRunId", rings_run),
+            |r: RemovalFacts| removals.push(r),
+        )
         .await?;
     let n_removals = removals.len();
     let analyses = analyse(graph, removals, params).await?;
@@ -461,7 +468,7 @@ pub async fn run(graph: &Graph, params: &InsiderParams) -> Result<u64, DetectErr
         .iter()
         .filter(|s| s.score >= DEFAULT_MIN_SCORE)
         .count() as u64;
-    store::replace(graph, &suspects, params).await?;
+    store::store(graph, run_id, &suspects).await?;
     tracing::info!(
         removals = n_removals,
         staff = suspects.len(),

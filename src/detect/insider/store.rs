@@ -1,7 +1,8 @@
 //! Stored insider suspects: `(InsiderSuspect {id, employeeId, score, …})-[:SUSPECTS]->(Account)`,
 //! replaced wholesale by each run so `insiderSuspects` is one indexed read.
 
-use super::{InsiderParams, InsiderSuspect, ShopCount};
+use super::{InsiderSuspect, ShopCount};
+use crate::detect::runs::Stored;
 use crate::detect::{DetectError, Evidence};
 use crate::graph::read::Slice;
 use crate::graph::{queries as q, Graph, GraphError, Params, Row};
@@ -13,24 +14,12 @@ fn encode<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-pub(super) async fn replace(
+/// Stores `suspects` as findings of run `run_id`.
+pub(super) async fn store(
     graph: &Graph,
+    run_id: &str,
     suspects: &[InsiderSuspect],
-    params: &InsiderParams,
 ) -> Result<(), DetectError> {
-    loop {
-        let n: Vec<i64> = graph
-            .column(
-                &q::INSIDER_CLEAR,
-                Params::new().with("limit", 10_000i64),
-                "deleted",
-                params.query_limit,
-            )
-            .await?;
-        if n.first().copied().unwrap_or(0) == 0 {
-            break;
-        }
-    }
     let run_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -51,6 +40,7 @@ pub(super) async fn replace(
                     .set("reasons", s.reasons.clone())
                     .set("evidence", encode(&s.evidence))
                     .set("runAt", run_at)
+                    .set("runId", run_id)
             })
             .collect();
         graph
@@ -62,8 +52,9 @@ pub(super) async fn replace(
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Stored {
+struct StoredRow {
     employee_id: String,
+    run_id: String,
     score: f64,
     removals_total: i64,
     removals_legitimate: i64,
@@ -74,15 +65,15 @@ struct Stored {
     evidence: String,
 }
 
-impl Stored {
-    fn decode(self) -> Result<InsiderSuspect, GraphError> {
+impl StoredRow {
+    fn decode(self) -> Result<Stored<InsiderSuspect>, GraphError> {
         let bad = |e: serde_json::Error| GraphError::Decode {
             query: q::INSIDER_LIST.name.into(),
             reason: e.to_string(),
         };
         let shops: Vec<ShopCount> = serde_json::from_str(&self.shops).map_err(bad)?;
         let evidence: Evidence = serde_json::from_str(&self.evidence).map_err(bad)?;
-        Ok(InsiderSuspect {
+        let finding = InsiderSuspect {
             employee_id: self.employee_id,
             score: self.score,
             removals_total: self.removals_total as u64,
@@ -92,6 +83,10 @@ impl Stored {
             currency: self.currency,
             reasons: self.reasons,
             evidence,
+        };
+        Ok(Stored {
+            run_id: self.run_id,
+            finding,
         })
     }
 }
@@ -101,26 +96,29 @@ pub async fn list(
     graph: &Graph,
     min_score: f64,
     slice: Slice,
-) -> Result<Vec<InsiderSuspect>, DetectError> {
+) -> Result<Vec<Stored<InsiderSuspect>>, DetectError> {
     let p = Params::new()
         .with("minScore", min_score)
         .with("skip", slice.skip)
         .with("limit", slice.limit);
-    let rows: Vec<Stored> = graph.rows(&q::INSIDER_LIST, p, READ_LIMIT).await?;
+    let rows: Vec<StoredRow> = graph.rows(&q::INSIDER_LIST, p, READ_LIMIT).await?;
     Ok(rows
         .into_iter()
-        .map(Stored::decode)
+        .map(StoredRow::decode)
         .collect::<Result<_, _>>()?)
 }
 
 /// The stored suspect record of one employee, if the last run scored it.
-pub async fn suspect_of(graph: &Graph, id: &str) -> Result<Option<InsiderSuspect>, DetectError> {
-    let row: Option<Stored> = graph
+pub async fn suspect_of(
+    graph: &Graph,
+    id: &str,
+) -> Result<Option<Stored<InsiderSuspect>>, DetectError> {
+    let row: Option<StoredRow> = graph
         .row(
             &q::INSIDER_SUSPECT_OF,
             Params::new().with("id", id),
             READ_LIMIT,
         )
         .await?;
-    Ok(row.map(Stored::decode).transpose()?)
+    Ok(row.map(StoredRow::decode).transpose()?)
 }

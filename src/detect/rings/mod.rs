@@ -127,10 +127,12 @@ pub struct Ring {
 
 /// Recomputes every ring from the current graph and replaces the stored ones.
 #[tracing::instrument(skip(graph, params))]
-pub async fn run(graph: &Graph, params: &RingParams) -> Result<u64, DetectError> {
+/// Finds rings and stores them as findings of run `run_id` (readers see them once the run
+/// completes; see [`crate::detect::run`]).
+pub async fn run(graph: &Graph, params: &RingParams, run_id: &str) -> Result<u64, DetectError> {
     let rings = detect(graph, params).await?;
     let n = rings.len() as u64;
-    store::replace(graph, &rings).await?;
+    store::store(graph, run_id, &rings).await?;
     Ok(n)
 }
 

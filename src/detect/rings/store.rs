@@ -1,6 +1,7 @@
 //! Storing rings as `Ring` nodes (members, targets, JSON evidence) and reading them back.
 
 use super::{Ring, RingKind, RingMember, Role};
+use crate::detect::runs::Stored;
 use crate::detect::{DetectError, Evidence};
 use crate::graph::read::Slice;
 use crate::graph::{queries as q, Graph, Params, Row};
@@ -20,10 +21,8 @@ pub struct RingFilter {
     pub member_id: Option<String>,
 }
 
-/// Replaces every stored ring with `rings`.
-pub async fn replace(graph: &Graph, rings: &[Ring]) -> Result<(), DetectError> {
-    graph.run(&q::RINGS_CLEAR, Params::new()).await?;
-    let run_id = format!("rings-{}", chrono::Utc::now().timestamp_millis());
+/// Stores `rings` as findings of run `run_id`.
+pub async fn store(graph: &Graph, run_id: &str, rings: &[Ring]) -> Result<(), DetectError> {
     for chunk in rings.chunks(200) {
         let rows: Vec<Row> = chunk
             .iter()
@@ -48,7 +47,7 @@ pub async fn replace(graph: &Graph, rings: &[Ring]) -> Result<(), DetectError> {
                     .set("moneyOut", json(&r.money_out))
                     .set("reasons", json(&r.reasons))
                     .set("evidence", json(&r.evidence))
-                    .set("runId", run_id.as_str())
+                    .set("runId", run_id)
                     .set("members", members)
                     .set("shops", r.victim_shops.clone())
             })
@@ -76,6 +75,7 @@ struct MemberRow {
 #[serde(rename_all = "camelCase")]
 struct RingRow {
     id: String,
+    run_id: String,
     kind: String,
     score: f64,
     first_at: Option<i64>,
@@ -89,8 +89,9 @@ struct RingRow {
     shops: Vec<String>,
 }
 
-fn decode(r: RingRow) -> Ring {
-    Ring {
+fn decode(r: RingRow) -> Stored<Ring> {
+    let run_id = r.run_id;
+    let finding = Ring {
         id: r.id,
         kind: RingKind::parse(&r.kind).unwrap_or(RingKind::Unknown),
         score: r.score,
@@ -110,7 +111,8 @@ fn decode(r: RingRow) -> Ring {
         money_out: serde_json::from_str(&r.money_out).unwrap_or_default(),
         reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
         evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
-    }
+    };
+    Stored { run_id, finding }
 }
 
 /// Stored rings matching `filter`, highest score first.
@@ -118,7 +120,7 @@ pub async fn list(
     graph: &Graph,
     filter: &RingFilter,
     slice: Slice,
-) -> Result<Vec<Ring>, DetectError> {
+) -> Result<Vec<Stored<Ring>>, DetectError> {
     let p = Params::new()
         .with("minScore", filter.min_score)
         .with("kind", filter.kind.map(|k| k.as_str().to_string()))
@@ -133,7 +135,7 @@ pub async fn list(
 }
 
 /// One stored ring by id.
-pub async fn get(graph: &Graph, id: &str) -> Result<Option<Ring>, DetectError> {
+pub async fn get(graph: &Graph, id: &str) -> Result<Option<Stored<Ring>>, DetectError> {
     let row: Option<RingRow> = graph
         .row(&q::RING_BY_ID, Params::new().with("id", id), LIMIT)
         .await?;

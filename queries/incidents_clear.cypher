@@ -1,3 +1,0 @@
-// Deletes the stored extortion incidents of earlier runs. Params: none.
-MATCH (i:Incident)
-DETACH DELETE i

@@ -1,0 +1,348 @@
+//! Cost limits, HTTP hygiene and bad input (issue 9): each limit refuses at once with a code
+//! that names it; GET never runs a mutation; the GraphQL-over-HTTP audit passes.
+
+use crate::common::{self, error_code, small_marketplace};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+async fn post_raw(app: &common::TestApp, body: Value) -> (u16, Value, Duration) {
+    let started = Instant::now();
+    let r = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&app.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let body = r.json().await.unwrap();
+    (status, body, started.elapsed())
+}
+
+fn nested_orders(levels: usize) -> String {
+    let mut q = String::from("id");
+    for _ in 0..levels {
+        q = format!("orders(first: 100) {{ edges {{ node {{ buyer {{ {q} }} }} }} }}");
+    }
+    format!("{{ account(id: \"a-buyer\") {{ {q} }} }}")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn documents_over_a_limit_are_refused_at_once_with_the_limit_and_the_numbers() {
+    let app = common::app().await;
+    app.load(small_marketplace("limits").path()).await.unwrap();
+    // The probe from the issue: ~1 KB nesting account → orders → buyer → orders … 15 levels.
+    let deep = nested_orders(15);
+    let (_, body, took) = post_raw(&app, json!({ "query": deep })).await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    let ext = &body["errors"][0]["extensions"];
+    assert_eq!(ext["limit"], "depth");
+    assert_eq!(ext["max"], 10);
+    assert!(ext["actual"].as_u64().unwrap() > 10);
+    assert!(body.get("data").is_none(), "nothing ran");
+    assert!(took < Duration::from_secs(1), "refused at once ({took:?})");
+
+    // Shallow enough, but 100 × 100 × … rows.
+    let (_, body, _) = post_raw(&app, json!({ "query": nested_orders(2) })).await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "complexity");
+    // `first` from a variable counts the same.
+    let (_, body, _) = post_raw(
+        &app,
+        json!({ "query": "query($n: Int) { account(id: \"a-buyer\") { orders(first: $n) { edges { node { buyer { orders(first: $n) { edges { node { id } } } } } } } } }", "variables": {"n": 100} }),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["limit"], "complexity",
+        "{body}"
+    );
+
+    let aliases: Vec<String> = (0..31)
+        .map(|i| format!("a{i}: stats {{ accounts }}"))
+        .collect();
+    let (_, body, _) = post_raw(
+        &app,
+        json!({ "query": format!("{{ {} }}", aliases.join(" ")) }),
+    )
+    .await;
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "aliases");
+    assert_eq!(body["errors"][0]["extensions"]["actual"], 31);
+
+    let batch: Vec<Value> = (0..11)
+        .map(|_| json!({"query": "{ stats { accounts } }"}))
+        .collect();
+    let (status, body, _) = post_raw(&app, Value::Array(batch)).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "batch");
+    // A batch within the cap answers each document.
+    let (status, body, _) = post_raw(
+        &app,
+        json!([{"query": "{ stats { accounts } }"}, {"query": "{ account(id: \"a-buyer\") { id } }"}]),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body[1]["data"]["account"]["id"], "a-buyer", "{body}");
+    // An ordinary investigative query stays well within every limit.
+    let (_, body, _) = post_raw(
+        &app,
+        json!({ "query": "{ account(id: \"a-buyer\") { orders(first: 50) { edges { node { id payments { id } review { id rating } } } } identifiers { kind value accounts } } }" }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_deadline_covers_every_resolver_of_a_request() {
+    let mut config = common::test_config();
+    config.api.request_timeout_ms = 25;
+    let app = common::app_with(config).await;
+    app.load(small_marketplace("deadline").path())
+        .await
+        .unwrap();
+    let fields: Vec<String> = (0..25)
+        .map(|i| format!("a{i}: account(id: \"a-buyer\") {{ orders(first: 20) {{ edges {{ node {{ id payments {{ id }} }} }} }} }}"))
+        .collect();
+    let started = Instant::now();
+    let body = app
+        .gql(&format!("{{ {} }}", fields.join(" ")), json!({}))
+        .await;
+    let took = started.elapsed();
+    let codes: Vec<&str> = body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["extensions"]["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"TIMEOUT"),
+        "past the deadline resolvers stop: {body}"
+    );
+    assert!(codes.iter().all(|c| *c == "TIMEOUT"), "{codes:?}");
+    assert!(
+        took < Duration::from_secs(3),
+        "the request ends near its deadline ({took:?})"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saturated_pool_answers_overloaded_fast_not_unavailable() {
+    let mut config = common::test_config();
+    config.neo4j.max_connections = 1;
+    let app = common::app_with(config).await;
+    app.data("{ stats { accounts } }", json!({})).await; // the token is verified and cached
+                                                         // Hold the only connection, as a long request would.
+    let held = app.graph.begin_write("test_hold").await.unwrap();
+    let started = Instant::now();
+    let body = app.gql("{ stats { accounts } }", json!({})).await;
+    assert_eq!(error_code(&body), "OVERLOADED", "{body}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    drop(held);
+    let body = app.gql("{ stats { accounts } }", json!({})).await;
+    assert!(
+        body.get("errors").is_none(),
+        "served again once free: {body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mutations_never_run_over_get_and_other_methods_are_refused() {
+    let app = common::app().await;
+    let get = |q: &str| {
+        app.client()
+            .get(format!("{}/graphql", app.base))
+            .bearer_auth(&app.token)
+            .query(&[("query", q)])
+            .send()
+    };
+    let r = get("mutation { detect { detector found } }").await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "POST");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "METHOD_NOT_ALLOWED");
+    // Nothing ran: no detection run was recorded.
+    let runs = app
+        .data(
+            "{ detectionRuns(first: 5) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(runs["detectionRuns"]["edges"], json!([]));
+    // A named mutation picked by operationName is refused too; queries over GET work.
+    let r = app
+        .client()
+        .get(format!("{}/graphql", app.base))
+        .bearer_auth(&app.token)
+        .query(&[
+            (
+                "query",
+                "query Q { stats { accounts } } mutation M { detect { found } }",
+            ),
+            ("operationName", "M"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(get("{ stats { accounts } }").await.unwrap().status(), 200);
+    let r = app
+        .client()
+        .put(format!("{}/graphql", app.base))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cors_allows_no_origin_unless_configured() {
+    let preflight = |app: &common::TestApp, origin: &str| {
+        app.client()
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+    let app = common::app().await;
+    let r = preflight(&app, "https://evil.example").await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    app.stop().await;
+
+    let mut config = common::test_config();
+    config.api.cors_origins = vec!["https://cases.example".into()];
+    let app = common::app_with(config).await;
+    let r = preflight(&app, "https://cases.example").await.unwrap();
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://cases.example"
+    );
+    let r = preflight(&app, "https://evil.example").await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_get_clear_statuses_and_codes() {
+    let mut config = common::test_config();
+    config.api.max_body_bytes = 64 * 1024;
+    let app = common::app_with(config).await;
+    let post = |body: Vec<u8>, content_type: &'static str, accept: &'static str| {
+        app.client()
+            .post(format!("{}/graphql", app.base))
+            .bearer_auth(&app.token)
+            .header("content-type", content_type)
+            .header("accept", accept)
+            .body(body)
+            .send()
+    };
+    let json_ct = "application/json";
+    let gr = "application/graphql-response+json";
+    // Too large.
+    let big = format!(
+        "{{\"query\": \"{{ stats {{ accounts }} }}\", \"pad\": \"{}\"}}",
+        "x".repeat(100_000)
+    );
+    assert_eq!(
+        post(big.into_bytes(), json_ct, json_ct)
+            .await
+            .unwrap()
+            .status(),
+        413
+    );
+    // Not JSON, wrong media type.
+    let r = post(b"{nope".to_vec(), json_ct, json_ct).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(error_code(&r.json().await.unwrap()), "BAD_REQUEST");
+    assert_eq!(
+        post(b"{}".to_vec(), "text/plain", json_ct)
+            .await
+            .unwrap()
+            .status(),
+        415
+    );
+    assert_eq!(
+        post(
+            b"{\"query\": \"{ apiVersion }\"}".to_vec(),
+            json_ct,
+            "text/html"
+        )
+        .await
+        .unwrap()
+        .status(),
+        406
+    );
+    // Parse and validation failures: 200 under application/json, 400 under the GraphQL type;
+    // both with a code.
+    for (query, code) in [
+        ("{ stats { ", "GRAPHQL_PARSE_FAILED"),
+        ("{ nosuchfield }", "GRAPHQL_VALIDATION_FAILED"),
+    ] {
+        let body = serde_json::to_vec(&json!({"query": query})).unwrap();
+        let r = post(body.clone(), json_ct, json_ct).await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(error_code(&r.json().await.unwrap()), code);
+        let r = post(body, json_ct, gr).await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(gr));
+        assert_eq!(error_code(&r.json().await.unwrap()), code);
+    }
+    let body = app
+        .gql(
+            "query($id: String!) { account(id: $id) { id } }",
+            json!({"id": 5}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    // Cursor arithmetic is checked, not passed to Cypher as a negative LIMIT.
+    let body = app
+        .gql(
+            "{ rings(after: \"cursor:9223372036854775807\") { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "after");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_graphql_over_http_audit_passes_with_no_failure_and_no_warning() {
+    let app = common::app().await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/http-audit/audit.mjs");
+    let out = tokio::process::Command::new("node")
+        .arg(script)
+        .arg(format!("{}/graphql", app.base))
+        .arg(&app.token)
+        .output()
+        .await
+        .expect("node runs the audit (tools/dev test installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() > 50, "the suite ran ({} audits)", lines.len());
+    let bad: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["status"] == "error" || l["status"] == "warn")
+        .collect();
+    assert!(bad.is_empty(), "MUST failures or SHOULD warnings: {bad:#?}");
+    app.stop().await;
+}
