@@ -2,7 +2,7 @@
 //! payments, reviews, complaints, moderation events and messages, with planted collusion cases
 //! (extortion crews, competitor-hired review campaigns, bribed insiders) and benign look-alikes
 //! ("traps"), written as NDJSON in the ingest contract's format (`<kind>.ndjson`, see
-//! `shared/spec/dataset-format.md`) plus `labels.ndjson` (ground truth, never loaded).
+//! `docs/DATASET-FORMAT.md`) plus `labels.ndjson` (ground truth, never loaded).
 //! The model is described in `docs/DATASET-GENERATION.md`.
 //!
 //! Generation streams: only compact per-account/per-shop tables are kept in memory; each
