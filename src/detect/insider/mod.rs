@@ -41,7 +41,8 @@ pub const DEFAULT_MIN_SCORE: f64 = 0.5;
 pub struct InsiderParams {
     /// How long a middle account may hold the money before passing it on.
     pub window_ms: i64,
-    /// An identifier shared by more accounts than this ties nobody.
+    /// An identifier shared by more accounts than this ties nobody (the shared definition of a
+    /// rare identifier, [`crate::detect::thresholds`]).
     pub max_share: i64,
     /// Middle accounts examined per receiver, at most.
     pub via_cap: i64,
@@ -57,7 +58,7 @@ impl Default for InsiderParams {
     fn default() -> Self {
         InsiderParams {
             window_ms: 14 * 24 * 3_600_000,
-            max_share: 5,
+            max_share: crate::detect::thresholds::current().rare_identifier_max_accounts,
             via_cap: 50,
             peer_min_removals: 5,
             evidence_removals: 100,
