@@ -54,7 +54,10 @@ fn args() -> Args {
             other => panic!("unknown flag {other}"),
         }
     }
-    assert!(!a.token.is_empty() && !a.accounts.is_empty(), "--token and --accounts are required");
+    assert!(
+        !a.token.is_empty() && !a.accounts.is_empty(),
+        "--token and --accounts are required"
+    );
     a
 }
 
@@ -95,8 +98,14 @@ async fn main() {
                 let id = a.accounts[next(&mut rng) as usize % a.accounts.len()].clone();
                 let (kind, body): (&'static str, Value) = match next(&mut rng) % 10 {
                     0..=5 => ("lookup", json!({"query": LOOKUP, "variables": {"id": id}})),
-                    6 | 7 => ("lineage", json!({"query": LINEAGE, "variables": {"id": id}})),
-                    8 => ("rings", json!({"query": RINGS, "variables": {"after": null}})),
+                    6 | 7 => (
+                        "lineage",
+                        json!({"query": LINEAGE, "variables": {"id": id}}),
+                    ),
+                    8 => (
+                        "rings",
+                        json!({"query": RINGS, "variables": {"after": null}}),
+                    ),
                     _ => ("over_limit", json!({"query": over_limit()})),
                 };
                 let started = Instant::now();
@@ -117,7 +126,11 @@ async fn main() {
                 };
                 let mut t = tally.lock().unwrap();
                 if let Some(code) = body["errors"][0]["extensions"]["code"].as_str() {
-                    *t.codes.entry(kind).or_default().entry(code.to_string()).or_default() += 1;
+                    *t.codes
+                        .entry(kind)
+                        .or_default()
+                        .entry(code.to_string())
+                        .or_default() += 1;
                     continue;
                 }
                 let wrong = match kind {
@@ -128,7 +141,8 @@ async fn main() {
                 if wrong {
                     t.mismatches += 1;
                     if t.mismatch_samples.len() < 5 {
-                        t.mismatch_samples.push(format!("asked for {id}, got {body}"));
+                        t.mismatch_samples
+                            .push(format!("asked for {id}, got {body}"));
                     }
                 }
                 t.latencies.entry(kind).or_default().push(ms);
@@ -181,7 +195,10 @@ async fn main() {
     for (kind, codes) in &t.codes {
         println!("  {kind:<10} errors {codes:?}");
     }
-    println!("mismatched responses (another request's data): {}", t.mismatches);
+    println!(
+        "mismatched responses (another request's data): {}",
+        t.mismatches
+    );
     for s in &t.mismatch_samples {
         println!("  {s}");
     }

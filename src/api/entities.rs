@@ -125,9 +125,9 @@ impl Account {
         max_share: Option<i32>,
     ) -> AppResult<LinkedAccountConnection> {
         let page = ctx.page(first, after.as_deref())?;
-        let max_share = max_share.map(i64::from).unwrap_or_else(|| {
-            crate::detect::thresholds::current().rare_identifier_max_accounts
-        });
+        let max_share = max_share
+            .map(i64::from)
+            .unwrap_or_else(|| crate::detect::thresholds::current().rare_identifier_max_accounts);
         let rows = ctx
             .reader
             .linked_accounts(&self.0.id, max_share, page.slice())

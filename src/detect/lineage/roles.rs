@@ -588,6 +588,275 @@ fn assigned(role: Role, reasons: Vec<String>) -> Assigned {
     }
 }
 
+/// Where and when a campaign struck: the categories and the time span of the attacks by the
+/// organizer's first operatives.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope<'a> {
+    pub categories: BTreeSet<&'a str>,
+    /// First and last attack; `None` for a crew that only extorts.
+    pub span: Option<(i64, i64)>,
+}
+
+impl Scope<'_> {
+    fn in_categories(&self, r: &ReviewRow) -> bool {
+        r.category
+            .as_deref()
+            .is_some_and(|c| self.categories.contains(c))
+    }
+
+    /// Within the campaign's span, widened by its fortnight of slack.
+    fn in_span(&self, at: i64) -> bool {
+        self.span
+            .is_some_and(|(lo, hi)| at >= lo - CAMPAIGN_SLACK_MS && at <= hi + CAMPAIGN_SLACK_MS)
+    }
+}
+
+/// The scope of the campaign victims the `operatives` attacked.
+pub(crate) fn campaign_scope<'a>(
+    campaign: &BTreeMap<&'a str, Victim<'a>>,
+    operatives: &BTreeSet<&str>,
+) -> Scope<'a> {
+    let attacks: Vec<&ReviewRow> = campaign
+        .values()
+        .flat_map(|v| v.attacks.iter().copied())
+        .filter(|r| operatives.contains(r.author_id.as_str()))
+        .collect();
+    Scope {
+        categories: attacks
+            .iter()
+            .filter_map(|r| r.category.as_deref())
+            .collect(),
+        span: attacks
+            .iter()
+            .map(|r| r.posted_at)
+            .min()
+            .zip(attacks.iter().map(|r| r.posted_at).max()),
+    }
+}
+
+/// **OPERATIVE, beyond the first victims.** Accounts the organizer paid per review for a
+/// negative or neutral review of a shop in the campaign's categories within its span (each
+/// farm or operative may take a rival of its own, and agents rate "negative or neutral").
+pub(crate) fn more_operatives<'a>(
+    inp: &Input<'a>,
+    org: &str,
+    scope: &Scope<'_>,
+    owners: &HashSet<&str>,
+) -> BTreeSet<&'a str> {
+    let Some((lo, hi)) = scope.span else {
+        return BTreeSet::new();
+    };
+    let panned: Vec<&ReviewRow> = inp
+        .reviews
+        .iter()
+        .filter(|r| scope.in_categories(r))
+        .collect();
+    paid_after_attack(
+        inp,
+        org,
+        &panned,
+        lo - CAMPAIGN_SLACK_MS,
+        hi + CAMPAIGN_SLACK_MS,
+    )
+    .into_iter()
+    .filter(|a| !owners.contains(a))
+    .collect()
+}
+
+/// Victims of the crew: shops panned by two of its reviewers (or the start's reviewed shop),
+/// a rival in the campaign's categories panned by one operative within the campaign's span,
+/// and extortion victims attacked by the cell whose money reached the crew.
+pub(crate) fn crew_victims<'v, 'a>(
+    inp: &Input<'_>,
+    by_shop: &'v BTreeMap<&'a str, Victim<'a>>,
+    extortion: &'v BTreeMap<&'a str, Victim<'a>>,
+    cell: &BTreeSet<&str>,
+    crew: &BTreeSet<&str>,
+    operatives: &BTreeSet<&str>,
+    scope: &Scope<'_>,
+) -> BTreeMap<&'a str, &'v Victim<'a>> {
+    let mut victims: BTreeMap<&'a str, &'v Victim<'a>> = BTreeMap::new();
+    let cell_authors = |v: &Victim| -> usize {
+        v.attacks
+            .iter()
+            .map(|r| r.author_id.as_str())
+            .filter(|a| cell.contains(a))
+            .collect::<BTreeSet<&str>>()
+            .len()
+    };
+    for v in by_shop.values() {
+        let start_target = Some(v.shop) == inp.start_shop && cell_authors(v) > 0;
+        let one_operative = v.attacks.iter().any(|r| {
+            operatives.contains(r.author_id.as_str())
+                && scope.in_categories(r)
+                && scope.in_span(r.posted_at)
+        });
+        if cell_authors(v) >= 2 || start_target || one_operative {
+            victims.insert(v.shop, v);
+        }
+    }
+    for v in extortion.values() {
+        let attacked = v
+            .attacks
+            .iter()
+            .any(|r| cell.contains(r.author_id.as_str()));
+        let paid_to_crew = v.paid.iter().any(|t| crew.contains(t.to.as_str()));
+        if attacked && paid_to_crew {
+            victims.entry(v.shop).or_insert(v);
+        }
+    }
+    victims
+}
+
+/// Recruits who reviewed, but no shop an operative attacked too, and share no household with
+/// a cell member: an operative's invitee who happened to pan some other shop is no recruit.
+pub(crate) fn stray_recruits<'a>(
+    inp: &Input<'_>,
+    recruits: &BTreeMap<&'a str, Vec<String>>,
+    reviewers: &BTreeSet<&str>,
+    operatives: &BTreeSet<&str>,
+    cell: &BTreeSet<&str>,
+    victims: &BTreeMap<&str, &Victim<'_>>,
+) -> Vec<&'a str> {
+    let attacked_with_operative = |a: &str| {
+        victims.values().any(|v| {
+            v.attacks.iter().any(|r| r.author_id == a)
+                && v.attacks
+                    .iter()
+                    .any(|r| operatives.contains(r.author_id.as_str()))
+        })
+    };
+    let household = |a: &str| {
+        cell.iter()
+            .any(|m| *m != a && referred(inp, m, a) && shares(inp, m, a))
+    };
+    recruits
+        .keys()
+        .copied()
+        .filter(|a| reviewers.contains(a) && !operatives.contains(a))
+        .filter(|a| !attacked_with_operative(a) && !household(a))
+        .collect()
+}
+
+/// The bound of the money walk: the organizer's last payout to the cell (above the commerce
+/// floor), else the cell's last attack.
+pub(crate) fn walk_bound(
+    inp: &Input<'_>,
+    org: &str,
+    cell: &BTreeSet<&str>,
+    last_attack: Option<i64>,
+) -> i64 {
+    inp.ties
+        .iter()
+        .filter(|t| {
+            t.kind == TieKind::Transfer
+                && t.from == org
+                && cell.contains(t.to.as_str())
+                && inp.thresholds.above_commerce(t.amount.unwrap_or(0))
+        })
+        .filter_map(|t| t.at)
+        .max()
+        .or(last_attack)
+        .unwrap_or(i64::MAX)
+}
+
+/// **BENEFICIARY and INTERMEDIARY** from the money chain, with their reasons.
+pub(crate) fn funding_roles(
+    inp: &Input<'_>,
+    chain: &[Tie],
+    org: &str,
+    victims: &BTreeMap<&str, &Victim<'_>>,
+    victim_owners: &HashSet<&str>,
+    victim_categories: &BTreeSet<&str>,
+) -> Vec<(String, Assigned)> {
+    let ben = chain[0].from.clone();
+    let owned: Vec<&OwnedShop> = rival_shops(inp, &ben, victim_owners, victim_categories).collect();
+    let shops: Vec<String> = owned
+        .iter()
+        .map(|s| {
+            format!(
+                "{} in category {}",
+                s.shop_id,
+                s.category.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    let ben_categories: BTreeSet<&str> =
+        owned.iter().filter_map(|s| s.category.as_deref()).collect();
+    let rivals: Vec<&str> = victims
+        .values()
+        .filter(|v| {
+            v.attacks[0]
+                .category
+                .as_deref()
+                .is_some_and(|c| ben_categories.contains(c))
+        })
+        .map(|v| v.shop)
+        .collect();
+    let mut reasons = vec![format!(
+        "{} and owns shop {}, the same category as victim shops {}",
+        tie_phrase(&chain[0]),
+        shops.join(", "),
+        rivals.join(", ")
+    )];
+    if chain.len() > 1 {
+        reasons.push(format!(
+            "the money reached organizer {org} through {} intermediary account(s), each transfer after the one funding it and passing most of it on",
+            chain.len() - 1
+        ));
+    }
+    let mut out = vec![(ben, assigned(Role::Beneficiary, reasons))];
+    for w in chain.windows(2) {
+        out.push((
+            w[0].to.clone(),
+            assigned(
+                Role::Intermediary,
+                vec![tie_phrase(&w[0]), format!("then {}", tie_phrase(&w[1]))],
+            ),
+        ));
+    }
+    out
+}
+
+/// **OPERATIVE and RECRUIT** for each cell member: its reviews of victims, then why it is in
+/// the cell (the organizer's ties, or its recruiter's).
+pub(crate) fn cell_roles(
+    cell: &BTreeSet<&str>,
+    operatives: &BTreeMap<&str, Vec<String>>,
+    recruits: &BTreeMap<&str, Vec<String>>,
+    attacks_by: &BTreeMap<&str, Vec<&ReviewRow>>,
+) -> Vec<(String, Assigned)> {
+    cell.iter()
+        .map(|m| {
+            let mut reasons: Vec<String> = attacks_by
+                .get(m)
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    format!(
+                        "posted review {} (rating {}) on victim shop {} on {}",
+                        r.review_id,
+                        r.rating,
+                        r.shop_id,
+                        when(r.posted_at)
+                    )
+                })
+                .collect();
+            let role = match recruits.get(m) {
+                Some(why) => {
+                    reasons.extend(why.iter().cloned());
+                    Role::Recruit
+                }
+                None => {
+                    reasons.extend(operatives.get(m).into_iter().flatten().cloned());
+                    Role::Operative
+                }
+            };
+            (m.to_string(), assigned(role, reasons))
+        })
+        .collect()
+}
+
 /// Runs every step and assigns the roles (see the module header).
 pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
     let mut out = Inferred::default();
@@ -600,13 +869,13 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         .map(|v| v.owner)
         .collect();
     // a victim's owner who happens to have panned some shop is never the crew's reviewer
-    let reviewers: BTreeSet<&str> = campaign
+    let mut reviewers: BTreeSet<&str> = campaign
         .values()
         .chain(extortion.values())
         .flat_map(|v| v.attacks.iter().map(|r| r.author_id.as_str()))
         .filter(|a| !owners.contains(a))
         .collect();
-    let Some((org, coordinated)) = organizer(inp, &reviewers, &owners, &extortion) else {
+    let Some((org, mut coordinated)) = organizer(inp, &reviewers, &owners, &extortion) else {
         out.summary.push(format!(
             "no account reached from {} coordinates two or more reviewers attacking the same shops or paid off by their owners",
             inp.start
@@ -615,45 +884,8 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             .insert(inp.start.to_string(), start_without_role(inp, None));
         return out;
     };
-    // operatives beyond the first victims: reviewers the organizer coordinates who panned a
-    // shop in a campaign victim's category (each operative may take a rival of its own)
-    let mut coordinated = coordinated;
-    let categories: BTreeSet<&str> = campaign
-        .values()
-        .filter(|v| {
-            v.attacks
-                .iter()
-                .any(|r| coordinated.contains(r.author_id.as_str()))
-        })
-        .filter_map(|v| v.attacks[0].category.as_deref())
-        .collect();
-    let in_categories = |r: &&ReviewRow| {
-        r.category
-            .as_deref()
-            .is_some_and(|c| categories.contains(c))
-    };
-    let core: Vec<i64> = campaign
-        .values()
-        .flat_map(|v| v.attacks.iter())
-        .filter(|r| coordinated.contains(r.author_id.as_str()))
-        .map(|r| r.posted_at)
-        .collect();
-    if let (Some(&lo), Some(&hi)) = (core.iter().min(), core.iter().max()) {
-        // paid per review: a neutral review counts too (agents rate "negative or neutral")
-        let panned: Vec<&ReviewRow> = inp.reviews.iter().filter(|r| in_categories(r)).collect();
-        for a in paid_after_attack(
-            inp,
-            org,
-            &panned,
-            lo - CAMPAIGN_SLACK_MS,
-            hi + CAMPAIGN_SLACK_MS,
-        ) {
-            if !owners.contains(a) {
-                coordinated.insert(a);
-            }
-        }
-    }
-    let mut reviewers = reviewers;
+    let scope = campaign_scope(&campaign, &coordinated);
+    coordinated.extend(more_operatives(inp, org, &scope, &owners));
     reviewers.extend(coordinated.iter().copied());
     let ops = operatives(inp, org, &coordinated);
     let mut excluded: HashSet<&str> = owners.clone();
@@ -667,89 +899,37 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             .attacks
             .push(r);
     }
-    // the victims of this crew: panned by two of its reviewers (or by an operative, in the
-    // campaign's categories), or paid off to its members
-    let victims_of = |cell: &BTreeSet<&str>, crew: &BTreeSet<&str>| {
-        let mut victims: BTreeMap<&str, &Victim> = BTreeMap::new();
-        let cell_authors = |v: &Victim| -> usize {
-            v.attacks
-                .iter()
-                .map(|r| r.author_id.as_str())
-                .filter(|a| cell.contains(a))
-                .collect::<BTreeSet<&str>>()
-                .len()
-        };
-        for v in by_shop.values() {
-            let start_target = Some(v.shop) == inp.start_shop && cell_authors(v) > 0;
-            if cell_authors(v) >= 2 || start_target {
-                victims.insert(v.shop, v);
-            }
-        }
-        // a single operative's review of a rival counts within the campaign's fortnight
-        let times: Vec<i64> = victims
-            .values()
-            .flat_map(|v| v.attacks.iter().map(|r| r.posted_at))
-            .collect();
-        if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
-            for v in by_shop.values() {
-                let near = v.attacks.iter().any(|r| {
-                    coordinated.contains(r.author_id.as_str())
-                        && in_categories(r)
-                        && r.posted_at >= lo - CAMPAIGN_SLACK_MS
-                        && r.posted_at <= hi + CAMPAIGN_SLACK_MS
-                });
-                if near {
-                    victims.entry(v.shop).or_insert(v);
-                }
-            }
-        }
-        for v in extortion.values() {
-            let attacked = v
-                .attacks
-                .iter()
-                .any(|r| cell.contains(r.author_id.as_str()));
-            let paid_to_crew = v.paid.iter().any(|t| crew.contains(t.to.as_str()));
-            if attacked && paid_to_crew {
-                victims.entry(v.shop).or_insert(v);
-            }
-        }
-        victims
-    };
     let mut cell: BTreeSet<&str> = coordinated.clone();
     cell.extend(recs.keys().copied());
     let negs = negotiators(inp, org, &cell, &extortion);
     let mut crew = cell.clone();
     crew.insert(org);
     crew.extend(negs.keys().copied());
-    let mut victims = victims_of(&cell, &crew);
-    // a recruit who reviews counts only for a review of a shop an operative attacked too (an
-    // operative's invitee who panned some other shop is no recruit); one who has not reviewed,
-    // or who shares the operative's household, stays
-    let attacked_victim = |a: &str, victims: &BTreeMap<&str, &Victim>| {
-        victims.values().any(|v| {
-            v.attacks.iter().any(|r| r.author_id == a)
-                && v.attacks
-                    .iter()
-                    .any(|r| coordinated.contains(r.author_id.as_str()))
-        })
-    };
-    let household = |a: &str| {
-        cell.iter()
-            .any(|m| *m != a && referred(inp, m, a) && shares(inp, m, a))
-    };
-    let stray: Vec<&str> = recs
-        .keys()
-        .copied()
-        .filter(|a| reviewers.contains(a) && !coordinated.contains(a))
-        .filter(|a| !attacked_victim(a, &victims) && !household(a))
-        .collect();
+    let mut victims = crew_victims(
+        inp,
+        &by_shop,
+        &extortion,
+        &cell,
+        &crew,
+        &coordinated,
+        &scope,
+    );
+    let stray = stray_recruits(inp, &recs, &reviewers, &coordinated, &cell, &victims);
     if !stray.is_empty() {
         for a in &stray {
             recs.remove(a);
             cell.remove(a);
             crew.remove(a);
         }
-        victims = victims_of(&cell, &crew);
+        victims = crew_victims(
+            inp,
+            &by_shop,
+            &extortion,
+            &cell,
+            &crew,
+            &coordinated,
+            &scope,
+        );
     }
     if victims.is_empty() {
         out.summary.push(format!(
@@ -773,19 +953,8 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         }
     }
     out.reviews.sort();
-    // the money walk: bounded by the organizer's last payout to the cell, else the last attack
-    let payouts = inp.ties.iter().filter(|t| {
-        t.kind == TieKind::Transfer
-            && t.from == org
-            && cell.contains(t.to.as_str())
-            && inp.thresholds.above_commerce(t.amount.unwrap_or(0))
-    });
     let last_attack = attacks_by.values().flatten().map(|r| r.posted_at).max();
-    let bound = payouts
-        .filter_map(|t| t.at)
-        .max()
-        .or(last_attack)
-        .unwrap_or(i64::MAX);
+    let bound = walk_bound(inp, org, &cell, last_attack);
     let chain = funding(inp, org, &crew, &victim_owners, &victim_categories, bound);
     let victims_list = list(&out.victim_shops);
     let mut org_reasons = vec![format!(
@@ -799,52 +968,14 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
         }
     }
     if let Some(chain) = chain {
-        let ben = chain[0].from.clone();
-        let shops: Vec<String> = rival_shops(inp, &ben, &victim_owners, &victim_categories)
-            .map(|s| {
-                format!(
-                    "{} in category {}",
-                    s.shop_id,
-                    s.category.as_deref().unwrap_or("?")
-                )
-            })
-            .collect();
-        let ben_categories: BTreeSet<&str> =
-            rival_shops(inp, &ben, &victim_owners, &victim_categories)
-                .filter_map(|s| s.category.as_deref())
-                .collect();
-        let rivals: Vec<String> = victims
-            .values()
-            .filter(|v| {
-                v.attacks[0]
-                    .category
-                    .as_deref()
-                    .is_some_and(|c| ben_categories.contains(c))
-            })
-            .map(|v| v.shop.to_string())
-            .collect();
-        let mut reasons = vec![format!(
-            "{} and owns shop {}, the same category as victim shops {}",
-            tie_phrase(&chain[0]),
-            shops.join(", "),
-            rivals.join(", ")
-        )];
-        if chain.len() > 1 {
-            reasons.push(format!(
-                "the money reached organizer {org} through {} intermediary account(s), each transfer after the one funding it and passing most of it on",
-                chain.len() - 1
-            ));
-        }
-        out.roles.insert(ben, assigned(Role::Beneficiary, reasons));
-        for w in chain.windows(2) {
-            out.roles.insert(
-                w[0].to.clone(),
-                assigned(
-                    Role::Intermediary,
-                    vec![tie_phrase(&w[0]), format!("then {}", tie_phrase(&w[1]))],
-                ),
-            );
-        }
+        out.roles.extend(funding_roles(
+            inp,
+            &chain,
+            org,
+            &victims,
+            &victim_owners,
+            &victim_categories,
+        ));
         org_reasons.push(format!(
             "funded by {}",
             tie_phrase(chain.last().expect("chain is never empty"))
@@ -858,34 +989,8 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             .entry(n.to_string())
             .or_insert_with(|| assigned(Role::Negotiator, why.clone()));
     }
-    for m in &cell {
-        let mut reasons: Vec<String> = attacks_by
-            .get(m)
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                format!(
-                    "posted review {} (rating {}) on victim shop {} on {}",
-                    r.review_id,
-                    r.rating,
-                    r.shop_id,
-                    when(r.posted_at)
-                )
-            })
-            .collect();
-        let role = match recs.get(m) {
-            Some(why) => {
-                reasons.extend(why.iter().cloned());
-                Role::Recruit
-            }
-            None => {
-                reasons.extend(ops.get(m).into_iter().flatten().cloned());
-                Role::Operative
-            }
-        };
-        out.roles
-            .entry(m.to_string())
-            .or_insert_with(|| assigned(role, reasons));
+    for (m, a) in cell_roles(&cell, &ops, &recs, &attacks_by) {
+        out.roles.entry(m).or_insert(a);
     }
     out.summary.push(format!(
         "organizer {org} coordinates {} reviewer(s) attacking {} victim shop(s): {victims_list}",
@@ -1088,5 +1193,133 @@ mod tests {
         let inf = run("op", &ties, &reviews);
         assert_eq!(role(&inf, "org"), Some(Role::Organizer));
         assert_eq!(role(&inf, "op"), Some(Role::Operative));
+    }
+
+    fn input<'a>(
+        start: &'a str,
+        ties: &'a [Tie],
+        reviews: &'a [ReviewRow],
+        shops: &'a [OwnedShop],
+    ) -> Input<'a> {
+        Input {
+            start,
+            start_shop: None,
+            ties,
+            reviews,
+            shops,
+            walk: WalkRules {
+                floor: 1_000,
+                ..WalkRules::default()
+            },
+            thresholds: Thresholds::default(),
+        }
+    }
+
+    #[test]
+    fn campaign_victims_need_two_reached_authors() {
+        let reviews = vec![
+            review("op1", "v1", 5),
+            review("op2", "v1", 6),
+            review("op1", "v9", 6),
+        ];
+        let inp = input("op1", &[], &reviews, &[]);
+        let v = campaign_victims(&inp, &attacks(&inp));
+        assert_eq!(v.keys().copied().collect::<Vec<_>>(), vec!["v1"]);
+    }
+
+    #[test]
+    fn extortion_victims_need_hush_money_after_the_review() {
+        let reviews = vec![review("op", "s1", 2), review("op", "s2", 2)];
+        let ties = vec![
+            tie("o-s1", "org", TieKind::Transfer, 3 * DAY, Some(60_000)),
+            // too small to be hush money, and money paid before the review
+            tie("o-s2", "org", TieKind::Transfer, 3 * DAY, Some(5_000)),
+            tie("o-s2", "org", TieKind::Transfer, DAY, Some(60_000)),
+        ];
+        let inp = input("org", &ties, &reviews, &[]);
+        let v = extortion_victims(&inp, &attacks(&inp));
+        assert_eq!(v.keys().copied().collect::<Vec<_>>(), vec!["s1"]);
+        assert_eq!(v["s1"].paid.len(), 1);
+    }
+
+    #[test]
+    fn the_start_s_own_organizer_comes_first() {
+        // two organizers of two reviewers each: the trace from op3 names op3's
+        let reviews: Vec<ReviewRow> = ["op1", "op2", "op3", "op4"]
+            .iter()
+            .flat_map(|o| [review(o, "v1", 5), review(o, "v2", 5)])
+            .collect();
+        let ties = vec![
+            tie("big", "op1", TieKind::Referred, 0, None),
+            tie("big", "op2", TieKind::Referred, 0, None),
+            tie("small", "op3", TieKind::Referred, 0, None),
+            tie("small", "op4", TieKind::Referred, 0, None),
+        ];
+        let inp = input("op3", &ties, &reviews, &[]);
+        let reviewers: BTreeSet<&str> = ["op1", "op2", "op3", "op4"].into_iter().collect();
+        let (org, c) = organizer(&inp, &reviewers, &HashSet::new(), &BTreeMap::new()).unwrap();
+        assert_eq!((org, c.len()), ("small", 2));
+    }
+
+    #[test]
+    fn farm_peers_are_no_recruits_but_an_invited_housemate_is() {
+        let reviews = campaign_reviews();
+        let ties = vec![
+            shares("op1", "op2"),
+            tie("op1", "kid", TieKind::Referred, DAY, None),
+            shares("op1", "kid"),
+            tie("op1", "stranger", TieKind::Referred, DAY, None),
+        ];
+        let inp = input("op1", &ties, &reviews, &[]);
+        let ops: BTreeSet<&str> = ["op1", "op2"].into_iter().collect();
+        let reviewers = ops.clone();
+        let recs = recruits(&inp, "org", &ops, &reviewers, &HashSet::new());
+        assert_eq!(recs.keys().copied().collect::<Vec<_>>(), vec!["kid"]);
+        assert!(recs["kid"][0].contains("no negative review yet"));
+    }
+
+    #[test]
+    fn a_neutral_review_paid_for_makes_an_operative() {
+        let mut neutral = review("op3", "v3", 6);
+        neutral.rating = 3;
+        let reviews = vec![review("op1", "v1", 5), review("op2", "v1", 6), neutral];
+        let ties = vec![
+            tie("org", "op3", TieKind::Transfer, 7 * DAY, Some(3_000)),
+            tie("org", "op9", TieKind::Transfer, 7 * DAY, Some(3_000)),
+        ];
+        let inp = input("op1", &ties, &reviews, &[]);
+        let campaign = campaign_victims(&inp, &attacks(&inp));
+        let first: BTreeSet<&str> = ["op1", "op2"].into_iter().collect();
+        let scope = campaign_scope(&campaign, &first);
+        let more = more_operatives(&inp, "org", &scope, &HashSet::new());
+        assert_eq!(more.into_iter().collect::<Vec<_>>(), vec!["op3"]);
+    }
+
+    #[test]
+    fn a_split_negotiator_joins_through_its_payee() {
+        let (ties, reviews) = crew();
+        let inp = input("org", &ties, &reviews, &[]);
+        let ext = extortion_victims(&inp, &attacks(&inp));
+        let cell: BTreeSet<&str> = ["op", "rec"].into_iter().collect();
+        let negs = negotiators(&inp, "org", &cell, &ext);
+        assert_eq!(
+            negs.keys().copied().collect::<Vec<_>>(),
+            vec!["neg", "payee"]
+        );
+        assert!(negs["neg"]
+            .iter()
+            .any(|r| r.contains("tied to the crew through payee")));
+    }
+
+    #[test]
+    fn the_walk_is_bounded_by_the_last_payout_else_the_last_attack() {
+        let ties = vec![
+            tie("org", "op1", TieKind::Transfer, 8 * DAY, Some(10_000)),
+            tie("org", "op2", TieKind::Transfer, 9 * DAY, Some(500)),
+        ];
+        let inp = input("op1", &ties, &[], &[]);
+        let cell: BTreeSet<&str> = ["op1", "op2"].into_iter().collect();
+        assert_eq!(walk_bound(&inp, "org", &cell, Some(DAY)), 8 * DAY);
+        assert_eq!(walk_bound(&inp, "nobody", &cell, Some(DAY)), DAY);
     }
 }
