@@ -80,13 +80,34 @@ struct RingRow {
     score: f64,
     first_at: Option<i64>,
     last_at: Option<i64>,
-    /// JSON list of `{minor, currency}`, one per currency.
-    money_in: String,
-    money_out: String,
+    money_in: StoredMoney,
+    money_out: StoredMoney,
     reasons: String,
     evidence: String,
     members: Vec<MemberRow>,
     shops: Vec<String>,
+}
+
+/// A ring's stored money: a JSON list of `{minor, currency}` (one per currency), or, from
+/// rings stored before money was kept per currency, one integer of CNY minor units.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredMoney {
+    PerCurrency(String),
+    LegacyMinor(i64),
+}
+
+impl StoredMoney {
+    fn per_currency(self) -> Vec<crate::model::Money> {
+        match self {
+            StoredMoney::PerCurrency(json) => serde_json::from_str(&json).unwrap_or_default(),
+            StoredMoney::LegacyMinor(0) => Vec::new(),
+            StoredMoney::LegacyMinor(minor) => vec![crate::model::Money {
+                minor,
+                currency: crate::model::Money::DEFAULT_CURRENCY.to_string(),
+            }],
+        }
+    }
 }
 
 fn decode(r: RingRow) -> Stored<Ring> {
@@ -107,8 +128,8 @@ fn decode(r: RingRow) -> Stored<Ring> {
         victim_shops: r.shops,
         first_at: r.first_at,
         last_at: r.last_at,
-        money_in: serde_json::from_str(&r.money_in).unwrap_or_default(),
-        money_out: serde_json::from_str(&r.money_out).unwrap_or_default(),
+        money_in: r.money_in.per_currency(),
+        money_out: r.money_out.per_currency(),
         reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
         evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
     };
