@@ -538,7 +538,7 @@ async fn farm_campaign_without_lockstep_is_found_with_its_funding() {
     let reasons = r["reasons"].as_array().unwrap();
     assert!(
         reasons.iter().any(|x| x.as_str().unwrap().starts_with(
-            "f-org privately paid 6 accounts shortly after each panned a shop in category phone"
+            "f-org privately paid 6 accounts around the time each panned a shop in category phone"
         )),
         "{reasons:#?}"
     );

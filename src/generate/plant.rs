@@ -73,6 +73,8 @@ pub(crate) struct Campaign {
     pub always_camouflage: bool,
     /// which rivals each reviewer pans (None: about 75% of them each, at least two)
     pub targets: Option<Vec<Vec<u32>>>,
+    /// the organizer pays each reviewer up front (before the campaign), not after its reviews
+    pub upfront: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -536,6 +538,7 @@ pub(crate) fn plan_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::
         camouflage: (1, 3),
         always_camouflage: false,
         targets: None,
+        upfront: false,
     };
     w.add_unit(rng, Unit::Campaign(Box::new(c)));
     Ok(())
@@ -595,8 +598,9 @@ fn take_beneficiary(
 /// device and IP, hired (30% invited) and paid by the organizer. Each farm takes two of the
 /// 3–5 rivals (neighbouring farms share one) and each operative pans one or both of its
 /// farm's rivals over about ten days, so operatives of different farms rarely share two
-/// targets. Each also leaves 2–4 five-star camouflage reviews on popular shops. Funded
-/// through 1–3 transfers (`Patterns::mule_hops`).
+/// targets. Each also leaves 2–4 five-star camouflage reviews on popular shops. Half the
+/// farms' organizers pay up front (before the first order), the rest after each operative's
+/// last review. Funded through 1–3 transfers (`Patterns::mule_hops`).
 pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Result<()> {
     let group = format!("farm-campaign-{n}");
     let start = between(rng, at(2, 15, 0, 0), at(11, 1, 0, 0));
@@ -649,6 +653,7 @@ pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) ->
         camouflage: (2, 4),
         always_camouflage: true,
         targets: Some(targets),
+        upfront: rng.random_bool(0.5),
     };
     w.add_unit(rng, Unit::Campaign(Box::new(c)));
     Ok(())
@@ -797,7 +802,11 @@ impl Campaign {
                     cx.reviewed_order(rng, r, s, placed, (2 * DAY, 5 * DAY), rating, text)?;
                 }
             }
-            let tp = last + between(rng, 2 * HOUR, 3 * DAY);
+            let tp = if self.upfront {
+                w0 - between(rng, HOUR, 2 * DAY)
+            } else {
+                last + between(rng, 2 * HOUR, 3 * DAY)
+            };
             let memo_s = pick(rng, &["佣金", "", "红包", "辛苦费"]);
             cx.out.payment(
                 org,

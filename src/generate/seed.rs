@@ -201,6 +201,7 @@ pub(crate) fn plan(w: &mut World, rng: &mut ChaCha8Rng) -> io::Result<()> {
         camouflage: (1, 3),
         always_camouflage: false,
         targets: None,
+        upfront: false,
     };
     w.add_unit(rng, Unit::Campaign(Box::new(camp)));
 

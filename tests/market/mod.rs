@@ -238,8 +238,9 @@ impl Market {
     /// A small funded campaign from three device farms: seller `ben` (a `phone` shop) pays
     /// mule 1 → mule 2 → organizer (each passing on a little less, each a day later); six
     /// operatives, two per farm device, each panning a *different* one of three rival phone
-    /// shops once (no two share two targets: no lockstep), each paid by the organizer the day
-    /// after its review, each also leaving a five-star review on a popular shop.
+    /// shops once (no two share two targets: no lockstep), each paid by the organizer — three
+    /// up front, three the day after their review —, each also leaving a five-star review on a
+    /// popular shop.
     pub fn farm_campaign(&self, p: &str) {
         let ben = format!("{p}-ben");
         self.shop(&ben, &format!("{p}-benshop"), "phone");
@@ -271,7 +272,8 @@ impl Market {
             let (own, shop) = &rivals[i % 3];
             let day = 10 + (i as u32 % 4);
             self.review(&format!("{p}-rv{i}"), &op, shop, own, 1, day, 12);
-            self.transfer(&format!("{p}-fee{i}"), &org, &op, "40.00", day + 1, 10);
+            let paid_on = if i < 3 { 9 } else { day + 1 };
+            self.transfer(&format!("{p}-fee{i}"), &org, &op, "40.00", paid_on, 10);
             self.review(
                 &format!("{p}-camo{i}"),
                 &op,

@@ -289,7 +289,7 @@ pub(crate) fn organizer<'a>(
 }
 
 /// Authors of one of `reviews` within `[lo, hi]` whom `org` paid above the commerce floor
-/// within 14 days after it: paid per review, like hired reviewers are.
+/// within 14 days before or after it: paid per review (or up front), like hired reviewers.
 fn paid_after_attack<'a>(
     inp: &Input<'a>,
     org: &str,
@@ -307,7 +307,7 @@ fn paid_after_attack<'a>(
                     && t.to == r.author_id
                     && inp.thresholds.above_commerce(t.amount.unwrap_or(0))
                     && t.at
-                        .is_some_and(|at| at > r.posted_at && at <= r.posted_at + PAY_WINDOW_MS)
+                        .is_some_and(|at| (at - r.posted_at).abs() <= PAY_WINDOW_MS)
             })
         })
         .map(|r| r.author_id.as_str())

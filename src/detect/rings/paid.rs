@@ -1,5 +1,6 @@
-//! Paid panning: one account privately pays several others shortly after each of them posted
-//! a negative or neutral review on shops of one category — hired reviewers paid per review
+//! Paid panning: one account privately pays several others shortly before or after each of
+//! them posted a negative or neutral review on shops of one category — hired reviewers paid
+//! per review or up front
 //! (agents "rate their buying experiences as negative or neutral", as the Hangzhou police put
 //! it, so a 3-star review counts here). This finds a
 //! campaign even when its operatives share too few targets to pan in lockstep (each farm or
@@ -25,7 +26,7 @@ pub const PANNING_MAX_RATING: i64 = 3;
 /// Limits of paid panning.
 #[derive(Debug, Clone, Copy)]
 pub struct PaidRules {
-    /// The pay follows the review within this long.
+    /// The pay comes at most this long before or after the review.
     pub window_ms: i64,
     /// Distinct paid reviewers of one category a payer needs.
     pub min_reviewers: usize,

@@ -235,8 +235,8 @@ pub fn lockstep(c: &Ctx, blocks: &[&LockstepBlock], acc: &mut Acc) -> f64 {
     strength
 }
 
-/// **Paid panning.** A member privately paid other members shortly after each posted a
-/// negative or neutral review on shops of one category: 0.15 per paid reviewer, noisy-OR, at most 0.7.
+/// **Paid panning.** A member privately paid other members shortly before or after each
+/// posted a negative or neutral review on shops of one category: 0.15 per paid reviewer, noisy-OR, at most 0.7.
 pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
     let mut reviewers: BTreeSet<u32> = BTreeSet::new();
     for x in paid {
@@ -278,12 +278,14 @@ pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
                     .at(p.payment.at)
                     .amount(p.payment.amount, &p.payment.currency),
             );
+            let gap = (p.payment.at - p.at) as f64 / DAY as f64;
             lines.push(format!(
-                "{} ({}, {}, {:.1} days after its {}-star review {} of shop {})",
+                "{} ({}, {}, {:.1} days {} its {}-star review {} of shop {})",
                 c.name(author),
                 p.payment.payment_id,
                 money(p.payment.amount, &p.payment.currency),
-                (p.payment.at - p.at) as f64 / DAY as f64,
+                gap.abs(),
+                if gap >= 0.0 { "after" } else { "before" },
                 p.rating,
                 p.review_id,
                 shop.id
@@ -291,7 +293,7 @@ pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
         }
         if !lines.is_empty() {
             acc.reasons.push(format!(
-                "{} privately paid {} accounts shortly after each panned a shop in category {}: {}.",
+                "{} privately paid {} accounts around the time each panned a shop in category {}: {}.",
                 c.name(x.payer),
                 lines.len(),
                 x.category,
