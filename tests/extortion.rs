@@ -283,3 +283,25 @@ async fn a_busy_payee_keeps_the_transfers_of_the_incident_window() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_freelancer_paid_by_many_shops_collects_no_hush_money() {
+    let app = app().await;
+    let m = Market::new("ext-freelancer");
+    // an ad agency paid by ten sellers; one of its clients, a seller too, pans a shop whose
+    // owner then pays the agency and hears from it
+    m.buyers(&["agency"]);
+    for k in 0..10 {
+        let (own, shop) = (format!("client-own{k}"), format!("client-shop{k}"));
+        m.shop(&own, &shop, "tea");
+        m.transfer(&format!("fee{k}"), &own, "agency", "1500.00", 2 + k, 10);
+    }
+    m.shop("panned-own", "panned", "tea");
+    m.review("rv", "client-own0", "panned", "panned-own", 1, 15, 10);
+    m.message("pitch", "agency", "panned-own", 16, 9)
+        .transfer("ad-fee", "panned-own", "agency", "2100.00", 17, 10);
+    load_and_detect(&app, &m).await;
+    let list = incidents(&app, json!({"minConfidence": 0.0})).await;
+    assert!(list.is_empty(), "{list:#?}");
+    app.stop().await;
+}

@@ -18,7 +18,9 @@
 //! identifier shared by `n` accounts). Partial chains say what is missing in their reasons.
 //!
 //! **Known false positives.** Resolved disputes: the owner's refund carries an order id, so it
-//! is not a private transfer and never a step. An owner's unrelated private payment to a
+//! is not a private transfer and never a step. Freelancers (photographers, ad agencies) and
+//! insiders' relatives paid by many owners: a payee must owe at least half of the owners who
+//! ever paid it privately to incidents ([`explained_payees`]). An owner's unrelated private payment to a
 //! reviewer's relative within the window would be reported (with a low-confidence partial
 //! chain unless a contact and a withdrawal line up).
 //!
@@ -58,6 +60,10 @@ pub struct IncidentParams {
     pub retract_window_ms: i64,
     /// Private payments below this (minor units) are not hush money.
     pub min_payment: i64,
+    /// A payee must owe at least this share of the shop owners paying it privately to
+    /// incidents: a freelancer or an insider's relative paid by dozens of owners is not
+    /// explained by one owner who paid it after a review (the rule rings apply too).
+    pub min_explained: f64,
     pub ties: TieParams,
 }
 
@@ -69,6 +75,7 @@ impl Default for IncidentParams {
             pay_without_contact_ms: 14 * DAY,
             retract_window_ms: 7 * DAY,
             min_payment: crate::detect::thresholds::current().hush_money_min_minor,
+            min_explained: 0.5,
             ties: TieParams::default(),
         }
     }
@@ -181,10 +188,13 @@ pub async fn detect(
         pay_without_contact_ms: p.pay_without_contact_ms,
         retract_ms: p.retract_window_ms,
     };
-    let mut out: Vec<Incident> = cands
+    let chains: Vec<chain::Chain> = cands
         .iter()
         .filter_map(|c| chain::best_chain(&v, &ties, &rings, c, w))
-        .map(|ch| describe(&v, &ties, &ch))
+        .collect();
+    let mut out: Vec<Incident> = explained_payees(&v, chains, p.min_explained)
+        .iter()
+        .map(|ch| describe(&v, &ties, ch))
         .collect();
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.id.cmp(&b.id)));
     tracing::info!(
@@ -198,6 +208,37 @@ pub async fn detect(
         "extortion incidents detected"
     );
     Ok(out)
+}
+
+/// Keeps the chains whose payee owes at least `min_share` of the owners who ever paid it
+/// privately to chains: an account that many shops pay for services (a photographer, an ad
+/// agency, an insider's relative) collects no hush money because one payer's review fits.
+pub fn explained_payees(
+    v: &VictimSide,
+    chains: Vec<chain::Chain>,
+    min_share: f64,
+) -> Vec<chain::Chain> {
+    let mut payers: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
+    for (owner, list) in &v.transfers {
+        for t in list {
+            payers.entry(t.to).or_default().insert(*owner);
+        }
+    }
+    let mut explained: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
+    for ch in &chains {
+        explained
+            .entry(ch.payment.to)
+            .or_default()
+            .insert(v.owner_of(&v.negative[ch.review]));
+    }
+    chains
+        .into_iter()
+        .filter(|ch| {
+            let all = payers.get(&ch.payment.to).map_or(1, |s| s.len()).max(1);
+            let ok = explained.get(&ch.payment.to).map_or(0, |s| s.len());
+            ok as f64 >= min_share * all as f64
+        })
+        .collect()
 }
 
 fn time(ms: i64) -> String {
