@@ -298,8 +298,14 @@ async fn a_freelancer_paid_by_many_shops_collects_no_hush_money() {
     }
     m.shop("panned-own", "panned", "tea");
     m.review("rv", "client-own0", "panned", "panned-own", 1, 15, 10);
-    m.message("pitch", "agency", "panned-own", 16, 9)
-        .transfer("ad-fee", "panned-own", "agency", "2100.00", 17, 10);
+    m.message("pitch", "agency", "panned-own", 16, 9).transfer(
+        "ad-fee",
+        "panned-own",
+        "agency",
+        "2100.00",
+        17,
+        10,
+    );
     load_and_detect(&app, &m).await;
     let list = incidents(&app, json!({"minConfidence": 0.0})).await;
     assert!(list.is_empty(), "{list:#?}");

@@ -188,6 +188,10 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             owners_cat.entry(s.owner).or_default().push(c.clone());
         }
     }
+    let mut reviews_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, r) in v.negative.iter().enumerate() {
+        reviews_of.entry(r.author).or_default().push(i);
+    }
     let mut rings = Vec::new();
     for members in clusters.groups {
         let set: HashSet<u32> = members.iter().copied().collect();
@@ -217,10 +221,11 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             .iter()
             .filter_map(|&s| v.shops[s as usize].category.clone())
             .collect();
-        let attacks: Vec<&victim::NegativeReview> = v
-            .negative
+        let attacks: Vec<&victim::NegativeReview> = members
             .iter()
-            .filter(|r| set.contains(&r.author) && attacked.contains(&r.shop))
+            .flat_map(|a| reviews_of.get(a).into_iter().flatten())
+            .map(|&i| &v.negative[i])
+            .filter(|r| attacked.contains(&r.shop))
             .collect();
         let reviewers: HashSet<u32> = attacks.iter().map(|r| r.author).collect();
         let last_review = attacks.iter().map(|r| r.at).max().unwrap_or(0);
