@@ -79,7 +79,10 @@ impl<S: ScalarValue> IntoFieldError<S> for AppError {
     fn into_field_error(self) -> FieldError<S> {
         let code = self.code();
         if matches!(self, AppError::Internal(_) | AppError::Unavailable(_)) {
-            tracing::error!(error = ?self, code, "request failed");
+            // The Display chain (values scrubbed by the graph layer), never Debug: a Debug
+            // dump of a driver error would print the rows and parameters it carries.
+            let chain = error_chain(&self);
+            tracing::error!(error = %chain, code, "request failed");
         }
         let ext = match &self {
             AppError::BadInput { field, .. } => {
@@ -110,6 +113,21 @@ impl<S: ScalarValue> IntoFieldError<S> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// "outer: cause: root cause", each level as its Display shows it.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = crate::telemetry::scrub_values(&s.to_string());
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
 
 fn first_record_error(errors: &[(String, String, String)]) -> String {
     errors

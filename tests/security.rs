@@ -405,3 +405,78 @@ async fn masking_holds_over_a_full_walk_of_the_seed_cases() {
     );
     app.stop().await;
 }
+
+/// The server's own log (debug level, as an operator might run it) never carries a raw
+/// identifier value or name: not from query strings, variables, driver errors or decoders.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_log_carries_no_personal_data() {
+    let app = common::app().await;
+    app.load(small_marketplace("log").path()).await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_investigator"))
+        .arg("serve")
+        .env("NEO4J_URI", &app.config.neo4j.uri)
+        .env("INVESTIGATOR_BIND", addr.to_string())
+        .env("INVESTIGATOR_LOG", "debug,h2=info,hyper=info,reqwest=info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://{addr}");
+    for _ in 0..100 {
+        if app
+            .client()
+            .get(format!("{base}/healthz"))
+            .send()
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let masked = app
+        .token(&common::unique("log-analyst"), &[Role::Analyst], false)
+        .await;
+    let q = "query($id: String!, $v: String) { account(id: $id) { name identifiers { value } } }";
+    let vars = r#"{"id":"a-buyer","v":"13800000001 Li Wei"}"#;
+    // In a GET query string, in POST variables, in a document that fails to parse.
+    let _ = app
+        .client()
+        .get(format!("{base}/graphql"))
+        .bearer_auth(&masked)
+        .query(&[("query", q), ("variables", vars)])
+        .send()
+        .await
+        .unwrap();
+    let _ = app
+        .client()
+        .post(format!("{base}/graphql"))
+        .bearer_auth(&masked)
+        .json(&json!({"query": q, "variables": {"id": "a-buyer", "v": "13800000001 Li Wei"}}))
+        .send()
+        .await
+        .unwrap();
+    let _ = app
+        .client()
+        .post(format!("{base}/graphql"))
+        .bearer_auth(&masked)
+        .json(&json!({"query": "{ account(id: \"13800000001 Li Wei\") { { } }"}))
+        .send()
+        .await
+        .unwrap();
+    server.start_kill().unwrap();
+    let out = server.wait_with_output().await.unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("request finished"),
+        "the access log was captured: {log}"
+    );
+    for raw in ["13800000001", "Li Wei", "dev:1"] {
+        assert!(!log.contains(raw), "{raw:?} in the server log:\n{log}");
+    }
+    app.stop().await;
+}

@@ -9,6 +9,7 @@ pub mod guard;
 mod ingest;
 pub mod insider;
 pub mod lineage;
+pub mod loader;
 pub mod paging;
 pub mod rings;
 pub mod runs;
@@ -34,6 +35,9 @@ pub struct Context {
     pub started: std::time::Instant,
     /// One deadline for every statement of the request.
     pub deadline: std::time::Instant,
+    /// Lookups by id, batched across the items of a list (see [`loader`]).
+    pub accounts: loader::Batcher<crate::model::Account>,
+    pub shops: loader::Batcher<crate::model::Shop>,
 }
 
 impl juniper::Context for Context {}
@@ -43,18 +47,28 @@ impl Context {
         Page::new(first, after, self.config.api.max_page_size)
     }
 
-    /// An account that must exist (a neighbour of something already found).
+    /// An account that must exist (a neighbour of something already found), fetched in one
+    /// query with its siblings' accounts.
     pub async fn account(&self, id: &str) -> AppResult<Account> {
-        self.reader
-            .account(id)
+        let reader = &self.reader;
+        self.accounts
+            .load(id, |ids| async move {
+                let rows = reader.accounts(&ids).await?;
+                Ok(rows.into_iter().map(|a| (a.id.clone(), a)).collect())
+            })
             .await?
             .map(Account)
             .ok_or_else(|| not_found("account", id))
     }
 
+    /// A shop that must exist, batched like [`Context::account`].
     pub async fn shop(&self, id: &str) -> AppResult<Shop> {
-        self.reader
-            .shop(id)
+        let reader = &self.reader;
+        self.shops
+            .load(id, |ids| async move {
+                let rows = reader.shops(&ids).await?;
+                Ok(rows.into_iter().map(|s| (s.id.clone(), s)).collect())
+            })
             .await?
             .map(Shop)
             .ok_or_else(|| not_found("shop", id))

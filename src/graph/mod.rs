@@ -24,19 +24,22 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// Why a graph operation failed, classified by what the caller can do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum GraphError {
-    #[error("cannot reach Neo4j at {uri}: {source}")]
+    #[error("cannot reach Neo4j at {uri}: {}", crate::telemetry::scrub_values(&source.to_string()))]
     Connect {
         uri: String,
         #[source]
         source: neo4rs::Error,
     },
-    #[error("query `{query}` failed: {source}")]
+    #[error("query `{query}` failed: {}", crate::telemetry::scrub_values(&source.to_string()))]
     Query {
         query: String,
         #[source]
         source: neo4rs::Error,
     },
-    #[error("query `{query}` returned a row that does not fit: {reason}")]
+    #[error(
+        "query `{query}` returned a row that does not fit: {}",
+        crate::telemetry::scrub_values(reason)
+    )]
     Decode { query: String, reason: String },
     #[error("query `{query}` did not finish within {millis} ms")]
     Timeout { query: String, millis: u64 },

@@ -108,6 +108,8 @@ impl AppState {
             request_id,
             started: Instant::now(),
             deadline,
+            accounts: Default::default(),
+            shops: Default::default(),
         }
     }
 
@@ -303,6 +305,40 @@ async fn index() -> HttpResponse {
         .finish()
 }
 
+/// Request spans with method, path (never the query string: a GET document can carry a phone
+/// number), status and request id; client address and user agent are left out too.
+pub struct RequestSpans;
+
+impl tracing_actix_web::RootSpanBuilder for RequestSpans {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use actix_web::HttpMessage;
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            path = %request.path(),
+            request_id = %request_id,
+            status = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        if let Ok(response) = outcome {
+            let status = response.status().as_u16();
+            span.record("status", status);
+            // The access log: method, path, status and request id, from the span.
+            tracing::info!(parent: &span, status, "request finished");
+        }
+    }
+}
+
 /// Registers every route on an actix `App`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
@@ -342,7 +378,7 @@ pub fn server(
             .app_data(web::PayloadConfig::new(config.api.max_body_bytes))
             .wrap(Compress::default())
             .wrap(cors(&config))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpans>::new())
             .configure(routes)
     })
     .listen(listener)?

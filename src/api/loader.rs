@@ -1,0 +1,154 @@
+//! Per-request batching of lookups by id (the DataLoader pattern): when a list resolves, every
+//! item's `author`, `shop`, `buyer`… asks for one id; the first asker waits one scheduler turn
+//! so its siblings (juniper polls a list's items together) can add theirs, then fetches them
+//! all in one query. A list of 100 reviews costs one account query, not 100. Results are
+//! cached for the rest of the request.
+
+use crate::error::{AppError, AppResult};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::Mutex;
+use tokio::sync::Notify;
+
+/// One kind of record, fetched by id in batches.
+pub struct Batcher<T> {
+    state: Mutex<State<T>>,
+    fetched: Notify,
+}
+
+struct State<T> {
+    /// Ids asked for and not yet being fetched.
+    queued: HashSet<String>,
+    /// Ids being fetched by some asker.
+    in_flight: HashSet<String>,
+    /// Finished lookups: the record, or `None` when it does not exist.
+    done: HashMap<String, Option<T>>,
+    /// A failed fetch, reported to every asker of its ids.
+    failed: HashMap<String, String>,
+}
+
+impl<T: Clone> Default for Batcher<T> {
+    fn default() -> Self {
+        Batcher {
+            state: Mutex::new(State {
+                queued: HashSet::new(),
+                in_flight: HashSet::new(),
+                done: HashMap::new(),
+                failed: HashMap::new(),
+            }),
+            fetched: Notify::new(),
+        }
+    }
+}
+
+impl<T: Clone> Batcher<T> {
+    /// The record with `id` (None when absent), fetched together with every id its siblings
+    /// ask for in the same turn. `fetch` gets the batch and returns the records found with
+    /// their ids.
+    pub async fn load<F, Fut>(&self, id: &str, fetch: F) -> AppResult<Option<T>>
+    where
+        F: FnOnce(Vec<String>) -> Fut,
+        Fut: Future<Output = AppResult<Vec<(String, T)>>>,
+    {
+        {
+            let mut s = self.state.lock().unwrap();
+            if let Some(found) = s.done.get(id) {
+                return Ok(found.clone());
+            }
+            if !s.in_flight.contains(id) {
+                s.queued.insert(id.to_string());
+            }
+        }
+        // Let the other items of the list being resolved queue their ids.
+        tokio::task::yield_now().await;
+        let batch: Vec<String> = {
+            let mut s = self.state.lock().unwrap();
+            let batch: Vec<String> = s.queued.drain().collect();
+            s.in_flight.extend(batch.iter().cloned());
+            batch
+        };
+        if !batch.is_empty() {
+            let result = fetch(batch.clone()).await;
+            let mut s = self.state.lock().unwrap();
+            for b in &batch {
+                s.in_flight.remove(b);
+            }
+            match result {
+                Ok(rows) => {
+                    let mut found: HashMap<String, T> = rows.into_iter().collect();
+                    for b in batch {
+                        let v = found.remove(&b);
+                        s.done.insert(b, v);
+                    }
+                }
+                Err(e) => {
+                    for b in batch {
+                        s.failed.insert(b, e.to_string());
+                    }
+                    drop(s);
+                    self.fetched.notify_waiters();
+                    return Err(e);
+                }
+            }
+            drop(s);
+            self.fetched.notify_waiters();
+        }
+        // Our id was in our batch, or in a sibling's: wait for that one to land.
+        loop {
+            let notified = self.fetched.notified();
+            {
+                let s = self.state.lock().unwrap();
+                if let Some(found) = s.done.get(id) {
+                    return Ok(found.clone());
+                }
+                if let Some(e) = s.failed.get(id) {
+                    return Err(AppError::Internal(anyhow::anyhow!(e.clone())));
+                }
+                if !s.in_flight.contains(id) && !s.queued.contains(id) {
+                    return Err(AppError::Internal(anyhow::anyhow!(
+                        "lookup of {id} was lost"
+                    )));
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn siblings_share_one_fetch_and_absent_ids_are_none() {
+        let b: Batcher<String> = Batcher::default();
+        let calls = AtomicUsize::new(0);
+        let fetch = |ids: Vec<String>| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            async move {
+                Ok(ids
+                    .into_iter()
+                    .filter(|i| i != "missing")
+                    .map(|i| (i.clone(), format!("record {i}")))
+                    .collect())
+            }
+        };
+        let ids = ["a", "b", "c", "a", "missing"];
+        let results = futures::future::join_all(ids.iter().map(|i| b.load(i, fetch))).await;
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            1,
+            "one query for the whole list"
+        );
+        assert_eq!(results[0].as_ref().unwrap().as_deref(), Some("record a"));
+        assert_eq!(results[3].as_ref().unwrap().as_deref(), Some("record a"));
+        assert_eq!(results[4].as_ref().unwrap(), &None);
+        // Cached for the rest of the request.
+        assert_eq!(
+            b.load("b", fetch).await.unwrap().as_deref(),
+            Some("record b")
+        );
+        assert_eq!(calls.load(Ordering::Relaxed), 1);
+    }
+}
