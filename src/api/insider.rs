@@ -78,7 +78,9 @@ impl InsiderSuspect {
     async fn shops_benefited(&self, ctx: &Context) -> AppResult<Vec<ShopBenefit>> {
         benefits(ctx, &self.0.shops).await
     }
-    /// Money from those shops' owners that reached the employee or a proxy, exactly.
+    /// Money from those shops' owners that reached the employee or a proxy, exactly, in the
+    /// currency most of those payments used (amounts in other currencies are listed in the
+    /// reasons, never added to this figure).
     fn money_traced(&self) -> Money {
         cny(self.0.money_traced, &self.0.currency)
     }
@@ -259,7 +261,10 @@ pub async fn removal_trace(
         removals_legitimate: a.features.legitimate as i32,
         removals,
         payments,
-        money_traced: cny(a.features.money, &described.currency),
+        money_traced: cny(
+            a.features.money.get(&described.currency),
+            &described.currency,
+        ),
         shops_benefited: benefits(ctx, &described.shops).await?,
         proxies: a.proxies.iter().map(|p| p.proxy_id.clone()).collect(),
     })

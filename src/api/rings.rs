@@ -88,6 +88,8 @@ pub enum RingRole {
     Beneficiary,
     /// Passed a seller's money on to the group.
     Intermediary,
+    /// Talks to victims or collects their money for the crew, coordinating no reviewer.
+    Negotiator,
 }
 
 impl From<Role> for RingRole {
@@ -98,6 +100,7 @@ impl From<Role> for RingRole {
             Role::Recruit => RingRole::Recruit,
             Role::Beneficiary => RingRole::Beneficiary,
             Role::Intermediary => RingRole::Intermediary,
+            Role::Negotiator => RingRole::Negotiator,
         }
     }
 }
@@ -190,13 +193,14 @@ impl Ring {
     fn last_at(&self) -> Option<String> {
         self.0.last_at.map(time)
     }
-    /// Paid privately to members by victims' owners.
-    fn money_in(&self) -> Money {
-        money(self.0.money_in, model::Money::DEFAULT_CURRENCY)
+    /// Paid privately to members by victims' owners: one amount per currency (amounts in
+    /// different currencies are never added up); empty when no owner paid.
+    fn money_in(&self) -> Vec<Money> {
+        self.0.money_in.iter().cloned().map(Money).collect()
     }
-    /// Paid by members to other members (shares, fees).
-    fn money_out(&self) -> Money {
-        money(self.0.money_out, model::Money::DEFAULT_CURRENCY)
+    /// Paid by members to other members (shares, fees): one amount per currency.
+    fn money_out(&self) -> Vec<Money> {
+        self.0.money_out.iter().cloned().map(Money).collect()
     }
     fn reasons(&self, ctx: &Context) -> &[String] {
         // Reasons may cite identifiers of the evidence: the boundary pass masks them.
@@ -222,12 +226,13 @@ impl Ring {
 /// How a step's account is linked to the reviewer.
 #[derive(GraphQLObject)]
 pub struct IncidentTie {
-    /// The reviewer.
+    /// The reviewer (the paid account for `contact_tied_to_payee:*`).
     pub from: String,
     /// The contacting or paid account.
     pub to: String,
     /// same_account, device, phone, address, card, ip, referral, transfer, same_ring,
-    /// contact_is_payee, or forwarded_to:<account>.
+    /// contact_is_payee, forwarded_to:<account>, or contact_tied_to_payee:<kind> (a split
+    /// crew's negotiator tied to the paid account rather than to the reviewer).
     pub kind: String,
     /// Identifier key, payment id or ring id behind the tie.
     pub detail: Option<String>,

@@ -210,7 +210,7 @@ pub async fn resolve(
             let facts = json!({
                 "start": l.start,
                 "accounts": l.accounts.iter().map(|a| json!({
-                    "accountId": a.id, "role": a.role.as_str(), "depth": a.depth,
+                    "accountId": a.id, "role": a.role.map(|r| r.as_str()), "depth": a.depth,
                 })).collect::<Vec<_>>(),
                 "victimShops": l.victim_shops, "reviews": l.reviews, "truncated": l.truncated,
             });

@@ -95,6 +95,7 @@ catalog! {
     RINGS_IDENTIFIER_TIES = "rings_identifier_ties";
     RINGS_REFERRAL_TIES = "rings_referral_ties";
     RINGS_TRANSFER_TIES = "rings_transfer_ties";
+    RINGS_PAID_REVIEWERS = "rings_paid_reviewers";
     RINGS_MESSAGE_TIES = "rings_message_ties";
     RINGS_PURGE = "rings_purge";
     RINGS_STORE = "rings_store";

@@ -62,7 +62,9 @@
     return n;
   }
   const day = (t) => (t ? t.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z') : '—');
-  const money = (m) => (m ? m.amount + ' ' + m.currency : '');
+  // A single amount, or a per-currency list (rings total money by currency).
+  const money = (m) => (Array.isArray(m) ? (m.length ? m.map(money).join(' + ') : '0')
+    : m ? m.amount + ' ' + m.currency : '');
   function guarded(fn) {
     return async (...args) => {
       try {
