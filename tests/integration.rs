@@ -15,4 +15,5 @@ mod insider;
 mod lineage;
 mod pool_integrity;
 mod rings;
+mod scaling;
 mod security;

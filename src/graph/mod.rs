@@ -225,7 +225,7 @@ impl Graph {
         let left = budget
             .saturating_sub(started.elapsed())
             .max(Duration::from_millis(1));
-        let query = params.into_query(q.text).with_tx_timeout(left);
+        let query = access_mode(q, params.into_query(q.text)).with_tx_timeout(left);
         let timed_out = || GraphError::Timeout {
             query: q.name.into(),
             millis: limit.as_millis() as u64,
@@ -425,7 +425,7 @@ impl Graph {
         let _permit = self.permit(q.name, None).await?;
         let mut stream = self
             .inner
-            .execute(params.into_query(q.text))
+            .execute(access_mode(q, params.into_query(q.text)))
             .await
             .map_err(|source| GraphError::Query {
                 query: q.name.into(),
@@ -456,6 +456,16 @@ impl Graph {
                 query: q.name.into(),
                 source,
             })
+    }
+}
+
+/// Reads run in READ access mode, which lets a cluster serve them from followers and read
+/// replicas (see docs/SCALING.md); statements that write keep the default, WRITE.
+fn access_mode(q: &Cypher<'_>, query: neo4rs::Query) -> neo4rs::Query {
+    if q.is_read_only() {
+        query.read_only()
+    } else {
+        query
     }
 }
 

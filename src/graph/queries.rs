@@ -8,6 +8,78 @@ pub struct Cypher<'a> {
     pub text: &'a str,
 }
 
+impl Cypher<'_> {
+    /// Whether the statement only reads, so it can run in READ access mode (a cluster serves
+    /// it from a follower or read replica). Conservative: any write clause, and any procedure
+    /// whose name says it creates, drops, sets, merges or deletes, makes it a write. Should a
+    /// write slip through, Neo4j refuses it in a read transaction; it never runs silently.
+    pub fn is_read_only(&self) -> bool {
+        const WRITE_CLAUSES: [&str; 9] = [
+            "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "FOREACH", "LOAD", "DROP",
+        ];
+        const WRITE_PROCEDURE_WORDS: [&str; 6] =
+            ["create", "drop", "set", "merge", "delete", "remove"];
+        let words = cypher_words(self.text);
+        let mut after_call = false;
+        for word in words {
+            let upper = word.to_ascii_uppercase();
+            if WRITE_CLAUSES.contains(&upper.as_str()) {
+                return false;
+            }
+            if after_call {
+                let lower = word.to_ascii_lowercase();
+                if WRITE_PROCEDURE_WORDS.iter().any(|w| lower.contains(w)) {
+                    return false;
+                }
+            }
+            after_call = upper == "CALL";
+        }
+        true
+    }
+}
+
+/// The words of a Cypher text (identifiers, keywords, dotted procedure names), with comments,
+/// string literals and backquoted names left out.
+fn cypher_words(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            quote @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b if b.is_ascii_alphabetic() || b == b'_' => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+                {
+                    i += 1;
+                }
+                words.push(&text[start..i]);
+            }
+            _ => i += 1,
+        }
+    }
+    words
+}
+
 macro_rules! catalog {
     ($($const:ident = $file:literal;)+) => {
         $(
@@ -150,8 +222,43 @@ catalog! {
 
 #[cfg(test)]
 mod tests {
-    use super::ALL;
+    use super::{Cypher, ALL};
     use std::collections::BTreeSet;
+
+    fn read_only(text: &str) -> bool {
+        Cypher { name: "t", text }.is_read_only()
+    }
+
+    #[test]
+    fn writes_are_told_from_reads() {
+        assert!(read_only(
+            "MATCH (a:Account {id: $id}) RETURN a.offset AS o"
+        ));
+        assert!(read_only(
+            "// CREATE in a comment\nMATCH (n) WHERE n.note = 'SET x' RETURN n"
+        ));
+        assert!(read_only("SHOW INDEXES YIELD name"));
+        assert!(read_only("CALL db.awaitIndexes(300)"));
+        assert!(!read_only("MATCH (n) SET n.x = 1"));
+        assert!(!read_only("UNWIND $rows AS r MERGE (a:Account {id: r.id})"));
+        assert!(!read_only("MATCH (n) DETACH DELETE n"));
+        assert!(!read_only("CALL { MATCH (n) REMOVE n.x } IN TRANSACTIONS"));
+        assert!(!read_only(
+            "create constraint c if not exists for (n:A) require n.id is unique"
+        ));
+        assert!(!read_only("CALL db.createLabel('X')"));
+    }
+
+    #[test]
+    fn the_catalog_reads_where_it_should() {
+        let find = |name: &str| ALL.iter().find(|q| q.name == name).unwrap().is_read_only();
+        assert!(find("account_by_id"));
+        assert!(find("ping"));
+        assert!(!find("audit_append"));
+        assert!(!find("case_note"));
+        assert!(!find("token_revoke"));
+        assert!(!find("detection_lock_acquire"));
+    }
 
     #[test]
     fn every_query_file_is_in_the_catalog() {

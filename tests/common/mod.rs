@@ -141,6 +141,41 @@ impl TestApp {
         ingest::load(&self.graph, Source::dir(dir).unwrap(), &opts).await
     }
 
+    /// Starts another server process's worth of state on the same database: its own
+    /// connection pool (to `uri`, e.g. a `neo4j://` one), token cache, loader and audit
+    /// writer, on its own port. Returns its base URL; it stops with the test.
+    pub async fn second_server(&self, uri: &str) -> String {
+        let mut config = (*self.config).clone();
+        config.neo4j.uri = uri.to_string();
+        let graph = Graph::connect(&config.neo4j)
+            .await
+            .expect("second pool connects");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let state = investigator::http::AppState::new(graph, Arc::new(config))
+            .await
+            .expect("second app state");
+        let server =
+            investigator::http::server(actix_web::web::Data::new(state), listener, Some(1))
+                .expect("second server");
+        tokio::spawn(server);
+        base
+    }
+
+    /// POSTs a GraphQL request to the server at `base` with `token`.
+    pub async fn gql_at(&self, base: &str, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{base}/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("POST /graphql")
+            .json()
+            .await
+            .expect("GraphQL response is JSON")
+    }
+
     pub async fn stop(self) {
         self.server.stop(true).await;
     }

@@ -118,16 +118,21 @@ impl BoltRequest {
         BoltRequest::Run(Run::new(db.into(), query.into(), params))
     }
 
-    /// Patch: a RUN of an auto-commit transaction, with its server-side time limit.
+    /// Patch: a RUN of an auto-commit transaction, with its server-side time limit and,
+    /// for reads, READ access mode.
     pub fn run_auto_commit(
         db: &str,
         query: &str,
         params: BoltMap,
         tx_timeout: Option<std::time::Duration>,
+        read_only: bool,
     ) -> BoltRequest {
         let mut run = Run::new(db.into(), query.into(), params);
         if let Some(limit) = tx_timeout {
             run.set_extra("tx_timeout", BoltType::from(limit.as_millis().max(1) as i64));
+        }
+        if read_only {
+            run.set_extra("mode", BoltType::from("r"));
         }
         BoltRequest::Run(run)
     }

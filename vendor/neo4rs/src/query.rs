@@ -14,6 +14,8 @@ pub struct Query {
     params: BoltMap,
     /// Patch: server-side time limit of the auto-commit transaction running this query.
     tx_timeout: Option<std::time::Duration>,
+    /// Patch: run the auto-commit transaction in READ access mode (Bolt `mode: "r"`).
+    read_only: bool,
 }
 
 impl Query {
@@ -22,6 +24,7 @@ impl Query {
             query,
             params: BoltMap::default(),
             tx_timeout: None,
+            read_only: false,
         }
     }
 
@@ -33,8 +36,22 @@ impl Query {
         self
     }
 
+    /// Patch: runs the query's auto-commit transaction in READ access mode (Bolt `mode: "r"`):
+    /// a cluster may serve it from a follower or read replica (server-side routing), and
+    /// Neo4j refuses any write in it.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
     fn auto_commit_request(&self, db: &str) -> BoltRequest {
-        BoltRequest::run_auto_commit(db, &self.query, self.params.clone(), self.tx_timeout)
+        BoltRequest::run_auto_commit(
+            db,
+            &self.query,
+            self.params.clone(),
+            self.tx_timeout,
+            self.read_only,
+        )
     }
 
     pub fn param<T: Into<BoltType>>(mut self, key: &str, value: T) -> Self {
