@@ -243,6 +243,62 @@ impl Reader {
     }
 }
 
+/// The labels of dataset records (what `load` writes).
+pub const DATASET_LABELS: [&str; 9] = [
+    "Account",
+    "Shop",
+    "Identifier",
+    "Order",
+    "Payment",
+    "Review",
+    "Complaint",
+    "ReviewEvent",
+    "Message",
+];
+
+/// A census of the dataset part of the graph: node properties per (label, key) and
+/// relationships per (start label, type, end label), each with counts and value sums. Two
+/// loads of one dataset that agree here built the same graph up to the order of values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Census {
+    pub node_properties: Vec<PropertyCensus>,
+    pub relationships: Vec<RelationshipCensus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct PropertyCensus {
+    pub label: String,
+    pub key: String,
+    pub n: i64,
+    pub integers: i64,
+    pub chars: i64,
+    pub trues: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct RelationshipCensus {
+    pub start: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub end: String,
+    pub n: i64,
+    pub properties: i64,
+    pub integers: i64,
+    pub chars: i64,
+}
+
+/// Takes the [`Census`] of the dataset (a full scan: for tests and benchmarks).
+pub async fn census(graph: &Graph) -> Result<Census, GraphError> {
+    let labels = || Params::new().with("labels", DATASET_LABELS.to_vec());
+    let limit = Duration::from_secs(600);
+    Ok(Census {
+        node_properties: graph
+            .rows(&q::CENSUS_NODE_PROPERTIES, labels(), limit)
+            .await?,
+        relationships: graph.rows(&q::CENSUS_RELATIONSHIPS, labels(), limit).await?,
+    })
+}
+
 /// Deletes every relationship, then every node, in bounded batches (tests and `investigator
 /// wipe`). Returns the number of relationships and nodes deleted.
 pub async fn wipe(graph: &Graph) -> Result<u64, GraphError> {
