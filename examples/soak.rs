@@ -18,6 +18,8 @@ struct Tally {
     latencies: BTreeMap<&'static str, Vec<f64>>,
     /// kind → error code → count.
     codes: BTreeMap<&'static str, BTreeMap<String, u64>>,
+    /// error code → latencies (ms): how fast each kind of failure is reported.
+    error_latencies: BTreeMap<String, Vec<f64>>,
     mismatches: u64,
     mismatch_samples: Vec<String>,
     transport_errors: u64,
@@ -131,6 +133,10 @@ async fn main() {
                         .or_default()
                         .entry(code.to_string())
                         .or_default() += 1;
+                    t.error_latencies
+                        .entry(code.to_string())
+                        .or_default()
+                        .push(ms);
                     continue;
                 }
                 let wrong = match kind {
@@ -194,6 +200,13 @@ async fn main() {
     }
     for (kind, codes) in &t.codes {
         println!("  {kind:<10} errors {codes:?}");
+    }
+    for (code, v) in &t.error_latencies {
+        println!(
+            "  {code:<18} reported in p50 {:>7.1} ms  p99 {:>7.1} ms",
+            pct(v, 0.5),
+            pct(v, 0.99)
+        );
     }
     println!(
         "mismatched responses (another request's data): {}",

@@ -31,7 +31,13 @@ or INVESTIGATOR_CONFIG; TOML keys in brackets):
   INVESTIGATOR_MAX_BODY_BYTES  largest request body [api.max_body_bytes]          default 8388608
   INVESTIGATOR_CORS_ORIGINS comma-separated origins allowed to call the API from a browser [api.cors_origins] default none
   INVESTIGATOR_BATCH_SIZE   records per write transaction [ingest.batch_size]  default 5000
-  INVESTIGATOR_WRITERS      concurrent write transactions [ingest.writers]    default 2";
+  INVESTIGATOR_WRITERS      concurrent write transactions [ingest.writers]    default 2
+  INVESTIGATOR_RARE_IDENTIFIER_MAX  an identifier shared by at most this many accounts ties them
+                            [detect.rare_identifier_max_accounts]   default 10
+  INVESTIGATOR_COMMERCE_FLOOR  private payments up to this many minor units are ordinary commerce
+                            [detect.commerce_floor_minor]           default 1000 (10.00)
+  INVESTIGATOR_HUSH_MONEY_MIN  an owner's private payment after a negative review is hush money
+                            from this many minor units [detect.hush_money_min_minor] default 10000";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
@@ -40,6 +46,8 @@ pub struct Config {
     pub log: LogConfig,
     pub api: ApiConfig,
     pub ingest: IngestConfig,
+    #[serde(default)]
+    pub detect: DetectConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +123,36 @@ pub struct IngestConfig {
     pub writers: usize,
 }
 
+/// Thresholds shared by every detector (see `detect::thresholds` for what they mean and why).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct DetectConfig {
+    pub rare_identifier_max_accounts: i64,
+    pub commerce_floor_minor: i64,
+    pub hush_money_min_minor: i64,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        let t = crate::detect::thresholds::Thresholds::default();
+        DetectConfig {
+            rare_identifier_max_accounts: t.rare_identifier_max_accounts,
+            commerce_floor_minor: t.commerce_floor_minor,
+            hush_money_min_minor: t.hush_money_min_minor,
+        }
+    }
+}
+
+impl DetectConfig {
+    /// The thresholds these settings define.
+    pub fn thresholds(&self) -> crate::detect::thresholds::Thresholds {
+        crate::detect::thresholds::Thresholds {
+            rare_identifier_max_accounts: self.rare_identifier_max_accounts,
+            commerce_floor_minor: self.commerce_floor_minor,
+            hush_money_min_minor: self.hush_money_min_minor,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -149,6 +187,7 @@ impl Default for Config {
                 batch_size: 5000,
                 writers: 2,
             },
+            detect: DetectConfig::default(),
         }
     }
 }
@@ -198,7 +237,19 @@ impl Config {
             .merge(env("INVESTIGATOR_MAX_BODY_BYTES", "api.max_body_bytes"))
             .merge(env("INVESTIGATOR_CORS_ORIGINS", "api.cors_origins"))
             .merge(env("INVESTIGATOR_BATCH_SIZE", "ingest.batch_size"))
-            .merge(env("INVESTIGATOR_WRITERS", "ingest.writers"));
+            .merge(env("INVESTIGATOR_WRITERS", "ingest.writers"))
+            .merge(env(
+                "INVESTIGATOR_RARE_IDENTIFIER_MAX",
+                "detect.rare_identifier_max_accounts",
+            ))
+            .merge(env(
+                "INVESTIGATOR_COMMERCE_FLOOR",
+                "detect.commerce_floor_minor",
+            ))
+            .merge(env(
+                "INVESTIGATOR_HUSH_MONEY_MIN",
+                "detect.hush_money_min_minor",
+            ));
         fig.extract().map_err(|e| ConfigError(Box::new(e)))
     }
 }

@@ -6,13 +6,16 @@
 
 pub mod access;
 pub mod api;
+pub mod cases;
 pub mod config;
 pub mod detect;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod generate;
 pub mod graph;
 pub mod http;
 pub mod ingest;
+pub mod investigate;
 pub mod model;
 pub mod telemetry;

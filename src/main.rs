@@ -51,6 +51,9 @@ enum Command {
         /// Also write the report as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Fail (exit 1) when the report misses the quality gate (`eval::gate::RULES`).
+        #[arg(long)]
+        gate: bool,
     },
     /// Write a deterministic synthetic marketplace (contract format + labels.ndjson).
     Generate {
@@ -78,9 +81,42 @@ enum Command {
         /// No benign look-alikes (households, public Wi-Fi, friends, busy moderators, refunds).
         #[arg(long)]
         no_traps: bool,
+        /// Every optional pattern on: split negotiators, dormant recruits, 1–3-hop mule
+        /// chains, multi-farm campaigns with camouflage (docs/DATASET-GENERATION.md).
+        #[arg(long)]
+        all_patterns: bool,
+        /// Crews split the roles: a negotiator talks, a second account tied to it is paid.
+        #[arg(long)]
+        split_negotiator: bool,
+        /// Crews and campaigns bring in household recruits who have not posted yet.
+        #[arg(long)]
+        dormant_recruits: bool,
+        /// Transfers from beneficiary to organizer, MIN-MAX (default 2-3; 1 = direct).
+        #[arg(long, value_parser = parse_hops)]
+        mule_hops: Option<(u8, u8)>,
+        /// Small campaigns of six operatives from three device farms, with camouflage.
+        #[arg(long)]
+        farm_campaigns: Option<u32>,
         /// Instead, write the seed cases of the news reports (the committed seed-data/) here.
         #[arg(long, conflicts_with = "out")]
         seed_data: Option<PathBuf>,
+    },
+    /// Export a finding or a case as an evidence bundle (an uncompressed tar: manifest.json,
+    /// evidence.json, CSVs, GraphML, SHA256SUMS). The same run exported twice gives the same bytes.
+    Export {
+        /// ring, incident, insider, lineage or case.
+        kind: String,
+        /// The ring, incident or case id; the employee or start account id.
+        id: String,
+        /// Output file (default: evidence-<kind>-<id>.tar in the current directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who exports, as recorded in the manifest (default: cli:$USER).
+        #[arg(long)]
+        by: Option<String>,
+        /// Write personal data unmasked (masked by default); the audit log records it.
+        #[arg(long)]
+        unmask: bool,
     },
     /// API tokens: create (prints the secret once), list, revoke.
     Token {
@@ -184,6 +220,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
     investigator::telemetry::init(&config.log.filter, config.log.format);
+    investigator::detect::thresholds::install(config.detect.thresholds());
     if let Command::Schema {
         action: SchemaAction::Print,
     } = cli.command
@@ -263,7 +300,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Eval { dir, json } => {
+        Command::Eval { dir, json, gate } => {
             let labels = investigator::eval::Labels::read(&dir)?;
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
@@ -274,8 +311,69 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                 std::fs::write(&path, serde_json::to_string_pretty(&report)?)?;
                 tracing::info!(file = %path.display(), "JSON report written");
             }
+            if gate {
+                let failed = investigator::eval::gate::failures(&report);
+                for f in &failed {
+                    tracing::error!(failure = %f, "quality gate");
+                }
+                anyhow::ensure!(
+                    failed.is_empty(),
+                    "{}: {} quality gate rule(s) failed",
+                    dir.display(),
+                    failed.len()
+                );
+                tracing::info!(dataset = %dir.display(), rules = investigator::eval::gate::RULES.len(), "quality gate passed");
+            }
         }
         Command::Generate { .. } => unreachable!("handled before the runtime starts"),
+        Command::Export {
+            kind,
+            id,
+            out,
+            by,
+            unmask,
+        } => {
+            use investigator::access::{audit, Identity, PseudonymKey, Role};
+            use investigator::api::guard::Guard;
+            let subject = investigator::export::Subject::parse(&kind, &id)?;
+            let graph = connect(&config).await?;
+            graph::schema::apply(&graph).await?;
+            let principal = by.unwrap_or_else(|| {
+                format!(
+                    "cli:{}",
+                    std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+                )
+            });
+            let identity = Identity {
+                subject: principal.clone(),
+                token_id: "cli".into(),
+                roles: vec![Role::Analyst],
+                unmask,
+            };
+            let guard = Guard::new(identity, PseudonymKey::load(&graph).await?);
+            let limit = std::time::Duration::from_millis(config.api.query_timeout_ms);
+            let started = std::time::Instant::now();
+            let built = investigator::export::export(&graph, &guard, &subject, limit).await;
+            let record = audit::Record {
+                actor: principal,
+                request_id: "cli".into(),
+                operation: format!("cli: export {kind} {id}"),
+                variables: String::new(),
+                entities: serde_json::json!({"ids": [id], "total": 1}).to_string(),
+                duration_ms: started.elapsed().as_millis() as i64,
+                outcome: match &built {
+                    Ok(_) => "ok".into(),
+                    Err(e) => format!("error:{}", e.code()),
+                },
+                unmasked: guard.unmasked_read(),
+            };
+            audit::AuditLog::start(graph.clone()).append(record).await?;
+            let bundle = built?;
+            let path = out.unwrap_or_else(|| PathBuf::from(&bundle.file_name));
+            std::fs::write(&path, &bundle.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            tracing::info!(file = %path.display(), bytes = bundle.bytes.len(), sha256 = %bundle.sha256, "bundle written");
+        }
         Command::Token { action } => {
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
@@ -421,6 +519,11 @@ fn generate(command: Command) -> anyhow::Result<()> {
         insiders,
         no_camouflage,
         no_traps,
+        all_patterns,
+        split_negotiator,
+        dormant_recruits,
+        mule_hops,
+        farm_campaigns,
         seed_data,
     } = command
     else {
@@ -439,6 +542,13 @@ fn generate(command: Command) -> anyhow::Result<()> {
         opts.insiders = insiders.unwrap_or(opts.insiders);
         opts.camouflage = !no_camouflage;
         opts.traps = !no_traps;
+        if all_patterns {
+            opts.patterns = gen::Patterns::all(accounts);
+        }
+        opts.patterns.split_negotiator |= split_negotiator;
+        opts.patterns.dormant_recruits |= dormant_recruits;
+        opts.patterns.mule_hops = mule_hops.unwrap_or(opts.patterns.mule_hops);
+        opts.patterns.farm_campaigns = farm_campaigns.unwrap_or(opts.patterns.farm_campaigns);
         let s = gen::generate(&opts, &dir)?;
         (dir, s)
     };
@@ -447,6 +557,23 @@ fn generate(command: Command) -> anyhow::Result<()> {
     }
     tracing::info!(dir = %dir.display(), records = summary.records(), seconds = format!("{:.1}", started.elapsed().as_secs_f64()), "dataset generated");
     Ok(())
+}
+
+/// `1-3` → (1, 3); each between 1 and 3, min ≤ max.
+fn parse_hops(s: &str) -> Result<(u8, u8), String> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let n = |x: &str| {
+        x.trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|n| (1..=3).contains(n))
+            .ok_or_else(|| format!("{x:?}: hops are 1, 2 or 3"))
+    };
+    let (a, b) = (n(a)?, n(b)?);
+    if a > b {
+        return Err(format!("{s}: MIN must not exceed MAX"));
+    }
+    Ok((a, b))
 }
 
 async fn token(graph: &Graph, action: TokenAction) -> anyhow::Result<()> {

@@ -71,7 +71,14 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
       insiderSuspects(minScore: 0, first: 50) { edges { node { employee { id } score removalsTotal removalsLegitimate moneyTraced { amount currency } } } }
     }"#;
     let mut out = json!({});
-    let body: Value = post(&client, &base, &token, query, json!({"accounts": accounts, "shops": shops})).await;
+    let body: Value = post(
+        &client,
+        &base,
+        &token,
+        query,
+        json!({"accounts": accounts, "shops": shops}),
+    )
+    .await;
     assert!(body.get("errors").is_none(), "{body:#}");
     out["findings"] = body["data"].clone();
     // One request per record: the account and shop resolvers, as a user calls them.
@@ -98,7 +105,13 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
     out
 }
 
-async fn post(client: &reqwest::Client, base: &str, token: &str, query: &str, variables: Value) -> Value {
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
     client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
@@ -127,7 +140,10 @@ fn ids(kind: &str, field: &str, n: usize, prefix: &str) -> Vec<String> {
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter_map(|v| v[field].as_str().map(String::from))
         .collect();
-    for l in labels.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()) {
+    for l in labels
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
         if let Some(id) = l["entityId"].as_str() {
             if id.starts_with(prefix) && all.contains(id) && !out.iter().any(|o| o == id) {
                 out.push(id.to_string());
@@ -145,12 +161,24 @@ async fn bulk_load_refuses_a_store_with_nodes_and_invalid_datasets_and_builds_th
     let graph = Graph::connect(&config.neo4j).await.expect("test Neo4j");
 
     // A store with any node (here a token) is refused before anything is read or stopped.
-    tokens::create(&graph, &unique("bulk-refusal"), &[Role::Analyst], false, false)
-        .await
-        .expect("token");
-    let err = ingest::load_bulk(&config.neo4j, Source::dir(Path::new(SEED)).unwrap(), &opts(), &bulk("bulk-refused"))
-        .await
-        .expect_err("refused");
+    tokens::create(
+        &graph,
+        &unique("bulk-refusal"),
+        &[Role::Analyst],
+        false,
+        false,
+    )
+    .await
+    .expect("token");
+    let err = ingest::load_bulk(
+        &config.neo4j,
+        Source::dir(Path::new(SEED)).unwrap(),
+        &opts(),
+        &bulk("bulk-refused"),
+    )
+    .await
+    .err()
+    .expect("refused");
     assert!(matches!(err, BulkError::NotEmpty { .. }), "{err}");
     assert!(err.to_string().contains("empty"), "{err}");
 
@@ -163,24 +191,49 @@ async fn bulk_load_refuses_a_store_with_nodes_and_invalid_datasets_and_builds_th
     let bad = common::small_marketplace("bulk-invalid");
     bad.add("orders", &[json!({"id":"o-bad","buyerId":"a-nobody","shopId":"s-tea","amount":"1.00","placedAt":common::t(3,1),"status":"paid"})]);
     bad.add_raw("reviews", &["{not json".to_string()]);
-    let bulk_errors = match ingest::load_bulk(&config.neo4j, Source::dir(bad.path()).unwrap(), &opts(), &bulk("bulk-invalid")).await {
-        Err(BulkError::Load(LoadError::Invalid { errors, .. })) => errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    let bulk_errors = match ingest::load_bulk(
+        &config.neo4j,
+        Source::dir(bad.path()).unwrap(),
+        &opts(),
+        &bulk("bulk-invalid"),
+    )
+    .await
+    {
+        Err(BulkError::Load(LoadError::Invalid { errors, .. })) => {
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+        }
         other => panic!("expected Invalid, got {:?}", other.map(|r| r.1)),
     };
     let graph = Graph::connect(&config.neo4j).await.expect("test Neo4j");
     let tx_errors = match ingest::load(&graph, Source::dir(bad.path()).unwrap(), &opts()).await {
-        Err(LoadError::Invalid { errors, .. }) => errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        Err(LoadError::Invalid { errors, .. }) => {
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+        }
         other => panic!("expected Invalid, got {:?}", other.map(|r| r.written())),
     };
     assert_eq!(bulk_errors, tx_errors);
-    assert!(bulk_errors.iter().any(|e| e.starts_with("orders.ndjson:4: buyerId: ")), "{bulk_errors:?}");
-    assert_eq!(read::census(&graph).await.unwrap().node_properties, vec![], "nothing written");
+    assert!(
+        bulk_errors
+            .iter()
+            .any(|e| e.starts_with("orders.ndjson:4: buyerId: ")),
+        "{bulk_errors:?}"
+    );
+    assert_eq!(
+        read::census(&graph).await.unwrap().node_properties,
+        vec![],
+        "nothing written"
+    );
     drop(graph);
 
     // The seed data, bulk: the graph and the answers.
-    let (graph, report) = ingest::load_bulk(&config.neo4j, Source::dir(Path::new(SEED)).unwrap(), &opts(), &bulk("bulk-seed"))
-        .await
-        .expect("bulk load");
+    let (graph, report) = ingest::load_bulk(
+        &config.neo4j,
+        Source::dir(Path::new(SEED)).unwrap(),
+        &opts(),
+        &bulk("bulk-seed"),
+    )
+    .await
+    .expect("bulk load");
     assert!(report.records > 70_000, "{report:?}");
     let accounts = ids("accounts", "id", 10, "a");
     let shops = ids("shops", "id", 5, "s");
@@ -199,7 +252,9 @@ async fn bulk_load_refuses_a_store_with_nodes_and_invalid_datasets_and_builds_th
     assert_eq!(bulk_census.node_properties, tx_census.node_properties);
     assert_eq!(bulk_census.relationships, tx_census.relationships);
     assert!(
-        tx_answers["findings"]["rings"]["edges"].as_array().is_some_and(|e| !e.is_empty()),
+        tx_answers["findings"]["rings"]["edges"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
         "the seed data has rings: {tx_answers:#}"
     );
     for (key, tx) in tx_answers.as_object().unwrap() {

@@ -44,6 +44,15 @@ async fn load_and_detect(app: &TestApp, m: &Market) {
         .await;
 }
 
+async fn extortion_only(app: &TestApp, m: &Market) {
+    app.load(m.data.path()).await.unwrap();
+    app.data(
+        "mutation { detect(only: [\"extortion\"]) { detector found } }",
+        json!({}),
+    )
+    .await;
+}
+
 /// A crew with three victims, plus a fourth victim paid without any recorded contact.
 fn crew_market(name: &str) -> Market {
     let m = Market::new(name);
@@ -190,5 +199,115 @@ async fn payment_to_an_untied_account_is_no_incident() {
     assert!(incidents(&app, json!({"minConfidence": 0.0}))
         .await
         .is_empty());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_negotiator_tied_to_the_paid_account_completes_the_chain() {
+    let app = app().await;
+    let m = Market::new("ext-split");
+    m.split_crew("s", 2, 3);
+    // a fourth party messages another victim's owner: talking to the owner ties nobody
+    m.buyers(&["nosy"]);
+    m.shop("s-own9", "s-shop9", "tea");
+    m.review("s-r9", "s-op", "s-shop9", "s-own9", 1, 20, 10);
+    m.message("nosy-m", "nosy", "s-own9", 20, 15)
+        .transfer("s-pay9", "s-own9", "s-pay", "900.00", 21, 10)
+        .withdraw("s-r9", "s-op", 21, 14)
+        .transfer("s-fwd9", "s-pay", "s-org", "700.00", 21, 18);
+    // extortion alone: no ring membership to lean on, the ties themselves must carry it
+    extortion_only(&app, &m).await;
+    let list = incidents(&app, json!({})).await;
+    let i = by_review(&list, "s-r0");
+    assert_eq!(i["complete"], true, "{i:#}");
+    assert!(i["confidence"].as_f64().unwrap() >= 0.85, "{i:#}");
+    assert_eq!(i["contact"]["id"], "s-neg");
+    assert_eq!(i["payee"]["id"], "s-pay");
+    let kinds: Vec<&str> = i["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["contact_tied_to_payee:phone", "forwarded_to:s-org"]
+    );
+    assert!(i["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains(
+            "s-neg, who messaged the owner, is tied to the paid account s-pay by phone"
+        )));
+    let untied = by_review(&list, "s-r9");
+    assert_eq!(untied["complete"], false);
+    assert!(untied["contact"].is_null(), "{untied:#}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_payee_keeps_the_transfers_of_the_incident_window() {
+    let app = app().await;
+    let m = Market::new("ext-busy");
+    m.buyers(&["org", "op", "busy"]);
+    m.refer("org", "op", 1);
+    // the payee moved money with 400 strangers in January (more than the per-account cap)
+    let strangers: Vec<String> = (0..400).map(|i| format!("x{i}")).collect();
+    let refs: Vec<&str> = strangers.iter().map(String::as_str).collect();
+    m.buyers(&refs);
+    for (i, x) in strangers.iter().enumerate() {
+        m.data.add(
+            "payments",
+            &[json!({"id": format!("old{i}"), "fromId": "busy", "toId": x, "amount": "20.00",
+                     "paidAt": format!("2017-01-{:02}T10:00:00+08:00", 1 + i % 28), "channel": "wechat"})],
+        );
+    }
+    m.shop("own", "shop", "tea");
+    m.review("r", "op", "shop", "own", 1, 10, 10);
+    m.message("m", "org", "own", 10, 14)
+        .transfer("hush", "own", "busy", "800.00", 11, 10)
+        .withdraw("r", "op", 11, 12)
+        .transfer("fwd", "busy", "org", "780.00", 11, 20);
+    extortion_only(&app, &m).await;
+    let list = incidents(&app, json!({})).await;
+    let i = by_review(&list, "r");
+    assert_eq!(i["payee"]["id"], "busy");
+    assert_eq!(i["ties"][1]["kind"], "forwarded_to:org", "{i:#}");
+    assert!(
+        i["reasons"].as_array().unwrap().iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .starts_with("Only the 300 transfers of busy nearest")),
+        "the cut is reported: {i:#}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_freelancer_paid_by_many_shops_collects_no_hush_money() {
+    let app = app().await;
+    let m = Market::new("ext-freelancer");
+    // an ad agency paid by ten sellers; one of its clients, a seller too, pans a shop whose
+    // owner then pays the agency and hears from it
+    m.buyers(&["agency"]);
+    for k in 0..10 {
+        let (own, shop) = (format!("client-own{k}"), format!("client-shop{k}"));
+        m.shop(&own, &shop, "tea");
+        m.transfer(&format!("fee{k}"), &own, "agency", "1500.00", 2 + k, 10);
+    }
+    m.shop("panned-own", "panned", "tea");
+    m.review("rv", "client-own0", "panned", "panned-own", 1, 15, 10);
+    m.message("pitch", "agency", "panned-own", 16, 9).transfer(
+        "ad-fee",
+        "panned-own",
+        "agency",
+        "2100.00",
+        17,
+        10,
+    );
+    load_and_detect(&app, &m).await;
+    let list = incidents(&app, json!({"minConfidence": 0.0})).await;
+    assert!(list.is_empty(), "{list:#?}");
     app.stop().await;
 }

@@ -302,9 +302,17 @@ async fn bad_arguments_and_unknown_ids() {
     assert_eq!(error_code(&body), "NOT_FOUND");
     let body = app.gql(LINEAGE, json!({"r": "r-nothing"})).await;
     assert_eq!(error_code(&body), "NOT_FOUND");
-    // an account with no campaign around it: an empty lineage, not an error
+    // an account with no campaign around it: only itself, with the reason it has no role
     let data = app.data(LINEAGE, json!({"a": "a-cafe3"})).await;
-    assert_eq!(data["agentLineage"]["accounts"], json!([]));
+    let accounts = &data["agentLineage"]["accounts"];
+    assert_eq!(accounts.as_array().unwrap().len(), 1, "{accounts:#}");
+    assert_eq!(accounts[0]["account"]["id"], "a-cafe3");
+    assert_eq!(accounts[0]["depth"], 0);
+    assert_eq!(accounts[0]["role"], Value::Null);
+    assert!(accounts[0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no role found"));
     app.stop().await;
 }
 
@@ -317,5 +325,135 @@ async fn a_trace_past_the_query_time_limit_is_a_timeout() {
     app.load(d.path()).await.unwrap();
     let body = app.gql(LINEAGE, json!({"a": "a-op1"})).await;
     assert_eq!(error_code(&body), "TIMEOUT", "{body}");
+    app.stop().await;
+}
+
+fn role_and_depth(l: &Value, id: &str) -> Option<(String, i64)> {
+    roles_or_none(l).remove(id)
+}
+
+/// Every returned account with its role (`-` for the start without one) and depth.
+fn roles_or_none(l: &Value) -> BTreeMap<String, (String, i64)> {
+    l["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["account"]["id"].as_str().unwrap().to_string(),
+                (
+                    a["role"].as_str().unwrap_or("-").to_string(),
+                    a["depth"].as_i64().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trace_from_an_extortion_organizer_shows_its_own_crew() {
+    let app = app().await;
+    let m = crate::market::Market::new("lineage-crew");
+    m.split_crew("s", 3, 3);
+    m.dormant_recruit("s-op", "s-sleeper", 2);
+    // a neighbour: a seller paying cashback to the crew's operative and to strangers who
+    // panned its rivals, and a campaign in another category
+    m.shop("cashback-seller", "cashback-shop", "tea");
+    for (i, b) in ["s-op", "fan1", "fan2"].iter().enumerate() {
+        if *b != "s-op" {
+            m.buyers(&[b]);
+        }
+        m.review(
+            &format!("fan-r{i}"),
+            b,
+            "s-shop1",
+            "s-own1",
+            2,
+            12,
+            10 + i as u32,
+        );
+        m.transfer(&format!("fan-cb{i}"), "cashback-seller", b, "6.00", 13, 10);
+    }
+    app.load(m.data.path()).await.unwrap();
+    for depth in [4, 2] {
+        let data = app
+            .data(LINEAGE, json!({"a": "s-org", "r": null, "d": depth}))
+            .await;
+        let l = &data["agentLineage"];
+        let got = roles_or_none(l);
+        assert_eq!(got["s-org"], r("ORGANIZER", 0), "depth {depth}: {l:#}");
+        assert_eq!(got["s-op"].0, "OPERATIVE");
+        assert_eq!(got["s-pay"].0, "NEGOTIATOR");
+        assert_eq!(got["s-neg"].0, "NEGOTIATOR");
+        assert_eq!(got["s-sleeper"].0, "RECRUIT");
+        for outsider in ["cashback-seller", "fan1", "fan2", "s-own0"] {
+            assert!(!got.contains_key(outsider), "{outsider}: {got:?}");
+        }
+        let victims: Vec<&str> = l["victimShops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(victims, vec!["s-shop0", "s-shop1", "s-shop2"]);
+    }
+    // from the negotiator and from the cashback seller
+    let from_neg = app
+        .data(LINEAGE, json!({"a": "s-neg", "r": null, "d": 4}))
+        .await;
+    assert_eq!(
+        role_and_depth(&from_neg["agentLineage"], "s-neg"),
+        Some(r("NEGOTIATOR", 0))
+    );
+    assert_eq!(
+        role_and_depth(&from_neg["agentLineage"], "s-org").map(|x| x.0),
+        Some("ORGANIZER".to_string())
+    );
+    let seller = app
+        .data(LINEAGE, json!({"a": "cashback-seller", "r": null, "d": 4}))
+        .await;
+    let start = &seller["agentLineage"]["accounts"][0];
+    assert_eq!(start["account"]["id"], "cashback-seller");
+    assert_eq!(start["role"], Value::Null, "cashback makes no organizer");
+    assert!(start["reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no role found"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn seed_haimen_organizer_traces_its_own_crew_at_every_depth() {
+    let app = app().await;
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seed-data"));
+    app.load(dir).await.unwrap();
+    for depth in [4, 2, 1] {
+        let data = app
+            .data(LINEAGE, json!({"a": "a-du", "r": null, "d": depth}))
+            .await;
+        let l = &data["agentLineage"];
+        let got = roles_or_none(l);
+        let expected: BTreeMap<String, (String, i64)> = [
+            ("a-du", r("ORGANIZER", 0)),
+            ("a-qiu", r("OPERATIVE", 1)),
+            ("a-zhang", r("RECRUIT", 1)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        if depth > 1 {
+            assert_eq!(got, expected, "depth {depth}: {l:#}");
+        } else {
+            // one level sees a-zhang's payments from a-du but not a-qiu's invitation of her
+            assert_eq!(got["a-du"], r("ORGANIZER", 0), "{l:#}");
+            assert_eq!(got["a-qiu"].0, "OPERATIVE");
+            assert!(got.contains_key("a-zhang") && got.len() == 3, "{got:?}");
+        }
+        assert_eq!(
+            l["victimShops"].as_array().unwrap().len(),
+            5,
+            "the five merchants of the case"
+        );
+    }
     app.stop().await;
 }

@@ -116,9 +116,10 @@ async fn extortion_crew_is_found_with_roles_and_evidence() {
     );
     assert_eq!(
         r["moneyIn"],
-        json!({"amount": "2400.00", "currency": "CNY"})
+        json!([{"amount": "2400.00", "currency": "CNY"}]),
+        "one amount per currency"
     );
-    assert_eq!(r["moneyOut"]["amount"], "600.00");
+    assert_eq!(r["moneyOut"][0]["amount"], "600.00");
     let shops: Vec<&str> = r["victimShops"]
         .as_array()
         .unwrap()
@@ -436,6 +437,181 @@ async fn rerunning_detect_replaces_rings() {
     assert_ne!(
         after[0]["id"], before[0]["id"],
         "a new member set is a new ring id"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn split_crew_includes_the_negotiator_and_its_payee_account() {
+    let app = app().await;
+    let m = Market::new("rings-split");
+    m.split_crew("s", 3, 3);
+    m.buyers(&["bystander"]);
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    assert_eq!(r["kind"], "EXTORTION_CREW");
+    assert_eq!(members(r), vec!["s-neg", "s-op", "s-org", "s-pay"]);
+    assert_eq!(role_of(r, "s-org"), "ORGANIZER");
+    assert_eq!(role_of(r, "s-op"), "OPERATIVE");
+    assert_eq!(role_of(r, "s-neg"), "NEGOTIATOR");
+    assert_eq!(role_of(r, "s-pay"), "NEGOTIATOR");
+    let reasons: Vec<&str> = r["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|x| x.starts_with("s-neg messaged s-own0")),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|x| x.starts_with("s-neg is NEGOTIATOR:")),
+        "each role says why: {reasons:#?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dormant_household_recruit_joins_with_a_lower_contribution() {
+    let app = app().await;
+    let m = Market::new("rings-dormant");
+    m.crew("c", 3, 3);
+    // invited by the operative and living with it: a recruit before its first review
+    m.dormant_recruit("c-op", "c-sleeper", 20);
+    // invited but a stranger, and a flatmate who was never invited: neither joins
+    m.buyers(&["c-invitee", "c-flatmate"]);
+    m.refer("c-op", "c-invitee", 21)
+        .share("address", "addr-c-op", &["c-flatmate"]);
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    assert_eq!(members(r), vec!["c-op", "c-org", "c-rec", "c-sleeper"]);
+    assert_eq!(role_of(r, "c-sleeper"), "RECRUIT");
+    let contribution = |id: &str| {
+        r["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["account"]["id"] == id)
+            .unwrap()["contribution"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(contribution("c-sleeper") < contribution("c-rec"));
+    assert!(r["reasons"].as_array().unwrap().iter().any(|x| x
+        .as_str()
+        .unwrap()
+        .contains("c-sleeper is RECRUIT: invited by operative c-op and shares their household; no negative review yet")));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn farm_campaign_without_lockstep_is_found_with_its_funding() {
+    let app = app().await;
+    let m = Market::new("rings-farms");
+    m.farm_campaign("f");
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    assert_eq!(r["kind"], "HIRED_CAMPAIGN");
+    let mut expected: Vec<String> = (0..6).map(|i| format!("f-op{i}")).collect();
+    expected.extend(["f-ben", "f-mule1", "f-mule2", "f-org"].map(String::from));
+    expected.sort();
+    assert_eq!(members(r), expected);
+    assert_eq!(role_of(r, "f-ben"), "BENEFICIARY");
+    assert_eq!(role_of(r, "f-mule1"), "INTERMEDIARY");
+    assert_eq!(role_of(r, "f-mule2"), "INTERMEDIARY");
+    assert_eq!(role_of(r, "f-org"), "ORGANIZER");
+    assert_eq!(role_of(r, "f-op3"), "OPERATIVE");
+    let reasons = r["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|x| x.as_str().unwrap().starts_with(
+            "f-org privately paid 6 accounts around the time each panned a shop in category phone"
+        )),
+        "{reasons:#?}"
+    );
+    // lineage walks the same money back: the same beneficiary and mules
+    let lineage = app
+        .data(
+            "query { agentLineage(accountId: \"f-op2\") { accounts { account { id } role } } }",
+            json!({}),
+        )
+        .await;
+    let role = |id: &str| {
+        lineage["agentLineage"]["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"]["id"] == id)
+            .map(|a| a["role"].as_str().unwrap().to_string())
+    };
+    assert_eq!(role("f-ben").as_deref(), Some("BENEFICIARY"));
+    assert_eq!(role("f-mule1").as_deref(), Some("INTERMEDIARY"));
+    assert_eq!(role("f-mule2").as_deref(), Some("INTERMEDIARY"));
+    assert_eq!(role("f-org").as_deref(), Some("ORGANIZER"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cashback_to_reviewers_is_no_ring() {
+    let app = app().await;
+    let m = Market::new("rings-cashback");
+    // a seller hands a few yuan to buyers who reviewed rival shops of its category
+    m.shop("seller", "seller-shop", "phone");
+    m.shop("rival-own", "rival", "phone");
+    for i in 0..5 {
+        let b = format!("buyer{i}");
+        m.buyers(&[&b]);
+        m.review(
+            &format!("cr{i}"),
+            &b,
+            "rival",
+            "rival-own",
+            2,
+            5 + i as u32,
+            10,
+        );
+        m.transfer(&format!("cb{i}"), "seller", &b, "8.00", 6 + i as u32, 10);
+    }
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    assert!(rings(&app, json!({"minScore": 0.0})).await.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn money_in_different_currencies_is_never_added_up() {
+    let app = app().await;
+    let m = Market::new("rings-currency");
+    m.crew("c", 3, 3);
+    m.shop("usd-owner", "usd-shop", "tea");
+    m.review("c-usd", "c-op", "usd-shop", "usd-owner", 1, 20, 10);
+    m.data.add(
+        "payments",
+        &[json!({"id": "usd-pay", "fromId": "usd-owner", "toId": "c-org", "amount": "150.00", "currency": "USD", "paidAt": common::t(21, 10), "channel": "bank"})],
+    );
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["moneyIn"],
+        json!([
+            {"amount": "2400.00", "currency": "CNY"},
+            {"amount": "150.00", "currency": "USD"}
+        ])
     );
     app.stop().await;
 }

@@ -114,18 +114,23 @@ impl Account {
         Ok(rows.into_iter().map(Identifier).collect())
     }
     /// Accounts sharing an identifier with this one, strongest tie first. An identifier shared
-    /// by more than `maxShare` accounts (a public IP, say) ties nobody and is skipped.
+    /// by more than `maxShare` accounts (a public IP, say) ties nobody and is skipped; the
+    /// default is the detectors' own definition of a rare identifier (10 accounts unless
+    /// configured otherwise).
     async fn linked_accounts(
         &self,
         ctx: &Context,
         first: Option<i32>,
         after: Option<String>,
-        #[graphql(default = 20)] max_share: i32,
+        max_share: Option<i32>,
     ) -> AppResult<LinkedAccountConnection> {
         let page = ctx.page(first, after.as_deref())?;
+        let max_share = max_share
+            .map(i64::from)
+            .unwrap_or_else(|| crate::detect::thresholds::current().rare_identifier_max_accounts);
         let rows = ctx
             .reader
-            .linked_accounts(&self.0.id, max_share as i64, page.slice())
+            .linked_accounts(&self.0.id, max_share, page.slice())
             .await?;
         Ok(LinkedAccountConnection::from_rows(
             &page,

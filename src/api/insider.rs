@@ -78,7 +78,9 @@ impl InsiderSuspect {
     async fn shops_benefited(&self, ctx: &Context) -> AppResult<Vec<ShopBenefit>> {
         benefits(ctx, &self.0.shops).await
     }
-    /// Money from those shops' owners that reached the employee or a proxy, exactly.
+    /// Money from those shops' owners that reached the employee or a proxy, exactly, in the
+    /// currency most of those payments used (amounts in other currencies are listed in the
+    /// reasons, never added to this figure).
     fn money_traced(&self) -> Money {
         cny(self.0.money_traced, &self.0.currency)
     }
@@ -88,10 +90,14 @@ impl InsiderSuspect {
         &self.0.reasons
     }
     /// Chains owner → (middle account) → employee or proxy, and employee → removed review →
-    /// shop.
-    fn evidence(&self, ctx: &Context) -> Evidence {
-        ctx.guard.register_evidence(&self.0.evidence);
-        self.0.evidence.clone().into()
+    /// shop. `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
+    }
+    /// Set when an analyst dismissed this employee's suspicion in a case.
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids = vec![self.0.employee_id.clone()];
+        super::cases::dismissal(ctx, crate::cases::ItemKind::InsiderSuspect, &ids).await
     }
 }
 
@@ -255,7 +261,10 @@ pub async fn removal_trace(
         removals_legitimate: a.features.legitimate as i32,
         removals,
         payments,
-        money_traced: cny(a.features.money, &described.currency),
+        money_traced: cny(
+            a.features.money.get(&described.currency),
+            &described.currency,
+        ),
         shops_benefited: benefits(ctx, &described.shops).await?,
         proxies: a.proxies.iter().map(|p| p.proxy_id.clone()).collect(),
     })

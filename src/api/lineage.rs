@@ -5,7 +5,7 @@ use super::entities::{Account, Review, Shop};
 use super::evidence::{Evidence, EvidenceEdge};
 use super::{check_id, not_found, Context};
 use crate::detect::lineage::{self as detect, LineageParams, LineageStart, Role};
-use crate::detect::{self as d, DetectError};
+use crate::detect::DetectError;
 use crate::error::{AppError, AppResult};
 use crate::graph::GraphError;
 use std::collections::HashMap;
@@ -28,9 +28,12 @@ pub enum AgentRole {
     Intermediary,
     /// Recruits, briefs and pays the reviewers.
     Organizer,
+    /// Talks to the victims or collects their money for a crew.
+    Negotiator,
     /// Posts the negative reviews.
     Operative,
-    /// Brought in by an operative (referral, shared household identifier).
+    /// Brought in by an operative (referral, shared household identifier), whether or not
+    /// it has posted yet.
     Recruit,
 }
 
@@ -40,6 +43,7 @@ impl From<Role> for AgentRole {
             Role::Beneficiary => AgentRole::Beneficiary,
             Role::Intermediary => AgentRole::Intermediary,
             Role::Organizer => AgentRole::Organizer,
+            Role::Negotiator => AgentRole::Negotiator,
             Role::Operative => AgentRole::Operative,
             Role::Recruit => AgentRole::Recruit,
         }
@@ -51,19 +55,21 @@ impl From<Role> for AgentRole {
 #[graphql(context = Context)]
 pub struct LineageAccount {
     pub account: Account,
-    pub role: AgentRole,
+    /// Null only for the start when no role was found; its reasons then say why.
+    pub role: Option<AgentRole>,
     /// Expansion level at which the account was reached from the start (0 = the start).
     pub depth: i32,
     pub reasons: Vec<String>,
 }
 
-/// Who stands behind an operative or a malicious review, and who else works for them.
+/// Who stands behind an account or a review, and who else works for them.
 #[derive(juniper::GraphQLObject)]
 #[graphql(context = Context)]
 pub struct Lineage {
     /// The account the trace started from (a review's author for a review start).
     pub start: String,
-    /// Accounts with roles, beneficiary first; empty when no campaign structure was found.
+    /// Accounts with roles, beneficiary first; always includes the start (depth 0), with a
+    /// null role and a "no role found" reason when it plays none.
     pub accounts: Vec<LineageAccount>,
     /// TRANSFER, REFERRED, MESSAGED, SHARES_IDENTIFIER between returned accounts; WROTE
     /// (account → review) and ABOUT (review → shop).
@@ -116,7 +122,7 @@ pub async fn agent_lineage(
         .filter_map(|a| {
             by_id.remove(&a.id).map(|acc| LineageAccount {
                 account: Account(acc),
-                role: a.role.into(),
+                role: a.role.map(Into::into),
                 depth: a.depth as i32,
                 reasons: a.reasons.clone(),
             })
@@ -127,18 +133,14 @@ pub async fn agent_lineage(
     let mut reviews = ctx.reader.reviews(&l.reviews).await?;
     reviews.sort_by(|a, b| (a.posted_at, &a.id).cmp(&(b.posted_at, &b.id)));
     ctx.guard.register_evidence(&l.evidence);
-    let edges = Evidence::from(d::Evidence {
-        edges: l.edges,
-        ..d::Evidence::default()
-    })
-    .edges;
+    let edges = EvidenceEdge::list(l.edges, &ctx.guard, &l.evidence.nodes);
     Ok(Lineage {
         start: l.start,
         accounts,
         edges,
         victim_shops: shops.into_iter().map(Shop).collect(),
         reviews: reviews.into_iter().map(Review).collect(),
-        evidence: l.evidence.into(),
+        evidence: Evidence::view(l.evidence, &ctx.guard, None)?,
         truncated: l.truncated,
     })
 }

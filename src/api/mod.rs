@@ -2,6 +2,7 @@
 //! Resolvers validate arguments, pass the [`guard::Guard`], call one function, map the result.
 
 pub mod audit;
+pub mod cases;
 pub mod cost;
 pub mod entities;
 pub mod evidence;
@@ -255,6 +256,54 @@ impl Query {
     }
     // --- end rings ---
 
+    // --- cases ---
+    /// One case by id. `NOT_FOUND` when there is none.
+    async fn case(ctx: &Context, id: String) -> AppResult<cases::Case> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        cases::get(ctx, &id).await
+    }
+
+    /// Cases, most recently changed first; `refId` keeps cases holding that finding or
+    /// entity (a ring id, incident id, account id…).
+    async fn cases(
+        ctx: &Context,
+        status: Option<cases::CaseStatus>,
+        assignee: Option<String>,
+        ref_id: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<cases::CaseConnection> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        cases::list(ctx, status, assignee, ref_id, first, after).await
+    }
+
+    /// One stored extortion incident by id (`incident-<reviewId>`). `NOT_FOUND` when the
+    /// last run did not store it.
+    async fn extortion_incident(ctx: &Context, id: String) -> AppResult<rings::ExtortionIncident> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        check_id("id", &id)?;
+        crate::detect::extortion::get(&ctx.graph, &id)
+            .await?
+            .map(rings::ExtortionIncident)
+            .ok_or_else(|| not_found("incident", &id))
+    }
+
+    /// The stored insider suspect record of one employee. `NOT_FOUND` when the last run did
+    /// not score that employee.
+    async fn insider_suspect(
+        ctx: &Context,
+        employee_id: String,
+    ) -> AppResult<insider::InsiderSuspect> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        check_id("employeeId", &employee_id)?;
+        crate::detect::insider::suspect_of(&ctx.graph, &employee_id)
+            .await
+            .map_err(lineage::app_error)?
+            .map(insider::InsiderSuspect)
+            .ok_or_else(|| not_found("insider suspect", &employee_id))
+    }
+    // --- end cases ---
+
     /// Detection runs, newest first: id, times, status, detectors, parameters, program version,
     /// who started it, what it found, and which detectors' findings currently come from it.
     async fn detection_runs(
@@ -357,6 +406,62 @@ impl Mutation {
             })
             .collect())
     }
+
+    // --- cases ---
+    /// Opens a case from a finding or entity (`NOT_FOUND` when it does not exist), with a
+    /// snapshot of the finding as it is now. Recorded with who and when.
+    async fn open_case(
+        ctx: &Context,
+        title: String,
+        item: cases::CaseItemInput,
+        assignee: Option<String>,
+    ) -> AppResult<cases::Case> {
+        ctx.guard.authorize(Action::ManageCases)?;
+        cases::open(ctx, title, item, assignee).await
+    }
+
+    /// Attaches a finding or entity to a case (attaching it twice changes nothing).
+    async fn attach_to_case(
+        ctx: &Context,
+        case_id: String,
+        item: cases::CaseItemInput,
+    ) -> AppResult<cases::Case> {
+        ctx.guard.authorize(Action::ManageCases)?;
+        cases::attach(ctx, case_id, item).await
+    }
+
+    /// Adds a note, authored by the caller.
+    async fn add_case_note(
+        ctx: &Context,
+        case_id: String,
+        text: String,
+    ) -> AppResult<cases::CaseNote> {
+        ctx.guard.authorize(Action::ManageCases)?;
+        cases::add_note(ctx, case_id, text).await
+    }
+
+    /// Sets a case's status. `DISMISSED` needs a `reason`; its findings then stay dismissed
+    /// when detection finds the same group (same members) again. Reopening lifts that.
+    async fn set_case_status(
+        ctx: &Context,
+        case_id: String,
+        status: cases::CaseStatus,
+        reason: Option<String>,
+    ) -> AppResult<cases::Case> {
+        ctx.guard.authorize(Action::ManageCases)?;
+        cases::set_status(ctx, case_id, status, reason).await
+    }
+
+    /// Assigns a case to an analyst (null: to nobody).
+    async fn assign_case(
+        ctx: &Context,
+        case_id: String,
+        assignee: Option<String>,
+    ) -> AppResult<cases::Case> {
+        ctx.guard.authorize(Action::ManageCases)?;
+        cases::assign(ctx, case_id, assignee).await
+    }
+    // --- end cases ---
 }
 
 /// What one detector stored in a run.

@@ -88,6 +88,8 @@ pub enum RingRole {
     Beneficiary,
     /// Passed a seller's money on to the group.
     Intermediary,
+    /// Talks to victims or collects their money for the crew, coordinating no reviewer.
+    Negotiator,
 }
 
 impl From<Role> for RingRole {
@@ -98,6 +100,7 @@ impl From<Role> for RingRole {
             Role::Recruit => RingRole::Recruit,
             Role::Beneficiary => RingRole::Beneficiary,
             Role::Intermediary => RingRole::Intermediary,
+            Role::Negotiator => RingRole::Negotiator,
         }
     }
 }
@@ -190,34 +193,46 @@ impl Ring {
     fn last_at(&self) -> Option<String> {
         self.0.last_at.map(time)
     }
-    /// Paid privately to members by victims' owners.
-    fn money_in(&self) -> Money {
-        money(self.0.money_in, model::Money::DEFAULT_CURRENCY)
+    /// Paid privately to members by victims' owners: one amount per currency (amounts in
+    /// different currencies are never added up); empty when no owner paid.
+    fn money_in(&self) -> Vec<Money> {
+        self.0.money_in.iter().cloned().map(Money).collect()
     }
-    /// Paid by members to other members (shares, fees).
-    fn money_out(&self) -> Money {
-        money(self.0.money_out, model::Money::DEFAULT_CURRENCY)
+    /// Paid by members to other members (shares, fees): one amount per currency.
+    fn money_out(&self) -> Vec<Money> {
+        self.0.money_out.iter().cloned().map(Money).collect()
     }
     fn reasons(&self, ctx: &Context) -> &[String] {
         // Reasons may cite identifiers of the evidence: the boundary pass masks them.
         ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    fn evidence(&self, ctx: &Context) -> Evidence {
-        ctx.guard.register_evidence(&self.0.evidence);
-        self.0.evidence.clone().into()
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
+    }
+    /// Set when an analyst dismissed a ring with exactly these members in a case.
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids: Vec<String> = self
+            .0
+            .members
+            .iter()
+            .map(|m| m.account_id.clone())
+            .collect();
+        super::cases::dismissal(ctx, crate::cases::ItemKind::Ring, &ids).await
     }
 }
 
 /// How a step's account is linked to the reviewer.
 #[derive(GraphQLObject)]
 pub struct IncidentTie {
-    /// The reviewer.
+    /// The reviewer (the paid account for `contact_tied_to_payee:*`).
     pub from: String,
     /// The contacting or paid account.
     pub to: String,
     /// same_account, device, phone, address, card, ip, referral, transfer, same_ring,
-    /// contact_is_payee, or forwarded_to:<account>.
+    /// contact_is_payee, forwarded_to:<account>, or contact_tied_to_payee:<kind> (a split
+    /// crew's negotiator tied to the paid account rather than to the reviewer).
     pub kind: String,
     /// Identifier key, payment id or ring id behind the tie.
     pub detail: Option<String>,
@@ -299,17 +314,35 @@ impl ExtortionIncident {
     fn retracted_at(&self) -> Option<String> {
         self.0.retracted_at.map(time)
     }
-    fn ties(&self) -> Vec<IncidentTie> {
-        self.0.ties.iter().map(IncidentTie::from).collect()
+    fn ties(&self, ctx: &Context) -> Vec<IncidentTie> {
+        self.0
+            .ties
+            .iter()
+            .map(|t| {
+                let mut tie = IncidentTie::from(t);
+                if matches!(
+                    t.kind.as_str(),
+                    "device" | "phone" | "address" | "card" | "ip"
+                ) {
+                    tie.detail = tie.detail.map(|d| ctx.guard.identifier_key(&d));
+                }
+                tie
+            })
+            .collect()
     }
     fn reasons(&self, ctx: &Context) -> &[String] {
         // Reasons may cite identifiers of the evidence: the boundary pass masks them.
         ctx.guard.register_evidence(&self.0.evidence);
         &self.0.reasons
     }
-    fn evidence(&self, ctx: &Context) -> Evidence {
-        ctx.guard.register_evidence(&self.0.evidence);
-        self.0.evidence.clone().into()
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence.clone(), &ctx.guard, limit)
+    }
+    /// Set when an analyst dismissed this incident (same review, reviewer, contact, payee).
+    async fn dismissal(&self, ctx: &Context) -> AppResult<Option<super::cases::Dismissal>> {
+        let ids = super::cases::incident_members(&self.0);
+        super::cases::dismissal(ctx, crate::cases::ItemKind::Incident, &ids).await
     }
 }
 

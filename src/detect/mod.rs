@@ -7,8 +7,10 @@ pub mod evidence;
 pub mod extortion;
 pub mod insider;
 pub mod lineage;
+pub mod money;
 pub mod rings;
 pub mod runs;
+pub mod thresholds;
 pub mod ties;
 pub mod victim;
 

@@ -4,14 +4,25 @@
 //! `rings_referral_ties`, `rings_transfer_ties`, `rings_message_ties`.
 //!
 //! Tie weights (documented in the ring score): an identifier shared by `n` accounts adds
-//! `1/(n-1)` (a device shared by two ties strongly; hubs above `max_share` tie nobody), a
-//! referral adds 0.8, private transfers 0.5, messages 0.3.
+//! `1/(n-1)` (a device shared by two ties strongly; identifiers that are not rare in the sense
+//! of [`crate::detect::thresholds`] tie nobody), a referral adds 0.8, private transfers 0.5,
+//! messages 0.3.
+//!
+//! **Caps.** Transfers and messages are capped per account (`per_account`). Each fetch names
+//! a focus time per account (the review or payment being examined) and the cap keeps the rows
+//! nearest it, so a busy account never loses the transfers of the incident window to older
+//! ones; every cut is recorded in [`Ties::caps`] for the findings to report.
 
+use super::money::Transfer;
 use super::victim::Interner;
 use super::DetectError;
-use crate::graph::{queries as q, Graph, Params};
+use crate::graph::{queries as q, Graph, Params, Row};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Identifier kinds that make a household or a farm: a recruit shares one of them with the
+/// operative who invited it (IPs are too coarse: strangers collide on them).
+pub const HOUSEHOLD_KINDS: [&str; 4] = ["device", "address", "phone", "card"];
 
 /// How one tie between two accounts was established.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +71,17 @@ impl Via {
     }
 }
 
+/// A per-account cap that cut rows: `kept` of `total` transfers or messages, the ones nearest
+/// `focus` (epoch ms).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cap {
+    /// `transfers` or `messages`.
+    pub what: &'static str,
+    pub kept: usize,
+    pub total: i64,
+    pub focus: i64,
+}
+
 /// Ties between pairs of accounts (unordered), each with every way it was established.
 #[derive(Debug, Default)]
 pub struct Ties {
@@ -67,6 +89,8 @@ pub struct Ties {
     adjacency: HashMap<u32, HashSet<u32>>,
     fetched: HashSet<u32>,
     fetched_messages: HashSet<u32>,
+    /// Accounts whose transfers or messages a cap cut, with what was kept.
+    pub caps: BTreeMap<u32, Vec<Cap>>,
 }
 
 fn key(a: u32, b: u32) -> (u32, u32) {
@@ -101,6 +125,7 @@ struct TransferRow {
     amount: i64,
     currency: Option<String>,
     at: i64,
+    total: i64,
 }
 
 #[derive(Deserialize)]
@@ -111,14 +136,16 @@ struct MessageRow {
     from_id: String,
     message_id: String,
     at: i64,
+    total: i64,
 }
 
 /// Limits of one tie fetch.
 #[derive(Debug, Clone, Copy)]
 pub struct TieParams {
-    /// Identifiers used by more accounts than this are hubs and tie nobody.
+    /// Identifiers used by more accounts than this are hubs and tie nobody (the shared
+    /// definition of a rare identifier, [`crate::detect::thresholds`]).
     pub max_share: i64,
-    /// At most this many transfers and messages per account (busy accounts are capped).
+    /// At most this many transfers and messages per account, nearest its focus time.
     pub per_account: i64,
     pub batch: usize,
     /// Also fetch messages (they tie group members; validation does without them).
@@ -128,7 +155,7 @@ pub struct TieParams {
 impl Default for TieParams {
     fn default() -> Self {
         TieParams {
-            max_share: 20,
+            max_share: super::thresholds::current().rare_identifier_max_accounts,
             per_account: 300,
             batch: 500,
             messages: true,
@@ -139,26 +166,37 @@ impl Default for TieParams {
 impl Ties {
     /// Fetches every tie touching `accounts` not fetched before (messages only when
     /// `p.messages`; accounts fetched without messages get them on a later request that
-    /// asks for them). The four queries of a batch run concurrently.
+    /// asks for them). Each account comes with its focus time (epoch ms): capped transfers
+    /// and messages are the ones nearest it. The queries of a batch run concurrently.
     pub async fn fetch(
         &mut self,
         graph: &Graph,
         names: &mut Interner,
-        accounts: &[u32],
+        accounts: &[(u32, i64)],
         p: TieParams,
     ) -> Result<(), DetectError> {
-        let mut todo: Vec<u32> = Vec::new();
-        let mut todo_messages: Vec<u32> = Vec::new();
-        for &a in accounts {
+        let mut todo: Vec<(u32, i64)> = Vec::new();
+        let mut todo_messages: Vec<(u32, i64)> = Vec::new();
+        for &(a, at) in accounts {
             if self.fetched.insert(a) {
-                todo.push(a);
+                todo.push((a, at));
             }
             if p.messages && self.fetched_messages.insert(a) {
-                todo_messages.push(a);
+                todo_messages.push((a, at));
             }
         }
+        let rows_of = |chunk: &[(u32, i64)], names: &Interner| -> Vec<Row> {
+            chunk
+                .iter()
+                .map(|&(a, at)| Row::new().set("id", names.name(a)).set("at", at))
+                .collect()
+        };
         for chunk in todo.chunks(p.batch.max(1)) {
-            let ids: Vec<String> = chunk.iter().map(|&a| names.name(a).to_string()).collect();
+            let ids: Vec<String> = chunk
+                .iter()
+                .map(|&(a, _)| names.name(a).to_string())
+                .collect();
+            let rows = rows_of(chunk, names);
             let params = || Params::new().with("ids", ids.clone());
             let (mut rows_i, mut rows_r, mut rows_t) = (Vec::new(), Vec::new(), Vec::new());
             let (a, b, c) = tokio::join!(
@@ -172,7 +210,9 @@ impl Ties {
                 }),
                 graph.for_each_row(
                     &q::RINGS_TRANSFER_TIES,
-                    params().with("perAccount", p.per_account),
+                    Params::new()
+                        .with_rows("rows", rows)
+                        .with("perAccount", p.per_account),
                     |r: TransferRow| rows_t.push(r),
                 ),
             );
@@ -196,6 +236,13 @@ impl Ties {
                 let inviter = names.intern(&r.inviter_id);
                 self.add(a, b, Via::Referral { inviter, at: r.at });
             }
+            self.note_caps(
+                names,
+                chunk,
+                "transfers",
+                rows_t.iter().map(|r| (&r.a, r.total)),
+                p,
+            );
             for r in rows_t {
                 let (a, b) = (names.intern(&r.a), names.intern(&r.b));
                 let from = names.intern(&r.from_id);
@@ -213,17 +260,24 @@ impl Ties {
             }
         }
         for chunk in todo_messages.chunks(p.batch.max(1)) {
-            let ids: Vec<String> = chunk.iter().map(|&a| names.name(a).to_string()).collect();
+            let rows = rows_of(chunk, names);
             let mut rows_m = Vec::new();
             graph
                 .for_each_row(
                     &q::RINGS_MESSAGE_TIES,
                     Params::new()
-                        .with("ids", ids)
+                        .with_rows("rows", rows)
                         .with("perAccount", p.per_account),
                     |r: MessageRow| rows_m.push(r),
                 )
                 .await?;
+            self.note_caps(
+                names,
+                chunk,
+                "messages",
+                rows_m.iter().map(|r| (&r.a, r.total)),
+                p,
+            );
             for r in rows_m {
                 let (a, b) = (names.intern(&r.a), names.intern(&r.b));
                 let from = names.intern(&r.from_id);
@@ -239,6 +293,34 @@ impl Ties {
             }
         }
         Ok(())
+    }
+
+    /// Records the accounts of `chunk` whose `what` rows the per-account cap cut.
+    fn note_caps<'r>(
+        &mut self,
+        names: &Interner,
+        chunk: &[(u32, i64)],
+        what: &'static str,
+        rows: impl Iterator<Item = (&'r String, i64)>,
+        p: TieParams,
+    ) {
+        let mut seen: HashMap<&str, (usize, i64)> = HashMap::new();
+        for (a, total) in rows {
+            let e = seen.entry(a.as_str()).or_insert((0, total));
+            e.0 += 1;
+        }
+        for &(a, focus) in chunk {
+            if let Some(&(kept, total)) = seen.get(names.name(a)) {
+                if total > p.per_account {
+                    self.caps.entry(a).or_default().push(Cap {
+                        what,
+                        kept,
+                        total,
+                        focus,
+                    });
+                }
+            }
+        }
     }
 
     /// Records a tie (both endpoints' fetches may report the same one: kept once).
@@ -283,6 +365,55 @@ impl Ties {
 
     pub fn neighbours(&self, a: u32) -> impl Iterator<Item = u32> + '_ {
         self.adjacency.get(&a).into_iter().flatten().copied()
+    }
+
+    /// Private transfers from `from` to `to`.
+    pub fn transfers(&self, from: u32, to: u32) -> Vec<Transfer<u32>> {
+        self.between(from, to)
+            .iter()
+            .filter_map(|v| match v {
+                Via::Transfer {
+                    payment_id,
+                    from: f,
+                    amount,
+                    currency,
+                    at,
+                } if *f == from => Some(Transfer {
+                    payment_id: payment_id.clone(),
+                    from,
+                    to,
+                    amount: *amount,
+                    currency: currency.clone(),
+                    at: *at,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Private transfers received by `to` (from fetched ties).
+    pub fn incoming(&self, to: u32) -> Vec<Transfer<u32>> {
+        self.neighbours(to)
+            .flat_map(|n| self.transfers(n, to))
+            .collect()
+    }
+
+    /// A sentence per cut cap of the given accounts, for a finding's reasons.
+    pub fn cap_reasons(&self, names: &Interner, accounts: &[u32]) -> Vec<String> {
+        let mut out = Vec::new();
+        for a in accounts {
+            for c in self.caps.get(a).into_iter().flatten() {
+                out.push(format!(
+                    "Only the {} {} of {} nearest {} were examined ({} in all): a cap for busy accounts.",
+                    c.kept,
+                    c.what,
+                    names.name(*a),
+                    crate::model::Timestamp(c.focus).rfc3339(),
+                    c.total
+                ));
+            }
+        }
+        out
     }
 }
 

@@ -3,6 +3,7 @@
 //! detector ever reads). Each detector contributes [`Metric`]s from its own submodule; this
 //! module reads labels, runs the sections and prints a table or JSON.
 
+pub mod gate;
 mod insider;
 mod labels;
 mod lineage;

@@ -10,6 +10,9 @@
 //! - `rings/member-core`: the same without beneficiaries and intermediaries on either side.
 //! - `incidents/review`: reviews of incidents above the default confidence vs
 //!   `extortion_review` labels (complete and partial).
+//! - `incidents/complete`: of the reviews labelled `complete` (review → contact → payment →
+//!   withdrawal all happened), those whose incident is found *complete* (every step
+//!   attributed). FP: incidents called complete on reviews labelled `partial` or unlabelled.
 //! - `rings/benign-flagged`: accounts labelled `benign` in any ring above the threshold,
 //!   reported as false positives (must be 0).
 
@@ -25,6 +28,38 @@ const ALL: Slice = Slice {
     skip: 0,
     limit: 1_000_000,
 };
+
+/// `"; missed: a1 (crew-1/negotiator), …; extra: …"` for a note (at most ten each).
+pub fn misses(predicted: &BTreeSet<String>, truth: &BTreeSet<String>, labels: &Labels) -> String {
+    let describe = |ids: Vec<&String>| -> String {
+        let mut out: Vec<String> = ids
+            .iter()
+            .take(10)
+            .map(|id| match labels.all.iter().find(|l| &&l.entity_id == id) {
+                Some(l) => format!(
+                    "{id} ({}/{})",
+                    l.group.as_deref().unwrap_or("-"),
+                    l.role.as_deref().unwrap_or(&l.label)
+                ),
+                None => id.to_string(),
+            })
+            .collect();
+        if ids.len() > 10 {
+            out.push(format!("… {} more", ids.len() - 10));
+        }
+        out.join(", ")
+    };
+    let missed: Vec<&String> = truth.difference(predicted).collect();
+    let extra: Vec<&String> = predicted.difference(truth).collect();
+    let mut s = String::new();
+    if !missed.is_empty() {
+        s.push_str(&format!("; missed: {}", describe(missed)));
+    }
+    if !extra.is_empty() {
+        s.push_str(&format!("; extra: {}", describe(extra)));
+    }
+    s
+}
 
 pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, DetectError> {
     let filter = RingFilter {
@@ -91,7 +126,10 @@ pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, Det
         "rings/member",
         &predicted,
         &truth,
-        "members of rings above threshold vs all crew/agent accounts (beneficiary, intermediaries included)",
+        format!(
+            "members of rings above threshold vs all crew/agent accounts (beneficiary, intermediaries included){}",
+            misses(&predicted, &truth, labels)
+        ),
     ));
     let outer: BTreeSet<String> = labels
         .with_role("hired_agents", "beneficiary")
@@ -117,13 +155,30 @@ pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, Det
     )
     .await?;
     let inc_reviews: BTreeSet<String> = incidents.iter().map(|i| i.review_id.clone()).collect();
+    let ext_reviews = labels.entities("extortion_review");
     metrics.push(Metric::from_sets(
         "incidents/review",
         &inc_reviews,
-        &labels.entities("extortion_review"),
+        &ext_reviews,
         format!(
-            "incident reviews with confidence >= {} vs extortion_review labels",
-            extortion::DEFAULT_MIN_CONFIDENCE
+            "incident reviews with confidence >= {} vs extortion_review labels{}",
+            extortion::DEFAULT_MIN_CONFIDENCE,
+            misses(&inc_reviews, &ext_reviews, labels)
+        ),
+    ));
+    let complete_found: BTreeSet<String> = incidents
+        .iter()
+        .filter(|i| i.complete)
+        .map(|i| i.review_id.clone())
+        .collect();
+    let complete_truth = labels.with_role("extortion_review", "complete");
+    metrics.push(Metric::from_sets(
+        "incidents/complete",
+        &complete_found,
+        &complete_truth,
+        format!(
+            "incidents found complete (contact, payment, withdrawal attributed) vs reviews labelled complete{}",
+            misses(&complete_found, &complete_truth, labels)
         ),
     ));
 

@@ -2,7 +2,7 @@
 //! payments, reviews, complaints, moderation events and messages, with planted collusion cases
 //! (extortion crews, competitor-hired review campaigns, bribed insiders) and benign look-alikes
 //! ("traps"), written as NDJSON in the ingest contract's format (`<kind>.ndjson`, see
-//! `shared/spec/dataset-format.md`) plus `labels.ndjson` (ground truth, never loaded).
+//! `docs/DATASET-FORMAT.md`) plus `labels.ndjson` (ground truth, never loaded).
 //! The model is described in `docs/DATASET-GENERATION.md`.
 //!
 //! Generation streams: only compact per-account/per-shop tables are kept in memory; each
@@ -51,6 +51,51 @@ pub struct GenerateOptions {
     pub camouflage: bool,
     /// Benign look-alikes (households, public wifi, friends, busy moderators, resolved disputes).
     pub traps: bool,
+    /// Behaviours of real crews beyond the basic cases (all off by default, so existing
+    /// datasets keep their bytes).
+    pub patterns: Patterns,
+}
+
+/// Optional behaviours of real crews (see `docs/DATASET-GENERATION.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Patterns {
+    /// Crews split the roles (60% of crews): a negotiator messages the victims while the
+    /// money lands on a second account tied to it (shared device, phone or address, and a
+    /// transfer between them).
+    pub split_negotiator: bool,
+    /// Crews and campaigns bring in a recruit (60% of them) invited by an operative and
+    /// sharing its household, who has not posted a review yet.
+    pub dormant_recruits: bool,
+    /// Transfers from the beneficiary to a campaign's organizer, min and max (1 = paid
+    /// directly, 3 = through two mules). Default 2..=3.
+    pub mule_hops: (u8, u8),
+    /// Extra small campaigns: six operatives from three device farms (two per farm device
+    /// and IP), hired without referrals, panning 3–5 rivals of one category over a week, each
+    /// also leaving 2–4 five-star reviews on popular shops.
+    pub farm_campaigns: u32,
+}
+
+impl Default for Patterns {
+    fn default() -> Self {
+        Patterns {
+            split_negotiator: false,
+            dormant_recruits: false,
+            mule_hops: (2, 3),
+            farm_campaigns: 0,
+        }
+    }
+}
+
+impl Patterns {
+    /// Every pattern on, scaled to `accounts`.
+    pub fn all(accounts: u64) -> Self {
+        Patterns {
+            split_negotiator: true,
+            dormant_recruits: true,
+            mule_hops: (1, 3),
+            farm_campaigns: (accounts / 40_000).max(2) as u32,
+        }
+    }
 }
 
 impl GenerateOptions {
@@ -64,6 +109,7 @@ impl GenerateOptions {
             insiders: (accounts / 200_000).max(1) as u32,
             camouflage: true,
             traps: true,
+            patterns: Patterns::default(),
         }
     }
 }
@@ -112,6 +158,11 @@ pub fn generate(opts: &GenerateOptions, out_dir: &Path) -> io::Result<GenerateSu
             warn!(campaign = k + 1, error = %e, "campaign not planted");
         }
     }
+    for k in 0..opts.patterns.farm_campaigns {
+        if let Err(e) = plant::plan_farm_campaign(&mut w, &mut rng, k + 1) {
+            warn!(farm_campaign = k + 1, error = %e, "farm campaign not planted");
+        }
+    }
     traps::plan_traps(&mut w, &mut rng)?;
     w.finalize();
     info!(
@@ -135,6 +186,7 @@ pub fn write_seed_dataset(out_dir: &Path) -> io::Result<GenerateSummary> {
         insiders: 0,
         camouflage: true,
         traps: true,
+        patterns: Patterns::default(),
     };
     let tune = Tuning {
         orders_mean: 6.0,

@@ -47,6 +47,8 @@ pub(crate) struct Crew {
     pub members: Vec<(u32, &'static str)>,
     pub organizer: u32,
     pub negotiator: Option<u32>,
+    /// A split crew's second account, tied to the negotiator, that receives the money.
+    pub payee_account: Option<u32>,
     pub victims: Vec<Victim>,
 }
 
@@ -59,8 +61,20 @@ pub(crate) struct Campaign {
     pub negotiator: Option<u32>,
     /// operatives and recruits with their role
     pub reviewers: Vec<(u32, &'static str)>,
+    /// recruits who have not posted (labelled `recruit`, never review)
+    pub dormant: Vec<u32>,
     pub rivals: Vec<u32>,
     pub start: Time,
+    /// orders are placed in [start, start + spread]
+    pub spread: Time,
+    /// five-star camouflage reviews per reviewer (min, max)
+    pub camouflage: (u32, u32),
+    /// camouflage reviews even when the dataset has camouflage off
+    pub always_camouflage: bool,
+    /// which rivals each reviewer pans (None: about 75% of them each, at least two)
+    pub targets: Option<Vec<Vec<u32>>>,
+    /// the organizer pays each reviewer up front (before the campaign), not after its reviews
+    pub upfront: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +148,41 @@ pub(crate) fn plan_crew(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Resu
         },
     );
 
+    // split roles: a negotiator talks, a second account tied to it is paid
+    let split = w.opts.patterns.split_negotiator && rng.random_bool(0.6);
+    let (neg, payee_account) = if split {
+        let (neg, pa) = (w.take_buyer(rng)?, w.take_buyer(rng)?);
+        for m in [neg, pa] {
+            w.mark_planted(m);
+            w.registered_by(rng, m, start - DAY);
+        }
+        let kind = [LinkKind::Device, LinkKind::Phone, LinkKind::Address][rng.random_range(0..3)];
+        w.share(neg, pa, kind);
+        if rng.random_bool(0.5) {
+            let r = (start - between(rng, 10 * DAY, 60 * DAY)).max(2 * DAY);
+            w.refer(rng, org, neg, r);
+        }
+        (Some(neg), Some(pa))
+    } else {
+        (None, None)
+    };
+    // a recruit in waiting: invited by the operative into its household, no review yet
+    let dormant = if w.opts.patterns.dormant_recruits && rng.random_bool(0.6) {
+        let d = w.take_buyer(rng)?;
+        w.mark_planted(d);
+        let r = start + between(rng, 0, 20 * DAY);
+        w.refer(rng, op, d, r);
+        let kind = if rng.random_bool(0.6) {
+            LinkKind::Address
+        } else {
+            LinkKind::Device
+        };
+        w.share(op, d, kind);
+        Some(d)
+    } else {
+        None
+    };
+
     let k = rng.random_range(3..=8usize);
     let n_rec = rng.random_range(1..=3usize.min(k - 1));
     let mut t = start + between(rng, 0, 2 * DAY);
@@ -159,11 +208,17 @@ pub(crate) fn plan_crew(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Resu
         } else {
             Partial::Complete
         };
-        let contact = if rng.random_bool(0.8) { org } else { op };
-        let payee = if w.opts.camouflage && rng.random_bool(0.2) {
-            op
-        } else {
-            org
+        let (contact, payee) = match (neg, payee_account) {
+            (Some(n), Some(pa)) => (n, if rng.random_bool(0.85) { pa } else { org }),
+            _ => {
+                let contact = if rng.random_bool(0.8) { org } else { op };
+                let payee = if w.opts.camouflage && rng.random_bool(0.2) {
+                    op
+                } else {
+                    org
+                };
+                (contact, payee)
+            }
         };
         let fen = round_yuan((600f64.ln() + rng.random::<f64>() * (8800f64 / 600.0).ln()).exp());
         victims.push(Victim {
@@ -181,11 +236,20 @@ pub(crate) fn plan_crew(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Resu
     if victims.len() < 2 {
         return Err(no_accounts());
     }
+    let mut members = vec![(org, "organizer"), (op, "operative"), (rec, "recruit")];
+    if let (Some(n), Some(pa)) = (neg, payee_account) {
+        members.push((n, "negotiator"));
+        members.push((pa, "payee"));
+    }
+    if let Some(d) = dormant {
+        members.push((d, "recruit"));
+    }
     let crew = Crew {
         group,
-        members: vec![(org, "organizer"), (op, "operative"), (rec, "recruit")],
+        members,
         organizer: org,
-        negotiator: None,
+        negotiator: neg,
+        payee_account,
         victims,
     };
     w.add_unit(rng, Unit::Crew(Box::new(crew)));
@@ -296,6 +360,21 @@ impl Crew {
                     memo(pick(rng, MEMO_SHARE)),
                 )?;
             }
+            // a split crew's paid account hands the negotiator its cut
+            if let (Some(pa), Some(neg)) = (self.payee_account, self.negotiator) {
+                if v.payee == pa && rng.random_bool(0.7) {
+                    let cut = v.fen * rng.random_range(10..=20) / 100 / 100 * 100;
+                    cx.out.payment(
+                        pa,
+                        neg,
+                        cut,
+                        t_org + between(rng, HOUR, DAY),
+                        p2p_channel(rng),
+                        None,
+                        memo(pick(rng, MEMO_SHARE)),
+                    )?;
+                }
+            }
             if v.author != v.payee && v.author != org {
                 let share = v.fen * rng.random_range(20..=40) / 100 / 100 * 100;
                 let ts = t_org + between(rng, HOUR, 2 * DAY);
@@ -386,13 +465,7 @@ pub(crate) fn plan_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::
     if rivals.len() < 2 {
         return Err(no_accounts());
     }
-    let mut mules = Vec::new();
-    for _ in 0..rng.random_range(1..=2) {
-        let m = w.take_buyer(rng)?;
-        w.mark_planted(m);
-        w.registered_by(rng, m, start - 10 * DAY);
-        mules.push(m);
-    }
+    let mules = take_mules(w, rng, start)?;
     let org = w.take_buyer(rng)?;
     w.mark_planted(org);
     let mut reviewers = Vec::new();
@@ -434,6 +507,23 @@ pub(crate) fn plan_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::
             n_rec += 1;
         }
     }
+    let mut dormant = Vec::new();
+    if w.opts.patterns.dormant_recruits && rng.random_bool(0.6) {
+        let op = reviewers[rng.random_range(0..n_ops)].0;
+        let d = w.take_buyer(rng)?;
+        w.mark_planted(d);
+        let r = start - between(rng, DAY, 8 * DAY);
+        if w.reg(op) < r - HOUR {
+            w.refer(rng, op, d, r);
+            let kind = if rng.random_bool(0.6) {
+                LinkKind::Address
+            } else {
+                LinkKind::Device
+            };
+            w.share(op, d, kind);
+            dormant.push(d);
+        }
+    }
     let c = Campaign {
         group,
         beneficiary: ben,
@@ -441,8 +531,129 @@ pub(crate) fn plan_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::
         organizer: org,
         negotiator: None,
         reviewers,
+        dormant,
         rivals,
         start,
+        spread: 3 * DAY,
+        camouflage: (1, 3),
+        always_camouflage: false,
+        targets: None,
+        upfront: false,
+    };
+    w.add_unit(rng, Unit::Campaign(Box::new(c)));
+    Ok(())
+}
+
+/// The mules between a campaign's beneficiary and its organizer: one less than the number of
+/// transfers in the chain (`Patterns::mule_hops`).
+fn take_mules(w: &mut World, rng: &mut ChaCha8Rng, start: Time) -> io::Result<Vec<u32>> {
+    let (lo, hi) = w.opts.patterns.mule_hops;
+    let n = rng.random_range(lo.max(1) - 1..=hi.max(lo).max(1) - 1);
+    let mut mules = Vec::new();
+    for _ in 0..n {
+        let m = w.take_buyer(rng)?;
+        w.mark_planted(m);
+        w.registered_by(rng, m, start - 10 * DAY);
+        mules.push(m);
+    }
+    Ok(mules)
+}
+
+/// A beneficiary seller with at least five free rival shops in its category, and the rivals
+/// (`k` drawn from `rivals`).
+fn take_beneficiary(
+    w: &mut World,
+    rng: &mut ChaCha8Rng,
+    start: Time,
+    rivals: std::ops::RangeInclusive<usize>,
+) -> io::Result<(u32, Vec<u32>)> {
+    let mut free = [0u32; 32];
+    for s in &w.shops {
+        if s.flags == 0 && !w.reserved.contains(&s.owner) && s.opened + 10 * DAY < start {
+            free[s.cat as usize] += 1;
+        }
+    }
+    let ben = w
+        .take_seller(rng, |w, i| {
+            let r = w.shops_of(i);
+            !r.is_empty()
+                && r.clone().all(|s| {
+                    w.shops[s as usize].flags == 0 && w.shops[s as usize].opened + 10 * DAY < start
+                })
+                && free[w.shops[r.start as usize].cat as usize] >= 5
+        })
+        .ok_or_else(no_accounts)?;
+    w.mark_planted(ben);
+    let cat = w.shops[w.first_shop[ben as usize] as usize].cat;
+    let cands = rival_candidates(w, cat, ben, start);
+    let k = rng.random_range(rivals);
+    let chosen = take_rivals(w, rng, &cands, k);
+    if chosen.len() < 2 {
+        return Err(no_accounts());
+    }
+    Ok((ben, chosen))
+}
+
+/// A small campaign from device farms: six operatives, two per farm sharing the farm's
+/// device and IP, hired (30% invited) and paid by the organizer. Each farm takes two of the
+/// 3–5 rivals (neighbouring farms share one) and each operative pans one or both of its
+/// farm's rivals over about ten days, so operatives of different farms rarely share two
+/// targets. Each also leaves 2–4 five-star camouflage reviews on popular shops. Half the
+/// farms' organizers pay up front (before the first order), the rest after each operative's
+/// last review. Funded through 1–3 transfers (`Patterns::mule_hops`).
+pub(crate) fn plan_farm_campaign(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Result<()> {
+    let group = format!("farm-campaign-{n}");
+    let start = between(rng, at(2, 15, 0, 0), at(11, 1, 0, 0));
+    let (ben, rivals) = take_beneficiary(w, rng, start, 3..=5)?;
+    let mules = take_mules(w, rng, start)?;
+    let org = w.take_buyer(rng)?;
+    w.mark_planted(org);
+    w.registered_by(rng, org, start - 10 * DAY);
+    let mut reviewers = Vec::new();
+    let mut targets = Vec::new();
+    for farm in 0..3u64 {
+        let mine = [
+            rivals[farm as usize % rivals.len()],
+            rivals[(farm as usize + 1) % rivals.len()],
+        ];
+        let key = ((n as u64) << 8) | farm;
+        let device = h(w.seed, super::world::tag::SHARED, 6, key);
+        let ip = h(w.seed, super::world::tag::SHARED, 7, key);
+        for _ in 0..2 {
+            let op = w.take_buyer(rng)?;
+            w.mark_planted(op);
+            if rng.random_bool(0.3) {
+                let r = (start - between(rng, 10 * DAY, 60 * DAY)).max(2 * DAY);
+                w.refer(rng, org, op, r);
+            } else {
+                w.registered_by(rng, op, start - 5 * DAY);
+            }
+            let o = w.ov_mut(op);
+            o.device = Some(device);
+            o.ip = Some(ip);
+            reviewers.push((op, "operative"));
+            targets.push(match rng.random_range(0..3) {
+                0 => vec![mine[0]],
+                1 => vec![mine[1]],
+                _ => mine.to_vec(),
+            });
+        }
+    }
+    let c = Campaign {
+        group,
+        beneficiary: ben,
+        mules,
+        organizer: org,
+        negotiator: None,
+        reviewers,
+        dormant: Vec::new(),
+        rivals,
+        start,
+        spread: 8 * DAY,
+        camouflage: (2, 4),
+        always_camouflage: true,
+        targets: Some(targets),
+        upfront: rng.random_bool(0.5),
     };
     w.add_unit(rng, Unit::Campaign(Box::new(c)));
     Ok(())
@@ -471,29 +682,36 @@ impl Campaign {
         for &(r, role) in &self.reviewers {
             cx.out.label(Ent::Acc(r), "hired_agents", g, Some(role))?;
         }
+        for &d in &self.dormant {
+            cx.out
+                .label(Ent::Acc(d), "hired_agents", g, Some("recruit"))?;
+        }
         for &s in &self.rivals {
             cx.out.label(Ent::Shop(s), "hired_victim", g, None)?;
         }
         // who hits which rival
-        let plan: Vec<Vec<u32>> = self
-            .reviewers
-            .iter()
-            .map(|_| {
-                let mut v: Vec<u32> = self
-                    .rivals
-                    .iter()
-                    .copied()
-                    .filter(|_| rng.random_bool(0.75))
-                    .collect();
-                while v.len() < 2.min(self.rivals.len()) {
-                    let s = pick(rng, &self.rivals);
-                    if !v.contains(&s) {
-                        v.push(s);
+        let plan: Vec<Vec<u32>> = match &self.targets {
+            Some(t) => t.clone(),
+            None => self
+                .reviewers
+                .iter()
+                .map(|_| {
+                    let mut v: Vec<u32> = self
+                        .rivals
+                        .iter()
+                        .copied()
+                        .filter(|_| rng.random_bool(0.75))
+                        .collect();
+                    while v.len() < 2.min(self.rivals.len()) {
+                        let s = pick(rng, &self.rivals);
+                        if !v.contains(&s) {
+                            v.push(s);
+                        }
                     }
-                }
-                v
-            })
-            .collect();
+                    v
+                })
+                .collect(),
+        };
         let fee = rng.random_range(15..=60u64) * 100;
         let total: u64 = plan.iter().map(|v| v.len() as u64 * fee).sum();
         let budget = round_yuan(total as f64 / 100.0 * rng.random_range(1.4..2.2));
@@ -554,7 +772,7 @@ impl Campaign {
         for (k, &(r, _)) in self.reviewers.iter().enumerate() {
             let mut last = w0;
             for &s in &plan[k] {
-                let placed = w0 + between(rng, 0, 3 * DAY);
+                let placed = w0 + between(rng, 0, self.spread);
                 let rating = [1u8, 2, 3][pick_w(rng, &[55, 35, 10])];
                 let text = if rating == 3 {
                     pick(rng, REVIEW_3)
@@ -569,9 +787,9 @@ impl Campaign {
                     cx.complaint_flow(rng, rid, cx.w.owner(s), tr, 0.5, false)?;
                 }
             }
-            if cx.w.opts.camouflage {
+            if cx.w.opts.camouflage || self.always_camouflage {
                 let top = cx.w.top_shops(0.01);
-                for _ in 0..rng.random_range(1..=3) {
+                for _ in 0..rng.random_range(self.camouflage.0..=self.camouflage.1) {
                     let s = pick(rng, top);
                     let sh = cx.w.shops[s as usize];
                     let placed = (w0 + between(rng, 0, 40 * DAY) - 20 * DAY)
@@ -584,7 +802,11 @@ impl Campaign {
                     cx.reviewed_order(rng, r, s, placed, (2 * DAY, 5 * DAY), rating, text)?;
                 }
             }
-            let tp = last + between(rng, 2 * HOUR, 3 * DAY);
+            let tp = if self.upfront {
+                w0 - between(rng, HOUR, 2 * DAY)
+            } else {
+                last + between(rng, 2 * HOUR, 3 * DAY)
+            };
             let memo_s = pick(rng, &["佣金", "", "红包", "辛苦费"]);
             cx.out.payment(
                 org,

@@ -114,6 +114,7 @@ pub(crate) fn plan(w: &mut World, rng: &mut ChaCha8Rng) -> io::Result<()> {
         members: vec![(du, "organizer"), (qiu, "operative"), (zhang, "recruit")],
         organizer: du,
         negotiator: None,
+        payee_account: None,
         victims,
     };
     w.add_unit(rng, Unit::Crew(Box::new(crew)));
@@ -156,6 +157,7 @@ pub(crate) fn plan(w: &mut World, rng: &mut ChaCha8Rng) -> io::Result<()> {
         members,
         organizer: org,
         negotiator: Some(neg),
+        payee_account: None,
         victims,
     };
     w.add_unit(rng, Unit::Crew(Box::new(crew)));
@@ -192,8 +194,14 @@ pub(crate) fn plan(w: &mut World, rng: &mut ChaCha8Rng) -> io::Result<()> {
         organizer: org,
         negotiator: Some(neg),
         reviewers,
+        dormant: Vec::new(),
         rivals,
         start,
+        spread: 3 * DAY,
+        camouflage: (1, 3),
+        always_camouflage: false,
+        targets: None,
+        upfront: false,
     };
     w.add_unit(rng, Unit::Campaign(Box::new(camp)));
 

@@ -593,3 +593,57 @@ fn validate_dir() {
         c.labels.len()
     );
 }
+
+#[test]
+fn every_pattern_is_planted_and_labelled() {
+    let dir = TempDir::new("patterns");
+    let mut opts = GenerateOptions::for_accounts(6000, 11);
+    opts.crews = 6;
+    opts.patterns = super::Patterns::all(6000);
+    generate(&opts, &dir.0).expect("generate");
+    let c = check(&dir.0);
+    let authors: HashSet<&str> = c.reviews.iter().map(|r| s(r, "authorId")).collect();
+    let crews = groups(&c, "extortion_crew");
+    let split: Vec<_> = crews
+        .values()
+        .filter(|m| m.iter().any(|(_, r)| r == "negotiator"))
+        .collect();
+    assert!(!split.is_empty(), "some crews split the roles");
+    for m in &split {
+        let payee = &m.iter().find(|(_, r)| r == "payee").expect("a payee").0;
+        // the owners' money lands on the payee
+        assert!(c
+            .payments
+            .iter()
+            .any(|p| s(p, "toId") == payee.as_str() && opt_s(p, "orderId").is_none()));
+    }
+    // dormant recruits: labelled recruits who wrote no review in their group's work
+    let hired_reviews: HashSet<&str> = groups(&c, "hired_review")
+        .values()
+        .chain(groups(&c, "extortion_review").values())
+        .flatten()
+        .map(|(r, _)| c.reviews[c.rev[r.as_str()]]["authorId"].as_str().unwrap())
+        .collect();
+    let dormant = crews
+        .values()
+        .chain(groups(&c, "hired_agents").values())
+        .flatten()
+        .filter(|(a, r)| r == "recruit" && !hired_reviews.contains(a.as_str()))
+        .count();
+    assert!(
+        dormant > 0,
+        "some recruits have not reviewed for their group"
+    );
+    let farms: Vec<_> = groups(&c, "hired_agents")
+        .into_iter()
+        .filter(|(g, _)| g.starts_with("farm-campaign-"))
+        .collect();
+    assert_eq!(farms.len(), 2);
+    for (_, m) in &farms {
+        let ops = m.iter().filter(|(_, r)| r == "operative").count();
+        assert_eq!(ops, 6);
+        assert!(m
+            .iter()
+            .all(|(a, r)| r != "operative" || authors.contains(a.as_str())));
+    }
+}

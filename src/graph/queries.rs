@@ -98,6 +98,7 @@ catalog! {
     RINGS_IDENTIFIER_TIES = "rings_identifier_ties";
     RINGS_REFERRAL_TIES = "rings_referral_ties";
     RINGS_TRANSFER_TIES = "rings_transfer_ties";
+    RINGS_PAID_REVIEWERS = "rings_paid_reviewers";
     RINGS_MESSAGE_TIES = "rings_message_ties";
     RINGS_PURGE = "rings_purge";
     RINGS_STORE = "rings_store";
@@ -107,6 +108,7 @@ catalog! {
     INCIDENTS_PURGE = "incidents_purge";
     INCIDENTS_STORE = "incidents_store";
     INCIDENTS_LIST = "incidents_list";
+    INCIDENT_BY_ID = "incident_by_id";
     REVIEWS_BY_IDS = "reviews_by_ids";
     SHOPS_BY_IDS = "shops_by_ids";
 
@@ -131,6 +133,22 @@ catalog! {
     INSIDER_STORE = "insider_store";
     INSIDER_LIST = "insider_list";
     INSIDER_SUSPECT_OF = "insider_suspect_of";
+
+    // --- cases ---
+    CASE_CREATE = "case_create";
+    CASE_ATTACH = "case_attach";
+    CASE_NOTE = "case_note";
+    CASE_SET_STATUS = "case_set_status";
+    CASE_ASSIGN = "case_assign";
+    CASE_BY_ID = "case_by_id";
+    CASES_LIST = "cases_list";
+    CASE_NOTES = "case_notes";
+    CASE_EVENTS = "case_events";
+    CASE_SNAPSHOTS = "case_snapshots";
+    DISMISSALS_OF = "dismissals_of";
+    DETECTION_RUN_TIMES = "detection_run_times";
+    EXPORT_NODE_RECORDS = "export_node_records";
+    // --- end cases ---
 }
 
 #[cfg(test)]

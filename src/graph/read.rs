@@ -295,7 +295,9 @@ pub async fn census(graph: &Graph) -> Result<Census, GraphError> {
         node_properties: graph
             .rows(&q::CENSUS_NODE_PROPERTIES, labels(), limit)
             .await?,
-        relationships: graph.rows(&q::CENSUS_RELATIONSHIPS, labels(), limit).await?,
+        relationships: graph
+            .rows(&q::CENSUS_RELATIONSHIPS, labels(), limit)
+            .await?,
     })
 }
 

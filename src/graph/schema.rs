@@ -25,6 +25,13 @@ const FILES: &[(&str, &str)] = &[
             "/schema/neo4j/003_drop_unused_indexes.cypher"
         )),
     ),
+    (
+        "004_cases",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schema/neo4j/004_cases.cypher"
+        )),
+    ),
 ];
 
 /// Every DDL statement, in order, with the file it came from.

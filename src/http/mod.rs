@@ -349,7 +349,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/graphiql/assets/{file}", web::get().to(graphiql_asset))
         .route("/schema.graphql", web::get().to(sdl))
         .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+        .route("/readyz", web::get().to(readyz))
+        // --- cases ---
+        .configure(crate::investigate::routes);
+    // --- end cases ---
 }
 
 /// The CORS policy: no cross-origin browser access unless origins are configured.

@@ -1,4 +1,4 @@
-//! The record kinds of the dataset contract (`shared/spec/dataset-format.md`), validated.
+//! The record kinds of the dataset contract (`docs/DATASET-FORMAT.md`), validated.
 //!
 //! Each `from_json` checks one record and names the first offending field; the loader adds
 //! file and line. References to other records are listed by [`Record::references`] so the

@@ -191,3 +191,98 @@ impl Market {
         reviews
     }
 }
+
+impl Market {
+    /// A crew that splits the roles: organizer `org` (invites and pays operative `op`),
+    /// negotiator `neg` who messages the owners, and `pay`, a second account sharing `neg`'s
+    /// phone, on which the owners' money lands; `pay` forwards most of it to `org` and hands
+    /// `neg` a cut. `neg` is tied to nobody but `pay` (and messages with `org`). Every review
+    /// is withdrawn after the payment. Returns the review ids.
+    pub fn split_crew(&self, p: &str, victims: usize, start_day: u32) -> Vec<String> {
+        let (org, op, neg, pay) = (
+            format!("{p}-org"),
+            format!("{p}-op"),
+            format!("{p}-neg"),
+            format!("{p}-pay"),
+        );
+        self.buyers(&[&org, &op, &neg, &pay]);
+        self.refer(&org, &op, 1)
+            .share("phone", &format!("ph-{p}"), &[&neg, &pay]);
+        let mut reviews = Vec::new();
+        for k in 0..victims {
+            let day = start_day + 3 * k as u32;
+            let (owner, shop) = (format!("{p}-own{k}"), format!("{p}-shop{k}"));
+            self.shop(&owner, &shop, "tea");
+            self.message(&format!("{p}-brief{k}"), &org, &neg, day, 8);
+            let rid = format!("{p}-r{k}");
+            self.review(&rid, &op, &shop, &owner, 1, day, 10);
+            self.message(&format!("{p}-m{k}"), &neg, &owner, day, 15);
+            self.transfer(&format!("{p}-pay{k}"), &owner, &pay, "900.00", day + 1, 10);
+            self.withdraw(&rid, &op, day + 1, 14);
+            self.transfer(&format!("{p}-fwd{k}"), &pay, &org, "700.00", day + 1, 18);
+            self.transfer(&format!("{p}-cut{k}"), &pay, &neg, "100.00", day + 1, 19);
+            self.transfer(&format!("{p}-share{k}"), &org, &op, "200.00", day + 2, 10);
+            reviews.push(rid);
+        }
+        reviews
+    }
+
+    /// `recruit` is invited by `op` and shares its address: a household recruit who has not
+    /// reviewed anything.
+    pub fn dormant_recruit(&self, op: &str, recruit: &str, day: u32) -> &Self {
+        self.buyers(&[recruit]);
+        self.refer(op, recruit, day)
+            .share("address", &format!("addr-{op}"), &[op, recruit])
+    }
+
+    /// A small funded campaign from three device farms: seller `ben` (a `phone` shop) pays
+    /// mule 1 → mule 2 → organizer (each passing on a little less, each a day later); six
+    /// operatives, two per farm device, each panning a *different* one of three rival phone
+    /// shops once (no two share two targets: no lockstep), each paid by the organizer — three
+    /// up front, three the day after their review —, each also leaving a five-star review on a
+    /// popular shop.
+    pub fn farm_campaign(&self, p: &str) {
+        let ben = format!("{p}-ben");
+        self.shop(&ben, &format!("{p}-benshop"), "phone");
+        let (m1, m2, org) = (
+            format!("{p}-mule1"),
+            format!("{p}-mule2"),
+            format!("{p}-org"),
+        );
+        self.buyers(&[&m1, &m2, &org]);
+        self.transfer(&format!("{p}-fund1"), &ben, &m1, "3000.00", 3, 10)
+            .transfer(&format!("{p}-fund2"), &m1, &m2, "2950.00", 4, 10)
+            .transfer(&format!("{p}-fund3"), &m2, &org, "2900.00", 5, 10);
+        self.shop(
+            &format!("{p}-popular-own"),
+            &format!("{p}-popular"),
+            "books",
+        );
+        let rivals: Vec<(String, String)> = (0..3)
+            .map(|k| (format!("{p}-rival-own{k}"), format!("{p}-rival{k}")))
+            .collect();
+        for (own, shop) in &rivals {
+            self.shop(own, shop, "phone");
+        }
+        for i in 0..6usize {
+            let op = format!("{p}-op{i}");
+            self.buyers(&[&op]);
+            self.share("device", &format!("{p}-farm{}", i / 2), &[&op]);
+            self.message(&format!("{p}-brief{i}"), &org, &op, 8, 10);
+            let (own, shop) = &rivals[i % 3];
+            let day = 10 + (i as u32 % 4);
+            self.review(&format!("{p}-rv{i}"), &op, shop, own, 1, day, 12);
+            let paid_on = if i < 3 { 9 } else { day + 1 };
+            self.transfer(&format!("{p}-fee{i}"), &org, &op, "40.00", paid_on, 10);
+            self.review(
+                &format!("{p}-camo{i}"),
+                &op,
+                &format!("{p}-popular"),
+                &format!("{p}-popular-own"),
+                5,
+                day + 2,
+                9,
+            );
+        }
+    }
+}

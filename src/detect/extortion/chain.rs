@@ -79,6 +79,13 @@ pub fn payee_tie(
 /// The payee must pass the money on within this long to count as forwarding.
 pub const FORWARD_WINDOW_MS: i64 = 3 * 24 * 3600 * 1000;
 
+/// How strongly a shared identifier ties two accounts in an incident: `0.9 + 0.1/(n-1)` for
+/// an identifier of `n` accounts (1.0 for two, 0.95 for three), the shared rare-identifier
+/// weight ([`crate::detect::thresholds::Thresholds::identifier_weight`]) on top of 0.9.
+pub fn identifier_strength(accounts: i64) -> f64 {
+    0.9 + 0.1 * crate::detect::thresholds::current().identifier_weight(accounts)
+}
+
 /// The strongest tie between reviewer `a` and `b` that the pattern accepts (not messages:
 /// talking to someone is no accomplice link).
 pub fn tie(
@@ -105,10 +112,7 @@ pub fn tie(
                 kind,
                 key,
                 accounts,
-            } => {
-                let s = if *accounts <= 3 { 1.0 } else { 0.9 };
-                mk(kind, Some(key.clone()), s)
-            }
+            } => mk(kind, Some(key.clone()), identifier_strength(*accounts)),
             Via::Referral { .. } => mk("referral", None, 1.0),
             Via::Transfer { payment_id, .. } => mk("transfer", Some(payment_id.clone()), 0.9),
             Via::Message { .. } => continue,
@@ -162,14 +166,21 @@ pub fn best_chain(
             let Some(t2) = payee_tie(v, ties, rings, a, p) else {
                 continue;
             };
-            // the contact is tied to the reviewer, or is the paid account itself
+            // the contact is tied to the reviewer, is the paid account itself, or is tied to
+            // the paid account (a split crew's negotiator)
             let t1 = match (&t1, m.from == p.to) {
                 (Some(t), _) => t.clone(),
                 (None, true) => TieUsed {
                     kind: "contact_is_payee".into(),
                     ..t2.clone()
                 },
-                (None, false) => continue,
+                (None, false) => match tie(v, ties, rings, p.to, m.from) {
+                    Some(t) => TieUsed {
+                        kind: format!("contact_tied_to_payee:{}", t.kind),
+                        ..t
+                    },
+                    None => continue,
+                },
             };
             let retraction = retraction_after(p.at);
             let weakest = t1.strength.min(t2.strength);

@@ -3,18 +3,24 @@
 //! owner to an account tied to the reviewer → the review withdrawn or revised to ≥ 3 by its
 //! author. Steps must be in time order within [`IncidentParams`] windows.
 //!
-//! **Ties** accepted between the reviewer and the contacting/paid account: same account, a
-//! shared rare identifier (≤ 20 accounts), a referral, a private transfer, or membership of
-//! the same stored ring (rings run first). Messages alone are no tie.
+//! **Ties** accepted between the reviewer and the paid account: same account, a shared rare
+//! identifier (rare as defined in [`crate::detect::thresholds`]), a referral, a private
+//! transfer, membership of the same stored ring (rings run first), or the payee passing the
+//! money on to such an account. The contacting account is tied to the reviewer the same way,
+//! *or to the payee*: crews split the roles, and the negotiator who messages the owner often
+//! shares a device, phone or address with the account that is paid, or money passes between
+//! them. Messages alone are no tie.
 //!
 //! **Confidence** ([`chain::confidence`]): complete 0.95; contact + payment without
 //! withdrawal 0.7; payment + withdrawal without recorded contact 0.65; payment alone 0.35
-//! (below [`DEFAULT_MIN_CONFIDENCE`]); times the weakest tie's strength (1.0, or 0.9 for a
-//! transfer or an identifier shared by more than three accounts). Partial chains say what is
-//! missing in their reasons.
+//! (below [`DEFAULT_MIN_CONFIDENCE`]); times the weakest tie's strength (1.0 for the same
+//! account, a referral or a ring; 0.9 for a transfer or a forward; `0.9 + 0.1/(n-1)` for an
+//! identifier shared by `n` accounts). Partial chains say what is missing in their reasons.
 //!
 //! **Known false positives.** Resolved disputes: the owner's refund carries an order id, so it
-//! is not a private transfer and never a step. An owner's unrelated private payment to a
+//! is not a private transfer and never a step. Freelancers (photographers, ad agencies) and
+//! insiders' relatives paid by many owners: a payee must owe at least half of the owners who
+//! ever paid it privately to incidents ([`explained_payees`]). An owner's unrelated private payment to a
 //! reviewer's relative within the window would be reported (with a low-confidence partial
 //! chain unless a contact and a withdrawal line up).
 //!
@@ -26,7 +32,7 @@ pub mod chain;
 mod store;
 
 pub use chain::TieUsed;
-pub use store::{list, IncidentFilter};
+pub use store::{get, list, IncidentFilter};
 
 use super::rings::candidates;
 use super::ties::{TieParams, Ties};
@@ -54,6 +60,10 @@ pub struct IncidentParams {
     pub retract_window_ms: i64,
     /// Private payments below this (minor units) are not hush money.
     pub min_payment: i64,
+    /// A payee must owe at least this share of the shop owners paying it privately to
+    /// incidents: a freelancer or an insider's relative paid by dozens of owners is not
+    /// explained by one owner who paid it after a review (the rule rings apply too).
+    pub min_explained: f64,
     pub ties: TieParams,
 }
 
@@ -64,7 +74,8 @@ impl Default for IncidentParams {
             pay_after_contact_ms: 7 * DAY,
             pay_without_contact_ms: 14 * DAY,
             retract_window_ms: 7 * DAY,
-            min_payment: 10_000,
+            min_payment: crate::detect::thresholds::current().hush_money_min_minor,
+            min_explained: 0.5,
             ties: TieParams::default(),
         }
     }
@@ -154,12 +165,13 @@ pub async fn detect(
             )
             .await?;
     }
-    let mut needs_ties: Vec<u32> = Vec::new();
+    // ties of reviewers and payees, the capped ones nearest the review
+    let mut needs_ties: Vec<(u32, i64)> = Vec::new();
     for c in &cands {
-        let a = v.negative[c.review].author;
+        let (a, at) = (v.negative[c.review].author, v.negative[c.review].at);
         if c.payments.iter().any(|x| x.to != a) || c.contacts.iter().any(|x| x.from != a) {
-            needs_ties.push(a);
-            needs_ties.extend(c.payments.iter().map(|x| x.to).filter(|x| *x != a));
+            needs_ties.push((a, at));
+            needs_ties.extend(c.payments.iter().map(|x| (x.to, at)).filter(|x| x.0 != a));
         }
     }
     // messages are no tie for incidents
@@ -176,10 +188,13 @@ pub async fn detect(
         pay_without_contact_ms: p.pay_without_contact_ms,
         retract_ms: p.retract_window_ms,
     };
-    let mut out: Vec<Incident> = cands
+    let chains: Vec<chain::Chain> = cands
         .iter()
         .filter_map(|c| chain::best_chain(&v, &ties, &rings, c, w))
-        .map(|ch| describe(&v, &ch))
+        .collect();
+    let mut out: Vec<Incident> = explained_payees(&v, chains, p.min_explained)
+        .iter()
+        .map(|ch| describe(&v, &ties, ch))
         .collect();
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.id.cmp(&b.id)));
     tracing::info!(
@@ -195,6 +210,37 @@ pub async fn detect(
     Ok(out)
 }
 
+/// Keeps the chains whose payee owes at least `min_share` of the owners who ever paid it
+/// privately to chains: an account that many shops pay for services (a photographer, an ad
+/// agency, an insider's relative) collects no hush money because one payer's review fits.
+pub fn explained_payees(
+    v: &VictimSide,
+    chains: Vec<chain::Chain>,
+    min_share: f64,
+) -> Vec<chain::Chain> {
+    let mut payers: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
+    for (owner, list) in &v.transfers {
+        for t in list {
+            payers.entry(t.to).or_default().insert(*owner);
+        }
+    }
+    let mut explained: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
+    for ch in &chains {
+        explained
+            .entry(ch.payment.to)
+            .or_default()
+            .insert(v.owner_of(&v.negative[ch.review]));
+    }
+    chains
+        .into_iter()
+        .filter(|ch| {
+            let all = payers.get(&ch.payment.to).map_or(1, |s| s.len()).max(1);
+            let ok = explained.get(&ch.payment.to).map_or(0, |s| s.len());
+            ok as f64 >= min_share * all as f64
+        })
+        .collect()
+}
+
 fn time(ms: i64) -> String {
     crate::model::Timestamp(ms).rfc3339()
 }
@@ -203,7 +249,7 @@ fn hours(ms: i64) -> String {
     format!("{:.1} h", ms as f64 / 3.6e6)
 }
 
-fn describe(v: &VictimSide, ch: &chain::Chain) -> Incident {
+fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
     let r = &v.negative[ch.review];
     let shop = &v.shops[r.shop as usize];
     let name = |a: u32| v.accounts.name(a).to_string();
@@ -294,29 +340,50 @@ fn describe(v: &VictimSide, ch: &chain::Chain) -> Incident {
         reasons.push("Partial: the review has not been withdrawn or revised upward (yet).".into());
     }
     for t in &ch.ties {
-        if t.kind == "same_account" {
+        if t.kind == "same_account" || t.kind == "contact_is_payee" {
             continue;
         }
-        reasons.push(format!(
-            "{} is tied to {} by {}{}.",
-            t.to,
-            t.from,
-            t.kind.replace('_', " "),
-            t.detail
-                .as_ref()
-                .map(|d| format!(" ({d})"))
-                .unwrap_or_default()
-        ));
-        if let Some(d) = &t.detail {
-            if t.kind != "transfer" && t.kind != "same_ring" {
-                ev.node(d.clone(), "Identifier", Some(t.kind.clone()));
+        let detail = t
+            .detail
+            .as_ref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        let base = match t.kind.strip_prefix("contact_tied_to_payee:") {
+            Some(base) => {
+                reasons.push(format!(
+                    "{}, who messaged the owner, is tied to the paid account {} by {}{detail}: the crew splits talking and collecting.",
+                    t.to,
+                    t.from,
+                    base.replace('_', " ")
+                ));
+                base
+            }
+            None => {
+                reasons.push(format!(
+                    "{} is tied to {} by {}{detail}.",
+                    t.to,
+                    t.from,
+                    t.kind.replace('_', " ")
+                ));
+                t.kind.as_str()
+            }
+        };
+        match (&t.detail, base) {
+            (Some(d), "device" | "ip" | "phone" | "address" | "card") => {
+                ev.node(d.clone(), "Identifier", Some(base.to_string()));
                 ev.edge(EvidenceEdge::new(t.from.clone(), d.clone(), "USES"));
                 ev.edge(EvidenceEdge::new(t.to.clone(), d.clone(), "USES"));
             }
-        } else if t.kind == "referral" {
-            ev.edge(EvidenceEdge::new(t.from.clone(), t.to.clone(), "REFERRED"));
+            (Some(d), "transfer") => {
+                ev.node(d.clone(), "Payment", Some("private".into()));
+            }
+            (None, "referral") => {
+                ev.edge(EvidenceEdge::new(t.from.clone(), t.to.clone(), "REFERRED"));
+            }
+            _ => {}
         }
     }
+    reasons.extend(ties.cap_reasons(&v.accounts, &[r.author, pay.to]));
     let complete = ch.contact.is_some() && ch.retraction.is_some();
     reasons.insert(
         0,

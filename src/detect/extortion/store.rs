@@ -99,30 +99,39 @@ pub async fn list(
         .with("skip", slice.skip)
         .with("limit", slice.limit);
     let rows: Vec<IncidentRow> = graph.rows(&q::INCIDENTS_LIST, p, LIMIT).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Stored {
-            run_id: r.run_id,
-            finding: Incident {
-                id: r.id,
-                review_id: r.review_id,
-                shop_id: r.shop_id,
-                reviewer_id: r.reviewer_id,
-                contact_id: r.contact_id,
-                payee_id: r.payee_id,
-                payment_id: r.payment_id,
-                amount: r.amount,
-                currency: r.currency,
-                reviewed_at: r.reviewed_at,
-                contacted_at: r.contacted_at,
-                paid_at: r.paid_at,
-                retracted_at: r.retracted_at,
-                confidence: r.confidence,
-                complete: r.complete,
-                ties: serde_json::from_str::<Vec<TieUsed>>(&r.ties).unwrap_or_default(),
-                reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
-                evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
-            },
-        })
-        .collect())
+    Ok(rows.into_iter().map(decode).collect())
+}
+
+/// One incident of the last complete run, by id.
+pub async fn get(graph: &Graph, id: &str) -> Result<Option<Stored<Incident>>, DetectError> {
+    let row: Option<IncidentRow> = graph
+        .row(&q::INCIDENT_BY_ID, Params::new().with("id", id), LIMIT)
+        .await?;
+    Ok(row.map(decode))
+}
+
+fn decode(r: IncidentRow) -> Stored<Incident> {
+    Stored {
+        run_id: r.run_id,
+        finding: Incident {
+            id: r.id,
+            review_id: r.review_id,
+            shop_id: r.shop_id,
+            reviewer_id: r.reviewer_id,
+            contact_id: r.contact_id,
+            payee_id: r.payee_id,
+            payment_id: r.payment_id,
+            amount: r.amount,
+            currency: r.currency,
+            reviewed_at: r.reviewed_at,
+            contacted_at: r.contacted_at,
+            paid_at: r.paid_at,
+            retracted_at: r.retracted_at,
+            confidence: r.confidence,
+            complete: r.complete,
+            ties: serde_json::from_str::<Vec<TieUsed>>(&r.ties).unwrap_or_default(),
+            reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
+            evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
+        },
+    }
 }

@@ -6,8 +6,9 @@
 //! (a proxy sharing the employee's phone, address or device) — around the removal batches.
 //!
 //! **Signals** (see `score`): legitimacy of each removed review (negative, delivered and
-//! paid order, author in no detected ring, not abusive, no complaint upheld by anyone but the
-//! remover); concentration of the legitimate removals on few shops against the staff median;
+//! paid order, author in no detected ring, not abusive by the maintained vocabulary of
+//! [`abuse`] — never by the removal's own stated reason —, no complaint upheld by anyone but
+//! the remover); concentration of the legitimate removals on few shops against the staff median;
 //! private transfers from those shops' owners to the employee or a proxy, directly or through
 //! one middle account (at most two hops, forward in time); payments timed around removals.
 //!
@@ -20,6 +21,7 @@
 //! **Queries.** `insider_removals`, `insider_removals_of`, `insider_proxies`,
 //! `insider_money`, `insider_clear`, `insider_store`, `insider_list`, `insider_suspect_of`.
 
+pub mod abuse;
 pub mod score;
 mod store;
 
@@ -39,13 +41,15 @@ pub const DEFAULT_MIN_SCORE: f64 = 0.5;
 pub struct InsiderParams {
     /// How long a middle account may hold the money before passing it on.
     pub window_ms: i64,
-    /// An identifier shared by more accounts than this ties nobody.
+    /// An identifier shared by more accounts than this ties nobody (the shared definition of a
+    /// rare identifier, [`crate::detect::thresholds`]).
     pub max_share: i64,
     /// Middle accounts examined per receiver, at most.
     pub via_cap: i64,
     /// Employees with at least this many removals form the peer group for concentration.
     pub peer_min_removals: u64,
-    /// Removals drawn into a stored suspect's evidence, at most (the trace has them all).
+    /// Removals drawn into a stored suspect's evidence, at most. Unlimited by default:
+    /// evidence is never cut silently (API views of it carry `total` and `truncated`).
     pub evidence_removals: usize,
     /// Time limit of each query of a run.
     pub query_limit: Duration,
@@ -55,10 +59,10 @@ impl Default for InsiderParams {
     fn default() -> Self {
         InsiderParams {
             window_ms: 14 * 24 * 3_600_000,
-            max_share: 5,
+            max_share: crate::detect::thresholds::current().rare_identifier_max_accounts,
             via_cap: 50,
             peer_min_removals: 5,
-            evidence_removals: 100,
+            evidence_removals: usize::MAX,
             query_limit: Duration::from_secs(600),
         }
     }
@@ -250,10 +254,16 @@ pub(crate) fn describe(a: &Analysis, peer_median: f64, evidence_removals: usize)
     let f = &a.features;
     let s = score::score(f, peer_median);
     let emp = &a.employee_id;
-    let currency = a
-        .traced
-        .first()
-        .map(|t| t.currency.clone())
+    // the figure is kept in the currency most traced payments use; others are listed in the
+    // reasons, never added to it
+    let mut per_currency: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in &a.traced {
+        *per_currency.entry(t.currency.as_str()).or_default() += 1;
+    }
+    let currency = per_currency
+        .iter()
+        .max_by(|x, y| x.1.cmp(y.1).then_with(|| y.0.cmp(x.0)))
+        .map(|(c, _)| c.to_string())
         .unwrap_or_else(|| "CNY".into());
     let mut shops: Vec<ShopCount> = f
         .shops
@@ -306,7 +316,7 @@ pub(crate) fn describe(a: &Analysis, peer_median: f64, evidence_removals: usize)
         reasons.push(format!(
             "owners of {} benefiting shop(s) paid {} in {} private transfer(s) that reached {emp} or a proxy",
             f.paying_owners.len(),
-            money(f.money, &currency),
+            f.money.describe(),
             a.traced.len()
         ));
         for t in a.traced.iter().take(10) {
@@ -348,7 +358,7 @@ pub(crate) fn describe(a: &Analysis, peer_median: f64, evidence_removals: usize)
         removals_total: f.total,
         removals_legitimate: f.legitimate,
         shops,
-        money_traced: f.money,
+        money_traced: f.money.get(&currency),
         currency,
         reasons,
         evidence,

@@ -3,33 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Words that make a review abusive (a policy violation that staff rightly remove): insults,
-/// curses and slurs seen on Chinese marketplaces, and their English counterparts. Matching is
-/// case-insensitive on substrings. Deliberately short: a review merely calling goods fake or
-/// bad is a legitimate complaint, not abuse.
-pub const ABUSIVE_WORDS: &[&str] = &[
-    "骗子",
-    "去死",
-    "傻x",
-    "傻逼",
-    "垃圾店",
-    "不得好死",
-    "全家都是",
-    "王八蛋",
-    "fuck",
-    "idiot",
-    "scammer",
-];
-
 /// How far around a payment a removal on the payer's shop counts as "around" it.
 pub const TIMING_BEFORE_MS: i64 = 3 * 24 * 3_600_000;
 pub const TIMING_AFTER_MS: i64 = 7 * 24 * 3_600_000;
-
-pub fn is_abusive(text: Option<&str>) -> bool {
-    let Some(t) = text else { return false };
-    let lower = t.to_lowercase();
-    ABUSIVE_WORDS.iter().any(|w| lower.contains(w))
-}
 
 /// A complaint against a removed review.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -96,9 +72,9 @@ pub fn verdict(f: &RemovalFacts) -> Verdict {
         ok = false;
         reasons.push(format!("author {} belongs to a detected ring", f.author_id));
     }
-    if is_abusive(f.text.as_deref()) {
+    if let Some(term) = f.text.as_deref().and_then(super::abuse::abusive_term) {
         ok = false;
-        reasons.push("the text is abusive".into());
+        reasons.push(format!("the text is abusive (\"{term}\")"));
     }
     let upheld: Vec<&ComplaintRef> = f
         .complaints
@@ -164,7 +140,8 @@ pub struct Features {
     /// Share of legitimate removals on shops with 3 or more of them.
     pub repeat_share: f64,
     pub paying_owners: BTreeSet<String>,
-    pub money: i64,
+    /// Traced money per currency (never added across currencies).
+    pub money: crate::detect::money::Totals,
     /// Share of traced payments with a legitimate removal on the payer's shops around them.
     pub timed_share: f64,
 }
@@ -200,7 +177,7 @@ pub fn features(
             continue;
         }
         f.paying_owners.insert(t.owner_id.clone());
-        f.money += t.amount;
+        f.money.add(t.amount, &t.currency);
         let around = removals.iter().any(|(r, v)| {
             v.legitimate
                 && owner_of.get(&r.shop_id) == Some(&t.owner_id)
@@ -285,8 +262,17 @@ mod tests {
     #[test]
     fn abusive_ring_undelivered_or_upheld_elsewhere_is_not_legitimate() {
         let mut f = facts("s1", 10);
+        f.text = Some("老板是个王八蛋，发错货还骂人".into());
+        let v = verdict(&f);
+        assert!(!v.legitimate);
+        assert!(
+            v.reasons.iter().any(|r| r.contains("abusive (\"王八蛋\")")),
+            "{v:?}"
+        );
+        // calling the shop rubbish and a cheat is a complaint, not abuse
+        let mut f = facts("s1", 10);
         f.text = Some("垃圾店！骗子！".into());
-        assert!(!verdict(&f).legitimate);
+        assert!(verdict(&f).legitimate);
         let mut f = facts("s1", 10);
         f.author_in_ring = true;
         assert!(!verdict(&f).legitimate);
@@ -331,7 +317,10 @@ mod tests {
             onward_at: None,
         }];
         let f = features(&removals, &traced, &owners);
-        assert_eq!((f.legitimate, f.money, f.timed_share), (10, 500_000, 1.0));
+        assert_eq!(
+            (f.legitimate, f.money.get("CNY"), f.timed_share),
+            (10, 500_000, 1.0)
+        );
         assert!(score(&f, 0.1) >= 0.8, "{}", score(&f, 0.1));
         let spread: Vec<_> = (0..10)
             .map(|i| {

@@ -1,7 +1,8 @@
 //! Level-by-level expansion around the start account: one Cypher query per level over the
-//! whole frontier (`lineage_ties`), with per-account caps in the query, a visited set and a
-//! frontier cap here. No variable-length pattern is ever sent to the database, so a dense
-//! neighbourhood costs at most `max_depth` bounded queries.
+//! whole frontier (`lineage_ties`), with per-account caps in the query (keeping the rows
+//! nearest the focus time), a visited set and a frontier cap here. No variable-length pattern
+//! is ever sent to the database, so a dense neighbourhood costs at most `max_depth` bounded
+//! queries. Every cap that cut something is reported.
 
 use super::{LineageParams, OwnedShop, ReviewRow, Tie, TieKind};
 use crate::detect::DetectError;
@@ -9,8 +10,7 @@ use crate::graph::{queries as q, Graph, GraphError, Params, Row};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
-/// Identifier kinds that tie a household or a recruit to its recruiter (IPs are too coarse).
-const HOUSEHOLD_KINDS: [&str; 4] = ["device", "address", "phone", "card"];
+use crate::detect::ties::HOUSEHOLD_KINDS;
 
 /// Everything the role inference looks at: who was reached at which depth, and how.
 #[derive(Debug, Default)]
@@ -21,6 +21,8 @@ pub(crate) struct Neighbourhood {
     pub shops: Vec<OwnedShop>,
     /// True when a cap cut the expansion short (reported, never silent).
     pub truncated: bool,
+    /// What each cut cap dropped, as sentences for the evidence.
+    pub cuts: Vec<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -33,6 +35,7 @@ struct TieRow {
     currency: Option<String>,
     at: Option<i64>,
     via: Option<String>,
+    total: i64,
 }
 
 impl TieRow {
@@ -86,11 +89,34 @@ fn remaining(deadline: Instant) -> Result<std::time::Duration, DetectError> {
         })
 }
 
+/// Records the per-account caps that cut rows: a kind whose rows filled the cap while the
+/// account has more, or messages beyond the commerce-test scan.
+fn note_cuts(n: &mut Neighbourhood, rows: &[TieRow], params: &LineageParams) {
+    let mut kept: std::collections::BTreeMap<(&str, &str), (i64, i64)> = Default::default();
+    for r in rows {
+        let e = kept
+            .entry((r.src.as_str(), r.kind.as_str()))
+            .or_insert((0, r.total));
+        e.0 += 1;
+    }
+    for ((src, kind), (k, total)) in kept {
+        let scanned = kind.starts_with("MESSAGED") && total > params.fan_out_cap * 10;
+        if (k >= params.fan_out_cap && total > k) || scanned {
+            n.truncated = true;
+            n.cuts.push(format!(
+                "{src}: only {k} of {total} {} ties were followed (the ones nearest the focus time), a cap for busy accounts",
+                kind.to_lowercase()
+            ));
+        }
+    }
+}
+
 /// Expands from `start` up to `params.max_depth` levels, then fetches the reviews and shops
 /// of every account reached.
 pub(crate) async fn expand(
     graph: &Graph,
     start: &str,
+    focus: Option<i64>,
     params: &LineageParams,
     deadline: Instant,
 ) -> Result<Neighbourhood, DetectError> {
@@ -108,14 +134,17 @@ pub(crate) async fn expand(
             .collect();
         let p = Params::new()
             .with_rows("frontier", rows)
+            .with("focus", focus)
             .with("cap", params.fan_out_cap)
             .with("messageScan", params.fan_out_cap * 10)
             .with("window", params.window_ms)
+            .with("floor", params.floor)
             .with("kinds", HOUSEHOLD_KINDS.map(str::to_string).to_vec())
             .with("maxShare", params.max_share);
         let found: Vec<TieRow> = graph
             .rows(&q::LINEAGE_TIES, p, remaining(deadline)?)
             .await?;
+        note_cuts(&mut n, &found, params);
         let mut next = Vec::new();
         for row in found {
             let src = row.src.clone();

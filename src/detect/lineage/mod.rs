@@ -1,24 +1,31 @@
-//! Hired-agent lineage: from one operative account or one malicious review, who stands behind
-//! it and who else works for them.
+//! Agent lineage: from any account or any review, who stands behind it and who else works
+//! for them — a hired campaign or an extortion crew.
 //!
-//! **Pattern.** A rival seller (the BENEFICIARY) pays an ORGANIZER, often through one or two
+//! **Pattern.** A rival seller (the BENEFICIARY) pays an ORGANIZER, often through one to two
 //! "mule" INTERMEDIARY accounts, each transfer made after the one that funded it; the
 //! organizer recruits (referrals), briefs (messages) and pays OPERATIVES, who recruit RECRUITS
-//! from their own household (referral, shared address or device); operatives and recruits post
-//! negative reviews on shops in the beneficiary's category (the victims).
+//! from their own household (referral, shared address or device) — some of whom have not
+//! posted yet; operatives and recruits post negative reviews on shops in the beneficiary's
+//! category (the victims). An extortion crew has no beneficiary: its victims' owners pay it,
+//! often to a NEGOTIATOR's account rather than the organizer's.
 //!
-//! **Signals.** Private transfers (`TRANSFER`, never purchase payments), `REFERRED`,
-//! `MESSAGED` (minus ordinary buyer–seller chatter about an order), rarely shared household
-//! identifiers (device/address/phone/card used by at most `max_share` accounts — hubs such as
-//! public IPs are ignored), negative reviews on shops of one category, shop ownership.
+//! **Signals.** Private transfers above the commerce floor (`TRANSFER`, never purchase
+//! payments; cashback and red packets are commerce), `REFERRED`, `MESSAGED` (minus ordinary
+//! buyer–seller chatter about an order), rare household identifiers (device/address/phone/
+//! card, rare as defined in [`crate::detect::thresholds`] — hubs such as public IPs are
+//! ignored), negative reviews, owners' hush money after them, shop ownership.
 //!
 //! **Algorithm.** Expansion level by level from the start (`expand`): one query per level
-//! over the frontier, caps per account and per level, a visited set, money followed upstream
-//! only backwards in time within a window. Then role inference in Rust (`roles`): victims are
-//! shops attacked by two reached accounts; the organizer is the account coordinating most of
-//! their authors; the cell is the coordinated reviewers plus their recruits; the beneficiary
-//! heads the best time-respecting transfer chain into the organizer and owns a shop in the
-//! victims' category. Every role comes with sentences naming accounts, amounts and times.
+//! over the frontier, caps per account and per level (keeping the rows nearest the focus
+//! time, reporting every cut), a visited set, money followed upstream only backwards in time
+//! within a window. Then role inference in Rust (`roles`, one function per role): victims are
+//! shops attacked by two reached accounts or paid off to one; the organizer is the account
+//! coordinating most of their authors, the start's own organizer first; the cell is the
+//! coordinated reviewers plus their recruits; negotiators collected or asked for the victims'
+//! money; the beneficiary and mules come from the money walk rings use too
+//! ([`crate::detect::money`]). The start is always in its lineage, at depth 0, with its role
+//! or the reason none was found. Every role comes with sentences naming accounts, amounts and
+//! times.
 //!
 //! **Known false positives.** An organizer without a money chain yields no beneficiary (by
 //! design: no guess); a household member of an operative who also left a negative review on
@@ -31,6 +38,8 @@
 mod expand;
 mod roles;
 
+use super::money::WalkRules;
+use super::thresholds;
 use super::{DetectError, Evidence, EvidenceEdge};
 use crate::graph::{queries as q, Graph, GraphError, Params};
 use crate::model::{format_minor, Timestamp};
@@ -78,8 +87,13 @@ pub struct LineageParams {
     pub frontier_cap: usize,
     /// Accounts reached in total, at most.
     pub visited_cap: usize,
-    /// An identifier used by more accounts than this is a hub and ties nobody.
+    /// An identifier used by more accounts than this is a hub and ties nobody (the shared
+    /// rare-identifier definition).
     pub max_share: i64,
+    /// Private transfers up to this many minor units are commerce and never followed.
+    pub floor: i64,
+    /// The money walk from the organizer to the beneficiary (shared with rings).
+    pub walk: WalkRules,
 }
 
 impl Default for LineageParams {
@@ -91,7 +105,9 @@ impl Default for LineageParams {
             fan_out_cap: 30,
             frontier_cap: 400,
             visited_cap: 2000,
-            max_share: 5,
+            max_share: thresholds::current().rare_identifier_max_accounts,
+            floor: thresholds::current().commerce_floor_minor,
+            walk: WalkRules::default(),
         }
     }
 }
@@ -108,12 +124,13 @@ impl LineageParams {
     }
 }
 
-/// The role an account plays in a hired-agent campaign.
+/// The role an account plays in a hired campaign or an extortion crew.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     Beneficiary,
     Intermediary,
     Organizer,
+    Negotiator,
     Operative,
     Recruit,
 }
@@ -124,6 +141,7 @@ impl Role {
             Role::Beneficiary => "BENEFICIARY",
             Role::Intermediary => "INTERMEDIARY",
             Role::Organizer => "ORGANIZER",
+            Role::Negotiator => "NEGOTIATOR",
             Role::Operative => "OPERATIVE",
             Role::Recruit => "RECRUIT",
         }
@@ -186,7 +204,8 @@ pub(crate) struct OwnedShop {
 #[derive(Debug, Clone)]
 pub struct LineageAccount {
     pub id: String,
-    pub role: Role,
+    /// `None` only for the start, when no role was found (its reasons say why).
+    pub role: Option<Role>,
     /// Expansion level at which the account was reached (0 = the start).
     pub depth: u32,
     pub reasons: Vec<String>,
@@ -220,6 +239,7 @@ struct StartRow {
     account_id: String,
     review_id: Option<String>,
     shop_id: Option<String>,
+    posted_at: Option<i64>,
 }
 
 fn timeout(params: &LineageParams) -> DetectError {
@@ -274,15 +294,15 @@ async fn trace_within(
     else {
         return Ok(None);
     };
-    let n = expand::expand(graph, &s.account_id, params, deadline).await?;
+    let n = expand::expand(graph, &s.account_id, s.posted_at, params, deadline).await?;
     let inferred = roles::infer(&roles::Input {
         start: &s.account_id,
         start_shop: s.shop_id.as_deref(),
         ties: &n.ties,
         reviews: &n.reviews,
         shops: &n.shops,
-        window_ms: params.window_ms,
-        max_hops: params.max_depth as usize,
+        walk: params.walk,
+        thresholds: thresholds::current(),
     });
     Ok(Some(assemble(&s.account_id, s.review_id, n, inferred)))
 }
@@ -306,7 +326,8 @@ fn assemble(
         .collect();
     accounts.sort_by(|a, b| (a.role, a.depth, &a.id).cmp(&(b.role, b.depth, &b.id)));
     for a in &accounts {
-        evidence.node(a.id.clone(), "Account", Some(a.role.as_str().to_string()));
+        let caption = a.role.map_or("no role", Role::as_str);
+        evidence.node(a.id.clone(), "Account", Some(caption.to_string()));
     }
     for s in &inf.victim_shops {
         evidence.node(s.clone(), "Shop", Some("victim".into()));
@@ -350,8 +371,12 @@ fn assemble(
     }
     for a in &accounts {
         for r in &a.reasons {
-            evidence.reason(format!("{} {}: {r}", a.role.as_str(), a.id));
+            let role = a.role.map_or("START", Role::as_str);
+            evidence.reason(format!("{role} {}: {r}", a.id));
         }
+    }
+    for c in &n.cuts {
+        evidence.reason(c.clone());
     }
     if n.truncated {
         evidence.reason("the expansion reached a fan-out cap; distant accounts may be missing");

@@ -1,7 +1,10 @@
 //! Victim hits: a member's negative review on a shop followed, within windows, by a private
 //! payment from the shop's owner to the author or an account tied to the author, and/or a
-//! message to the owner from such a tied account. The untied candidates are generated from
-//! the victim-side projection; [`validate`] keeps those whose accounts are actually tied.
+//! message to the owner from such a tied account — or from an account tied to the *payee*:
+//! crews split the roles, and the negotiator who talks to the owner is often not the account
+//! that is paid, but it shares a device, phone or address with it, or money passes between
+//! them. The untied candidates are generated from the victim-side projection; [`validate`]
+//! keeps those whose accounts are actually tied.
 
 use crate::detect::ties::Ties;
 use crate::detect::victim::{OwnerContact, OwnerTransfer, VictimSide};
@@ -89,12 +92,23 @@ pub struct HitRules {
 impl Default for HitRules {
     fn default() -> Self {
         HitRules {
-            min_payment: 10_000,
+            min_payment: crate::detect::thresholds::current().hush_money_min_minor,
             min_explained: 0.5,
             two_hops: false,
             forward_window_ms: 3 * 24 * 3600 * 1000,
         }
     }
+}
+
+/// The negotiator of a split crew: the account that messaged the owner shares a rare
+/// identifier with the paid account, was referred by or referred it, or money passed between
+/// them (messages alone are no tie).
+pub fn contact_tied_to_payee(ties: &Ties, contact: u32, payee: u32) -> bool {
+    contact != payee
+        && ties
+            .between(contact, payee)
+            .iter()
+            .any(|v| !matches!(v, crate::detect::ties::Via::Message { .. }))
 }
 
 fn tied(ties: &Ties, a: u32, b: u32, two_hops: bool) -> bool {
@@ -132,7 +146,9 @@ pub fn validate(
             .iter()
             .find(|m| {
                 m.from != author
-                    && (Some(m.from) == payee || tied(ties, author, m.from, rules.two_hops))
+                    && (Some(m.from) == payee
+                        || tied(ties, author, m.from, rules.two_hops)
+                        || payee.is_some_and(|p| contact_tied_to_payee(ties, m.from, p)))
             })
             .cloned();
         out.push(Hit {

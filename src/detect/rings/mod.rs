@@ -5,12 +5,18 @@
 //! paid privately; hired campaigns pan a seller's rivals in lockstep, paid by that seller
 //! through mules. Each signal alone is weak; a ring needs at least one malicious one.
 //!
-//! **Signals** (see [`score`] for the formula): victim hits (owner → member private payment
-//! and/or member → owner contact after a member's negative review, [`candidates`]); lockstep
-//! negative reviews on the same shops within a window, peeled with FRAUDAR column weighting
-//! ([`lockstep`], [`peel`]); shared rare identifiers weighted `1/(n-1)` with hubs above 20
-//! accounts ignored; referrals, private transfers and messages among members
-//! ([`crate::detect::ties`]); a seller's money reaching the group through mules ([`build`]).
+//! **Signals** (one function each in [`signals`], the formula in [`score`]): victim hits
+//! (owner → member private payment and/or member → owner contact after a member's negative
+//! review, [`candidates`]; the contact may be a negotiator tied to the payee rather than to
+//! the reviewer); lockstep negative reviews on the same shops within a window, peeled with
+//! FRAUDAR column weighting ([`lockstep`], [`peel`]); shared rare identifiers weighted
+//! `1/(n-1)` (rare as defined in [`crate::detect::thresholds`]); referrals, private transfers
+//! and messages among members ([`crate::detect::ties`]); a competing seller's money reaching
+//! the organizer, found by the money walk lineage uses too ([`funding`]).
+//!
+//! **Membership and roles.** [`cluster`] lists the rules that put an account in a group
+//! (dormant recruits of an operative's household included); [`roles`] the rules that name its
+//! role, each with its reason; [`describe`] assembles the ring.
 //!
 //! **Known false positives and how they are kept out.** Households sharing a device who all
 //! pan one genuinely bad shop: one shared target never makes a lockstep pair, fellow critics'
@@ -25,22 +31,29 @@
 //! `rings_message_ties`; storage `rings_clear`, `rings_store`; reads `rings_list`,
 //! `ring_by_id`.
 
-pub mod build;
 pub mod candidates;
+pub mod cluster;
+pub mod describe;
+pub mod funding;
 pub mod lockstep;
+pub mod paid;
 pub mod peel;
+pub mod roles;
 pub mod score;
+pub mod signals;
 mod store;
 pub mod unionfind;
 
 pub use score::{RingKind, Role};
 pub use store::{get, list, RingFilter};
 
+use super::money::WalkRules;
 use super::ties::{TieParams, Ties};
-use super::victim::VictimSide;
+use super::victim::{self, VictimSide};
 use super::{DetectError, Evidence};
 use crate::graph::Graph;
-use std::collections::{HashMap, HashSet};
+use crate::model::Money;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 /// Rings scoring at least this are reported by default.
@@ -55,15 +68,14 @@ pub struct RingParams {
     /// A message to the owner within this long after a negative review is a candidate.
     pub contact_window_ms: i64,
     pub lockstep: lockstep::LockstepParams,
+    /// One account paying several authors of negative reviews of one category.
+    pub paid: paid::PaidRules,
     pub ties: TieParams,
     /// An outsider tied to this many members of a group joins it.
     pub expand_min_ties: usize,
     pub min_members: usize,
-    /// The seller's money arrives at most this long before the first payout to members.
-    pub chain_lead_ms: i64,
-    /// Each mule passes the money on within this long.
-    pub chain_hop_ms: i64,
-    pub chain_max_hops: usize,
+    /// The money walk from the organizer back to a funding seller (shared with lineage).
+    pub walk: WalkRules,
     pub hits: candidates::HitRules,
     /// A straggler (one negative review on a block's shop in its window) joins when its
     /// tie to a member weighs at least this (a referral, a transfer, a rare identifier).
@@ -76,12 +88,11 @@ impl Default for RingParams {
             pay_window_ms: 14 * DAY,
             contact_window_ms: 7 * DAY,
             lockstep: lockstep::LockstepParams::default(),
+            paid: paid::PaidRules::default(),
             ties: TieParams::default(),
             expand_min_ties: 2,
             min_members: 2,
-            chain_lead_ms: 30 * DAY,
-            chain_hop_ms: 5 * DAY,
-            chain_max_hops: 3,
+            walk: WalkRules::default(),
             hits: candidates::HitRules::default(),
             straggler_min_tie: 0.5,
         }
@@ -106,10 +117,10 @@ pub struct Ring {
     pub victim_shops: Vec<String>,
     pub first_at: Option<i64>,
     pub last_at: Option<i64>,
-    /// Paid privately by victims' owners to members (minor units).
-    pub money_in: i64,
-    /// Paid by members to other members: shares and fees (minor units).
-    pub money_out: i64,
+    /// Paid privately by victims' owners to members, one amount per currency.
+    pub money_in: Vec<Money>,
+    /// Paid by members to other members (shares and fees), one amount per currency.
+    pub money_out: Vec<Money>,
     pub reasons: Vec<String>,
     pub evidence: Evidence,
 }
@@ -132,24 +143,27 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
     let mut v = VictimSide::load(graph).await?;
     let cands = candidates::generate(&v, p.pay_window_ms, p.contact_window_ms);
     let blocks = lockstep::find(&v, &p.lockstep);
+    let paid = paid::find(graph, &mut v, p.paid).await?;
     tracing::info!(
         candidates = cands.len(),
         blocks = blocks.len(),
+        paid_panning = paid.len(),
         millis = started.elapsed().as_millis() as u64,
         "ring candidates"
     );
     let mut ties = Ties::default();
     // ties first only around candidates with a payment worth checking, without messages
-    let mut around: Vec<u32> = Vec::new();
+    let mut around: Vec<(u32, i64)> = Vec::new();
     for c in &cands {
-        let paying: Vec<u32> = c
+        let at = v.negative[c.review].at;
+        let paying: Vec<(u32, i64)> = c
             .payments
             .iter()
             .filter(|x| x.amount >= p.hits.min_payment)
-            .map(|x| x.to)
+            .map(|x| (x.to, at))
             .collect();
         if !paying.is_empty() {
-            around.push(v.negative[c.review].author);
+            around.push((v.negative[c.review].author, at));
             around.extend(paying);
         }
     }
@@ -160,7 +174,12 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
     ties.fetch(graph, &mut v.accounts, &around, light).await?;
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
-    let groups = build::cluster(graph, &mut v, &mut ties, &hits, &blocks, &owners, p).await?;
+    let seeds = cluster::Seeds {
+        hits: &hits,
+        blocks: &blocks,
+        paid: &paid,
+    };
+    let clusters = cluster::cluster(graph, &mut v, &mut ties, seeds, &owners, p).await?;
     // again with the ties of every group member: contacts by members count now
     let hits = candidates::validate(&v, &ties, &cands, p.hits);
     let mut owners_cat: HashMap<u32, Vec<String>> = HashMap::new();
@@ -169,8 +188,12 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             owners_cat.entry(s.owner).or_default().push(c.clone());
         }
     }
+    let mut reviews_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, r) in v.negative.iter().enumerate() {
+        reviews_of.entry(r.author).or_default().push(i);
+    }
     let mut rings = Vec::new();
-    for members in groups {
+    for members in clusters.groups {
         let set: HashSet<u32> = members.iter().copied().collect();
         let g_hits: Vec<&candidates::Hit> = hits
             .iter()
@@ -184,25 +207,56 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
             .iter()
             .filter(|b| b.accounts.iter().any(|a| set.contains(a)))
             .collect();
-        let victims: HashSet<u32> = g_hits
+        let g_paid: Vec<&paid::PaidPanning> =
+            paid.iter().filter(|x| set.contains(&x.payer)).collect();
+        // the shops the group attacked, their owners and categories
+        let mut attacked: HashSet<u32> = g_hits.iter().map(|h| v.negative[h.review].shop).collect();
+        attacked.extend(g_blocks.iter().flat_map(|b| b.shops.iter().copied()));
+        attacked.extend(g_paid.iter().flat_map(|x| x.paid.iter().map(|r| r.shop)));
+        let victims: HashSet<u32> = attacked
             .iter()
-            .map(|h| v.owner_of(&v.negative[h.review]))
+            .map(|&s| v.shops[s as usize].owner)
             .collect();
-        let chain =
-            build::money_chain(graph, &mut v, &mut ties, &members, &owners, &victims, p).await?;
-        let group = build::Group {
+        let categories: HashSet<String> = attacked
+            .iter()
+            .filter_map(|&s| v.shops[s as usize].category.clone())
+            .collect();
+        let attacks: Vec<&victim::NegativeReview> = members
+            .iter()
+            .flat_map(|a| reviews_of.get(a).into_iter().flatten())
+            .map(|&i| &v.negative[i])
+            .filter(|r| attacked.contains(&r.shop))
+            .collect();
+        let reviewers: HashSet<u32> = attacks.iter().map(|r| r.author).collect();
+        let last_review = attacks.iter().map(|r| r.at).max().unwrap_or(0);
+        let funding = funding::find(
+            graph,
+            &mut v,
+            &mut ties,
+            &members,
+            &reviewers,
+            last_review,
+            &victims,
+            &categories,
+            &owners_cat,
+            p,
+        )
+        .await?;
+        let recruited_by: BTreeMap<u32, u32> = clusters
+            .recruited_by
+            .iter()
+            .filter(|(r, _)| set.contains(r))
+            .map(|(r, o)| (*r, *o))
+            .collect();
+        let group = describe::Group {
             members,
             hits: g_hits,
             blocks: g_blocks,
-            chain,
+            paid: g_paid,
+            funding,
+            recruited_by,
         };
-        rings.push(build::describe(
-            p.lockstep.window_ms,
-            &v,
-            &ties,
-            &group,
-            &owners_cat,
-        ));
+        rings.push(describe::describe(p.lockstep.window_ms, &v, &ties, &group));
     }
     rings.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     tracing::info!(

@@ -1,7 +1,8 @@
 //! Ring scoring: per-signal strengths in 0..1 combined by noisy-OR,
 //! `score = 1 - Π (1 - s_i)`, so several weak signals add up while none alone reaches the
 //! threshold unless it is itself strong. A ring with no *malicious* signal (owner money or
-//! owner contact after a member's negative review, or lockstep negative reviews) is capped at
+//! owner contact after a member's negative review, lockstep negative reviews, or reviewers
+//! paid for panning) is capped at
 //! [`BENIGN_CAP`], below the default threshold: households, office Wi-Fi and friends who pay
 //! each other share identifiers and money but never extort or pan shops together.
 //!
@@ -10,13 +11,16 @@
 //! | victim hit (owner paid a member after a member's negative review) | 0.55 each, 0.75 with a member's contact; noisy-OR over hits |
 //! | contact only (a tied member other than the author messaged the owner) | 0.3 each |
 //! | lockstep block of `n` accounts on `k` shops | `(1 - 0.6^(n-2)) · (1 - 0.5^(k-1))` |
+//! | paid panning: a member paid `n` others after their negative reviews of one category | noisy-OR of 0.15 each, at most 0.7 |
 //! | shared rare identifiers | noisy-OR of `0.5/(n-1)` per identifier, at most 0.5 |
 //! | referrals among members | noisy-OR of 0.15 each, at most 0.4 |
 //! | private transfers among members | noisy-OR of 0.1 each, at most 0.4 |
-//! | money from a seller into the group | 0.6, 0.8 when the seller competes with the victims |
+//! | a competing seller's money reaching the organizer (the shared money walk) | 0.8 |
 
 /// Highest score of a group without any malicious signal.
 pub const BENIGN_CAP: f64 = 0.3;
+
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -59,6 +63,9 @@ pub enum Role {
     Beneficiary,
     /// An account that passed the seller's money on to the group.
     Intermediary,
+    /// Talks to the victims or collects their money for the crew, without coordinating the
+    /// reviewers (a split crew's negotiator or its payee account).
+    Negotiator,
 }
 
 impl Role {
@@ -69,6 +76,7 @@ impl Role {
             Role::Recruit => "RECRUIT",
             Role::Beneficiary => "BENEFICIARY",
             Role::Intermediary => "INTERMEDIARY",
+            Role::Negotiator => "NEGOTIATOR",
         }
     }
 
@@ -79,6 +87,7 @@ impl Role {
             Role::Recruit,
             Role::Beneficiary,
             Role::Intermediary,
+            Role::Negotiator,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -91,6 +100,7 @@ pub struct Signals {
     pub extortion: f64,
     pub contact: f64,
     pub lockstep: f64,
+    pub paid_panning: f64,
     pub identity: f64,
     pub referral: f64,
     pub internal_money: f64,
@@ -128,7 +138,7 @@ pub fn lockstep_strength(accounts: usize, shops: usize) -> f64 {
 
 impl Signals {
     pub fn malicious(&self) -> bool {
-        self.extortion > 0.0 || self.contact > 0.0 || self.lockstep > 0.0
+        self.extortion > 0.0 || self.contact > 0.0 || self.lockstep > 0.0 || self.paid_panning > 0.0
     }
 
     pub fn score(&self) -> f64 {
@@ -136,6 +146,7 @@ impl Signals {
             self.extortion,
             self.contact,
             self.lockstep,
+            self.paid_panning,
             self.identity,
             self.referral,
             self.internal_money,
@@ -148,12 +159,12 @@ impl Signals {
         }
     }
 
-    /// Extortion when owner money/contact dominates, hired when lockstep (with or without a
-    /// seller's money) dominates, mixed when both are substantial.
+    /// Extortion when owner money/contact dominates, hired when lockstep or paid panning
+    /// (with or without a seller's money) dominates, mixed when both are substantial.
     pub fn kind(&self) -> RingKind {
         let ext = noisy_or([self.extortion, self.contact]);
-        let hired = if self.lockstep > 0.0 {
-            noisy_or([self.lockstep, self.seller_money])
+        let hired = if self.lockstep > 0.0 || self.paid_panning > 0.0 {
+            noisy_or([self.lockstep, self.paid_panning, self.seller_money])
         } else {
             0.0
         };
@@ -168,49 +179,44 @@ impl Signals {
     }
 }
 
-/// What one member did inside the ring (counts).
-#[derive(Debug, Clone, Copy, Default)]
+/// What one member did inside the ring.
+#[derive(Debug, Clone, Default)]
 pub struct MemberActs {
     pub negative_reviews: usize,
     /// Messages to a victim owner about another member's review, or before a payment.
     pub owner_contacts: usize,
     /// Payments received from victims' owners.
     pub owner_payments: usize,
-    /// Distinct members this one paid.
-    pub pays_members: usize,
-    /// Distinct members this one invited.
-    pub invites_members: usize,
+    /// Members this one paid above the commerce floor.
+    pub paid: BTreeSet<u32>,
+    /// Members this one invited.
+    pub invited: BTreeSet<u32>,
+    /// Members this one messaged.
+    pub messaged: BTreeSet<u32>,
     pub invited_by_operative: bool,
     pub tied_to_busier_operative: bool,
 }
 
 impl MemberActs {
-    fn organizing(&self) -> usize {
-        2 * self.owner_contacts + 2 * self.owner_payments + self.pays_members + self.invites_members
+    /// Owner contacts and payments count double: they are the extortion itself.
+    pub fn organizing(&self) -> usize {
+        2 * self.owner_contacts + 2 * self.owner_payments + self.paid.len() + self.invited.len()
     }
 
     /// How much of the ring's evidence runs through this member (before normalising).
     pub fn weight(&self) -> f64 {
         self.negative_reviews as f64 + self.organizing() as f64 + 0.5
     }
-}
 
-/// Role guess from a member's acts.
-pub fn role(a: &MemberActs) -> Role {
-    if a.negative_reviews == 0 {
-        return Role::Organizer;
-    }
-    if a.invites_members == 0
-        && a.owner_payments == 0
-        && (a.invited_by_operative || a.tied_to_busier_operative)
-    {
-        return Role::Recruit;
-    }
-    // a reviewer who also collects is still an operative unless reviewing is incidental
-    if a.organizing() >= 5 * a.negative_reviews {
-        Role::Organizer
-    } else {
-        Role::Operative
+    /// The reviewing members this one paid, invited or messaged.
+    pub fn coordinated(&self, reviewers: &BTreeSet<u32>) -> BTreeSet<u32> {
+        self.paid
+            .iter()
+            .chain(&self.invited)
+            .chain(&self.messaged)
+            .filter(|m| reviewers.contains(m))
+            .copied()
+            .collect()
     }
 }
 
@@ -267,34 +273,5 @@ mod tests {
         assert!(lockstep_strength(3, 2) < 0.3);
         assert!(lockstep_strength(8, 4) > 0.8);
         assert_eq!(lockstep_strength(2, 5), 0.0);
-    }
-
-    #[test]
-    fn roles_follow_acts() {
-        let org = MemberActs {
-            owner_payments: 3,
-            pays_members: 2,
-            ..Default::default()
-        };
-        assert_eq!(role(&org), Role::Organizer);
-        let op = MemberActs {
-            negative_reviews: 4,
-            invites_members: 1,
-            ..Default::default()
-        };
-        assert_eq!(role(&op), Role::Operative);
-        let rec = MemberActs {
-            negative_reviews: 1,
-            invited_by_operative: true,
-            ..Default::default()
-        };
-        assert_eq!(role(&rec), Role::Recruit);
-        let paid_operative = MemberActs {
-            negative_reviews: 3,
-            owner_payments: 2,
-            pays_members: 1,
-            ..Default::default()
-        };
-        assert_eq!(role(&paid_operative), Role::Operative);
     }
 }

@@ -43,8 +43,8 @@ pub async fn store(graph: &Graph, run_id: &str, rings: &[Ring]) -> Result<(), De
                     .set("score", r.score)
                     .set("firstAt", r.first_at)
                     .set("lastAt", r.last_at)
-                    .set("moneyIn", r.money_in)
-                    .set("moneyOut", r.money_out)
+                    .set("moneyIn", json(&r.money_in))
+                    .set("moneyOut", json(&r.money_out))
                     .set("reasons", json(&r.reasons))
                     .set("evidence", json(&r.evidence))
                     .set("runId", run_id)
@@ -80,12 +80,34 @@ struct RingRow {
     score: f64,
     first_at: Option<i64>,
     last_at: Option<i64>,
-    money_in: i64,
-    money_out: i64,
+    money_in: StoredMoney,
+    money_out: StoredMoney,
     reasons: String,
     evidence: String,
     members: Vec<MemberRow>,
     shops: Vec<String>,
+}
+
+/// A ring's stored money: a JSON list of `{minor, currency}` (one per currency), or, from
+/// rings stored before money was kept per currency, one integer of CNY minor units.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredMoney {
+    PerCurrency(String),
+    LegacyMinor(i64),
+}
+
+impl StoredMoney {
+    fn per_currency(self) -> Vec<crate::model::Money> {
+        match self {
+            StoredMoney::PerCurrency(json) => serde_json::from_str(&json).unwrap_or_default(),
+            StoredMoney::LegacyMinor(0) => Vec::new(),
+            StoredMoney::LegacyMinor(minor) => vec![crate::model::Money {
+                minor,
+                currency: crate::model::Money::DEFAULT_CURRENCY.to_string(),
+            }],
+        }
+    }
 }
 
 fn decode(r: RingRow) -> Stored<Ring> {
@@ -106,8 +128,8 @@ fn decode(r: RingRow) -> Stored<Ring> {
         victim_shops: r.shops,
         first_at: r.first_at,
         last_at: r.last_at,
-        money_in: r.money_in,
-        money_out: r.money_out,
+        money_in: r.money_in.per_currency(),
+        money_out: r.money_out.per_currency(),
         reasons: serde_json::from_str(&r.reasons).unwrap_or_default(),
         evidence: serde_json::from_str::<Evidence>(&r.evidence).unwrap_or_default(),
     };

@@ -74,35 +74,155 @@ impl F {
     /// (node label or relationship type, is a node file, file stem, header).
     fn spec(self) -> (&'static str, bool, &'static str, &'static str) {
         match self {
-            F::Account => ("Account", true, "accounts", "id:ID(Account),role,name,registeredAt:long,region"),
-            F::Shop => ("Shop", true, "shops", "id:ID(Shop),name,category,openedAt:long"),
-            F::Identifier => ("Identifier", true, "identifiers", "key:ID(Identifier),kind,value"),
-            F::Order => ("Order", true, "orders", "id:ID(Order),amount:long,currency,placedAt:long,status"),
-            F::Payment => ("Payment", true, "payments", "id:ID(Payment),amount:long,currency,paidAt:long,channel,memo,private:boolean"),
-            F::Review => ("Review", true, "reviews", "id:ID(Review),rating:long,text,postedAt:long"),
-            F::Complaint => ("Complaint", true, "complaints", "id:ID(Complaint),filedAt:long,status,resolvedAt:long"),
-            F::ReviewEvent => ("ReviewEvent", true, "review_events", "id:ID(ReviewEvent),action,at:long,newRating:long,reason"),
-            F::Message => ("Message", true, "messages", "id:ID(Message),sentAt:long,channel,text"),
+            F::Account => (
+                "Account",
+                true,
+                "accounts",
+                "id:ID(Account),role,name,registeredAt:long,region",
+            ),
+            F::Shop => (
+                "Shop",
+                true,
+                "shops",
+                "id:ID(Shop),name,category,openedAt:long",
+            ),
+            F::Identifier => (
+                "Identifier",
+                true,
+                "identifiers",
+                "key:ID(Identifier),kind,value",
+            ),
+            F::Order => (
+                "Order",
+                true,
+                "orders",
+                "id:ID(Order),amount:long,currency,placedAt:long,status",
+            ),
+            F::Payment => (
+                "Payment",
+                true,
+                "payments",
+                "id:ID(Payment),amount:long,currency,paidAt:long,channel,memo,private:boolean",
+            ),
+            F::Review => (
+                "Review",
+                true,
+                "reviews",
+                "id:ID(Review),rating:long,text,postedAt:long",
+            ),
+            F::Complaint => (
+                "Complaint",
+                true,
+                "complaints",
+                "id:ID(Complaint),filedAt:long,status,resolvedAt:long",
+            ),
+            F::ReviewEvent => (
+                "ReviewEvent",
+                true,
+                "review_events",
+                "id:ID(ReviewEvent),action,at:long,newRating:long,reason",
+            ),
+            F::Message => (
+                "Message",
+                true,
+                "messages",
+                "id:ID(Message),sentAt:long,channel,text",
+            ),
             F::Owns => ("OWNS", false, "owns", ":START_ID(Account),:END_ID(Shop)"),
-            F::Uses => ("USES", false, "uses", ":START_ID(Account),:END_ID(Identifier),firstSeen:long,lastSeen:long"),
-            F::Referred => ("REFERRED", false, "referred", ":START_ID(Account),:END_ID(Account),at:long"),
-            F::Placed => ("PLACED", false, "placed", ":START_ID(Account),:END_ID(Order)"),
+            F::Uses => (
+                "USES",
+                false,
+                "uses",
+                ":START_ID(Account),:END_ID(Identifier),firstSeen:long,lastSeen:long",
+            ),
+            F::Referred => (
+                "REFERRED",
+                false,
+                "referred",
+                ":START_ID(Account),:END_ID(Account),at:long",
+            ),
+            F::Placed => (
+                "PLACED",
+                false,
+                "placed",
+                ":START_ID(Account),:END_ID(Order)",
+            ),
             F::At => ("AT", false, "at", ":START_ID(Order),:END_ID(Shop)"),
             F::Paid => ("PAID", false, "paid", ":START_ID(Account),:END_ID(Payment)"),
-            F::PaymentTo => ("TO", false, "payment_to", ":START_ID(Payment),:END_ID(Account)"),
-            F::Settles => ("SETTLES", false, "settles", ":START_ID(Payment),:END_ID(Order)"),
-            F::Transfer => ("TRANSFER", false, "transfer", ":START_ID(Account),:END_ID(Account),paymentId,amount:long,currency,at:long"),
-            F::Wrote => ("WROTE", false, "wrote", ":START_ID(Account),:END_ID(Review)"),
+            F::PaymentTo => (
+                "TO",
+                false,
+                "payment_to",
+                ":START_ID(Payment),:END_ID(Account)",
+            ),
+            F::Settles => (
+                "SETTLES",
+                false,
+                "settles",
+                ":START_ID(Payment),:END_ID(Order)",
+            ),
+            F::Transfer => (
+                "TRANSFER",
+                false,
+                "transfer",
+                ":START_ID(Account),:END_ID(Account),paymentId,amount:long,currency,at:long",
+            ),
+            F::Wrote => (
+                "WROTE",
+                false,
+                "wrote",
+                ":START_ID(Account),:END_ID(Review)",
+            ),
             F::About => ("ABOUT", false, "about", ":START_ID(Review),:END_ID(Shop)"),
-            F::OfOrder => ("OF_ORDER", false, "of_order", ":START_ID(Review),:END_ID(Order)"),
-            F::Filed => ("FILED", false, "filed", ":START_ID(Account),:END_ID(Complaint)"),
-            F::Against => ("AGAINST", false, "against", ":START_ID(Complaint),:END_ID(Review)"),
-            F::HandledBy => ("HANDLED_BY", false, "handled_by", ":START_ID(Complaint),:END_ID(Account)"),
-            F::Performed => ("PERFORMED", false, "performed", ":START_ID(Account),:END_ID(ReviewEvent)"),
+            F::OfOrder => (
+                "OF_ORDER",
+                false,
+                "of_order",
+                ":START_ID(Review),:END_ID(Order)",
+            ),
+            F::Filed => (
+                "FILED",
+                false,
+                "filed",
+                ":START_ID(Account),:END_ID(Complaint)",
+            ),
+            F::Against => (
+                "AGAINST",
+                false,
+                "against",
+                ":START_ID(Complaint),:END_ID(Review)",
+            ),
+            F::HandledBy => (
+                "HANDLED_BY",
+                false,
+                "handled_by",
+                ":START_ID(Complaint),:END_ID(Account)",
+            ),
+            F::Performed => (
+                "PERFORMED",
+                false,
+                "performed",
+                ":START_ID(Account),:END_ID(ReviewEvent)",
+            ),
             F::On => ("ON", false, "on", ":START_ID(ReviewEvent),:END_ID(Review)"),
-            F::Under => ("UNDER", false, "under", ":START_ID(ReviewEvent),:END_ID(Complaint)"),
-            F::Messaged => ("MESSAGED", false, "messaged", ":START_ID(Account),:END_ID(Message)"),
-            F::MessageTo => ("TO", false, "message_to", ":START_ID(Message),:END_ID(Account)"),
+            F::Under => (
+                "UNDER",
+                false,
+                "under",
+                ":START_ID(ReviewEvent),:END_ID(Complaint)",
+            ),
+            F::Messaged => (
+                "MESSAGED",
+                false,
+                "messaged",
+                ":START_ID(Account),:END_ID(Message)",
+            ),
+            F::MessageTo => (
+                "TO",
+                false,
+                "message_to",
+                ":START_ID(Message),:END_ID(Account)",
+            ),
         }
     }
 }
@@ -229,8 +349,7 @@ impl Line<'_> {
     }
     fn b(mut self, v: bool) -> Self {
         self.sep();
-        self.0
-            .extend_from_slice(if v { b"true" } else { b"false" });
+        self.0.extend_from_slice(if v { b"true" } else { b"false" });
         self
     }
 }
@@ -297,7 +416,11 @@ impl Inner {
                     Some(p) => {
                         // Earliest known firstSeen, latest known lastSeen (ingest_links).
                         if let Some(f) = first {
-                            p.first = if p.first == i64::MIN { f } else { p.first.min(f) };
+                            p.first = if p.first == i64::MIN {
+                                f
+                            } else {
+                                p.first.min(f)
+                            };
                         }
                         if let Some(t) = last {
                             p.last = p.last.max(t);
@@ -531,7 +654,13 @@ impl Inner {
                     .rsplitn(3, ',')
                     .nth(2)
                     .ok_or_else(|| io::Error::other("malformed USES row"))?;
-                let t = |v: i64| if v == i64::MIN { String::new() } else { v.to_string() };
+                let t = |v: i64| {
+                    if v == i64::MIN {
+                        String::new()
+                    } else {
+                        v.to_string()
+                    }
+                };
                 writeln!(w, "{head},{},{}", t(p.first), t(p.last))?;
             }
             w.flush()?;
@@ -564,34 +693,65 @@ mod tests {
         let later = "2017-05-03T10:15:00+08:00";
         for r in [
             rec(RecordKind::Account, json!({"id":"a\"1","role":"buyer"})),
-            rec(RecordKind::Account, json!({"id":"b","role":"seller","name":"B, Ltd"})),
-            rec(RecordKind::Link, json!({"accountId":"b","kind":"ip","value":"1.2.3.4","firstSeen":later})),
-            rec(RecordKind::Link, json!({"accountId":"a\"1","kind":"ip","value":"1.2.3.4"})),
-            rec(RecordKind::Link, json!({"accountId":"b","kind":"ip","value":"1.2.3.4","firstSeen":t,"lastSeen":t})),
-            rec(RecordKind::Referral, json!({"inviterId":"b","inviteeId":"a\"1","at":t})),
-            rec(RecordKind::Referral, json!({"inviterId":"b","inviteeId":"a\"1","at":later})),
-            rec(RecordKind::Payment, json!({"id":"p","fromId":"b","toId":"a\"1","amount":"6.00","paidAt":t,"memo":"two\nlines"})),
+            rec(
+                RecordKind::Account,
+                json!({"id":"b","role":"seller","name":"B, Ltd"}),
+            ),
+            rec(
+                RecordKind::Link,
+                json!({"accountId":"b","kind":"ip","value":"1.2.3.4","firstSeen":later}),
+            ),
+            rec(
+                RecordKind::Link,
+                json!({"accountId":"a\"1","kind":"ip","value":"1.2.3.4"}),
+            ),
+            rec(
+                RecordKind::Link,
+                json!({"accountId":"b","kind":"ip","value":"1.2.3.4","firstSeen":t,"lastSeen":t}),
+            ),
+            rec(
+                RecordKind::Referral,
+                json!({"inviterId":"b","inviteeId":"a\"1","at":t}),
+            ),
+            rec(
+                RecordKind::Referral,
+                json!({"inviterId":"b","inviteeId":"a\"1","at":later}),
+            ),
+            rec(
+                RecordKind::Payment,
+                json!({"id":"p","fromId":"b","toId":"a\"1","amount":"6.00","paidAt":t,"memo":"two\nlines"}),
+            ),
         ] {
             input.accept(&r).unwrap();
         }
         let files = input.finish().unwrap();
         assert_eq!(files.nodes, 4, "two accounts, one identifier, one payment");
-        assert_eq!(files.relationships, 2 + 1 + 3, "USES ×2, REFERRED, PAID/TO/TRANSFER");
+        assert_eq!(
+            files.relationships,
+            2 + 1 + 3,
+            "USES ×2, REFERRED, PAID/TO/TRANSFER"
+        );
         assert!(read(&dir, "accounts.csv").contains("\"a\"\"1\",\"buyer\",,,\n"));
         assert!(read(&dir, "accounts.csv").contains("\"b\",\"seller\",\"B, Ltd\",,\n"));
         assert_eq!(read(&dir, "identifiers.csv").lines().count(), 2);
         let uses = read(&dir, "uses.csv");
         let (f, l) = (1491185700000i64, 1491185700000i64);
-        assert!(uses.contains(&format!("\"b\",\"ip:1.2.3.4\",{f},{l}\n")), "{uses}");
+        assert!(
+            uses.contains(&format!("\"b\",\"ip:1.2.3.4\",{f},{l}\n")),
+            "{uses}"
+        );
         assert!(uses.contains("\"a\"\"1\",\"ip:1.2.3.4\",,\n"), "{uses}");
         assert!(read(&dir, "referred.csv").contains(",1493777700000\n"));
         assert_eq!(read(&dir, "referred.csv").lines().count(), 2);
         assert!(read(&dir, "payments.multiline.csv").contains("\"two\nlines\",true\n"));
         assert!(read(&dir, "transfer.csv").contains("\"b\",\"a\"\"1\",\"p\",600,\"CNY\","));
-        assert!(files
-            .args
-            .iter()
-            .any(|a| a.starts_with("--multiline-fields=") && a.ends_with("payments.multiline.csv")));
+        assert!(
+            files
+                .args
+                .iter()
+                .any(|a| a.starts_with("--multiline-fields=")
+                    && a.ends_with("payments.multiline.csv"))
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
