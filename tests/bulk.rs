@@ -6,10 +6,10 @@
 //! Needs the bundled test Neo4j (`tools/dev test` exports its NEO4J_DEV_HOME and port): the
 //! test stops, wipes and restarts it through `tools/neo4j/neo4j-dev`.
 
-use crate::common::{self, unique};
+use crate::common::{self, t, unique};
 use investigator::access::{tokens, Role};
 use investigator::config::Config;
-use investigator::detect::Detector;
+use investigator::eval::Labels;
 use investigator::graph::{self, read, Graph};
 use investigator::ingest::{self, BulkError, BulkOptions, LoadError, LoadOptions, Source};
 use serde_json::{json, Value};
@@ -48,9 +48,11 @@ fn neo4j_dev(args: &[&str]) {
 /// A GraphQL server over an already loaded database (no wipe), with an all-roles token.
 async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[String]) -> Value {
     graph::schema::apply(graph).await.expect("schema");
-    investigator::detect::run(graph, &Detector::ALL, "test")
+    // `eval` runs every detector, then scores it against the seed data's labels.
+    let labels = Labels::read(Path::new(SEED)).expect("labels");
+    let report = investigator::eval::evaluate(graph, &labels, "seed")
         .await
-        .expect("detect");
+        .expect("eval");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = investigator::http::AppState::new(graph.clone(), Arc::new(config.clone()))
@@ -70,7 +72,7 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
       extortionIncidents(minConfidence: 0, first: 100) { edges { node { id confidence complete review { id } shop { id } reviewer { id } contact { id } } } }
       insiderSuspects(minScore: 0, first: 50) { edges { node { employee { id } score removalsTotal removalsLegitimate moneyTraced { amount currency } } } }
     }"#;
-    let mut out = json!({});
+    let mut out = json!({ "eval": report.metrics });
     let body: Value = post(
         &client,
         &base,
@@ -189,7 +191,7 @@ async fn bulk_load_refuses_a_store_with_nodes_and_invalid_datasets_and_builds_th
 
     // An invalid dataset: the same errors as the transactional path, and nothing imported.
     let bad = common::small_marketplace("bulk-invalid");
-    bad.add("orders", &[json!({"id":"o-bad","buyerId":"a-nobody","shopId":"s-tea","amount":"1.00","placedAt":common::t(3,1),"status":"paid"})]);
+    bad.add("orders", &[json!({"id":"o-bad","buyerId":"a-nobody","shopId":"s-tea","amount":"1.00","placedAt":t(3, 1),"status":"paid"})]);
     bad.add_raw("reviews", &["{not json".to_string()]);
     let bulk_errors = match ingest::load_bulk(
         &config.neo4j,
@@ -225,7 +227,32 @@ async fn bulk_load_refuses_a_store_with_nodes_and_invalid_datasets_and_builds_th
     );
     drop(graph);
 
-    // The seed data, bulk: the graph and the answers.
+    // Every edge the importer's CSV could get wrong, bulk and then transactional: the same
+    // nodes, relationships and properties, value by value and type by type.
+    let edgy = edge_cases("bulk-edges");
+    let staging = bulk("bulk-edges");
+    let (graph, _) = ingest::load_bulk(
+        &config.neo4j,
+        Source::dir(edgy.path()).unwrap(),
+        &opts(),
+        &staging,
+    )
+    .await
+    .expect("bulk load");
+    assert!(!staging.staging.exists(), "the importer's input is removed");
+    let bulk_dump = read::dump(&graph).await.unwrap();
+    read::wipe(&graph).await.unwrap();
+    ingest::load(&graph, Source::dir(edgy.path()).unwrap(), &opts())
+        .await
+        .expect("transactional load");
+    let tx_dump = read::dump(&graph).await.unwrap();
+    assert!(tx_dump.nodes.len() > 10, "{tx_dump:?}");
+    assert_eq!(bulk_dump.nodes, tx_dump.nodes);
+    assert_eq!(bulk_dump.relationships, tx_dump.relationships);
+    read::wipe(&graph).await.unwrap();
+    drop(graph);
+
+    // The seed data, bulk: the census and the answers (eval's scores and the API's).
     let (graph, report) = ingest::load_bulk(
         &config.neo4j,
         Source::dir(Path::new(SEED)).unwrap(),
@@ -260,5 +287,55 @@ async fn bulk_load_refuses_a_store_with_nodes_and_invalid_datasets_and_builds_th
     for (key, tx) in tx_answers.as_object().unwrap() {
         assert_eq!(&bulk_answers[key], tx, "{key}");
     }
+    // The next test finds the database running, with its schema, and empty of data.
     read::wipe(&graph).await.unwrap();
+}
+
+/// The small marketplace plus what CSV makes hard: quotes, commas, line breaks (LF, CRLF,
+/// CR), tabs, backslashes, non-ASCII, empty and padded strings, absent optional fields, a
+/// repeated (account, identifier) pair whose window widens, and a repeated referral.
+fn edge_cases(name: &str) -> common::Dataset {
+    let d = common::small_marketplace(name);
+    d.add(
+        "accounts",
+        &[
+            json!({"id":"a-\"quoted\", comma","role":"buyer","name":"","region":"  padded  "}),
+            json!({"id":"a-unicode-买家","role":"buyer","name":"王芳 \\ back\\slash","registeredAt":t(1,1)}),
+        ],
+    )
+    .add(
+        "links",
+        &[
+            json!({"accountId":"a-buyer","kind":"device","value":"dev:1","firstSeen":t(1,1),"lastSeen":t(9,1)}),
+            json!({"accountId":"a-buyer","kind":"device","value":"dev:1"}),
+            json!({"accountId":"a-buyer2","kind":"device","value":"dev:1","lastSeen":t(2,2)}),
+            json!({"accountId":"a-\"quoted\", comma","kind":"address","value":"1 \"Tea\" Rd, Hangzhou"}),
+        ],
+    )
+    .add(
+        "referrals",
+        &[
+            json!({"inviterId":"a-buyer","inviteeId":"a-buyer2","at":t(3,9)}),
+            json!({"inviterId":"a-unicode-买家","inviteeId":"a-buyer","at":t(2,1)}),
+        ],
+    )
+    .add(
+        "payments",
+        &[
+            json!({"id":"p-3","fromId":"a-unicode-买家","toId":"a-\"quoted\", comma","amount":"0.01","paidAt":t(9,1),"memo":"line one\r\nline \"two\"\rthree\ttab"}),
+            json!({"id":"p-4","fromId":"a-buyer","toId":"a-buyer","amount":"1","paidAt":t(9,2),"memo":""}),
+        ],
+    )
+    .add(
+        "reviews",
+        &[json!({"id":"r-2","orderId":"o-2","authorId":"a-buyer","shopId":"s-tea","rating":3,"text":"\"good\",\nbut, slow\n\n","postedAt":t(9,3)})],
+    )
+    .add(
+        "messages",
+        &[
+            json!({"id":"m-2","fromId":"a-seller","toId":"a-unicode-买家","sentAt":t(9,4),"text":"\\\"\\"}),
+            json!({"id":"m-3","fromId":"a-seller","toId":"a-buyer","sentAt":t(9,5),"text":""}),
+        ],
+    );
+    d
 }

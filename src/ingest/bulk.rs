@@ -26,9 +26,10 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BulkError {
-    /// The bulk path imports by replacing the store files, so it refuses a store with nodes.
-    #[error("the database has {nodes} node(s); `load --bulk` replaces the whole store and only loads into an empty one. Load incrementally with `investigator load DIR`, or empty the database first (`tools/neo4j/neo4j-dev wipe` for the bundled one; `investigator wipe` keeps tokens and the audit log, which count as nodes)")]
-    NotEmpty { nodes: u64 },
+    /// The bulk path imports by replacing the store files, so it refuses a store with nodes,
+    /// and says how many of them are tokens and audit entries, which the import would erase.
+    #[error("the database is not empty: it holds {nodes} node(s), {kept} of them API tokens, audit log entries or the pseudonym key (`investigator wipe` keeps those). `load --bulk` replaces the whole store, so it only loads into an empty database: load incrementally with `investigator load DIR`, or start from an empty store (for the bundled Neo4j `tools/neo4j/neo4j-dev wipe`, which also deletes tokens and the audit log) and create tokens after the bulk load")]
+    NotEmpty { nodes: u64, kept: u64 },
     /// Validation refused the dataset, or reading it or talking to Neo4j failed.
     #[error(transparent)]
     Load(#[from] LoadError),
@@ -82,22 +83,7 @@ pub async fn load_bulk(
         ));
     }
     let graph = Graph::connect(cfg).await?;
-    let nodes: i64 = graph
-        .column(
-            &queries::BULK_STORE_NODES,
-            Params::new(),
-            "nodes",
-            Duration::from_secs(60),
-        )
-        .await?
-        .into_iter()
-        .next()
-        .unwrap_or(0);
-    if nodes > 0 {
-        return Err(BulkError::NotEmpty {
-            nodes: nodes as u64,
-        });
-    }
+    refuse_unless_empty(&graph).await?;
     let staging = Staging::create(&bulk.staging, bulk.keep_staging)?;
     let started = Instant::now();
     let input = csv::CsvInput::create(&staging.dir).map_err(io_err)?;
@@ -121,6 +107,8 @@ pub async fn load_bulk(
         seconds = format!("{validate_seconds:.1}"),
         "validated; importer input written"
     );
+    // Validation took a while: a token created meanwhile would be erased by the import.
+    refuse_unless_empty(&graph).await?;
     drop(graph); // its connections die with the restart below
 
     let t = Instant::now();
@@ -147,6 +135,29 @@ pub async fn load_bulk(
             schema_seconds,
         },
     ))
+}
+
+#[derive(serde::Deserialize)]
+struct StoreNodes {
+    nodes: i64,
+    kept: i64,
+}
+
+async fn refuse_unless_empty(graph: &Graph) -> Result<(), BulkError> {
+    let store: Option<StoreNodes> = graph
+        .row(
+            &queries::BULK_STORE_NODES,
+            Params::new(),
+            Duration::from_secs(60),
+        )
+        .await?;
+    match store {
+        Some(s) if s.nodes > 0 => Err(BulkError::NotEmpty {
+            nodes: s.nodes as u64,
+            kept: s.kept as u64,
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn io_err(e: std::io::Error) -> BulkError {

@@ -335,7 +335,7 @@ impl Line<'_> {
     }
     fn i(mut self, v: i64) -> Self {
         self.sep();
-        self.0.extend_from_slice(v.to_string().as_bytes());
+        let _ = write!(self.0, "{v}"); // into a Vec: cannot fail, allocates nothing
         self
     }
     fn oi(mut self, v: Option<i64>) -> Self {
