@@ -55,7 +55,10 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
         .expect("eval");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = investigator::http::AppState::new(graph.clone(), Arc::new(config.clone()))
+    // The server gets its own pool: actix workers run their own runtimes, and connections
+    // opened on one die with it when the server stops; the caller's pool must outlive it.
+    let server_graph = Graph::connect(&config.neo4j).await.expect("server pool");
+    let state = investigator::http::AppState::new(server_graph, Arc::new(config.clone()))
         .await
         .expect("app state");
     let server = investigator::http::server(actix_web::web::Data::new(state), listener, Some(1))
