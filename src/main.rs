@@ -154,6 +154,26 @@ struct LoadArgs {
     /// Concurrent write transactions (overrides INVESTIGATOR_WRITERS).
     #[arg(long)]
     writers: Option<usize>,
+    /// Initial load into an EMPTY database with Neo4j's bulk importer: validates as usual,
+    /// writes the importer's CSV, stops Neo4j, imports, starts it and applies the schema.
+    #[arg(long, conflicts_with = "skip_invalid")]
+    bulk: bool,
+    /// With --bulk: the importer command (it receives `--database NAME --expect-port PORT --
+    /// IMPORT-OPTIONS…`); the bundled Neo4j's is `tools/neo4j/neo4j-dev import`, run with the
+    /// same NEO4J_DEV_HOME as the running instance.
+    #[arg(
+        long,
+        env = "INVESTIGATOR_BULK_IMPORTER",
+        default_value = "tools/neo4j/neo4j-dev import",
+        requires = "bulk"
+    )]
+    importer: String,
+    /// With --bulk: where the CSV files go (created, must be empty; deleted afterwards).
+    #[arg(long, requires = "bulk")]
+    staging: Option<PathBuf>,
+    /// With --bulk: keep the CSV files.
+    #[arg(long, requires = "bulk")]
+    keep_staging: bool,
 }
 
 #[derive(Subcommand)]
@@ -239,6 +259,10 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                     rejects: PathBuf::from("rejects.ndjson"),
                     batch_size: None,
                     writers: None,
+                    bulk: false,
+                    importer: String::new(),
+                    staging: None,
+                    keep_staging: false,
                 };
                 load_dataset(&graph, &config, &args).await?;
             }
@@ -249,6 +273,7 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {}", config.http.bind))?;
             investigator::http::serve(graph, config, listener).await?;
         }
+        Command::Load(args) if args.bulk => bulk_load(&config, &args).await?,
         Command::Load(args) => {
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
@@ -428,6 +453,56 @@ async fn load_dataset(graph: &Graph, config: &Config, args: &LoadArgs) -> anyhow
                 eprintln!("… and {} more", total - 200);
             }
             anyhow::bail!("{total} invalid record(s) in {}; nothing was written (use --skip-invalid to load the rest)", args.dir.display())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn bulk_load(config: &Config, args: &LoadArgs) -> anyhow::Result<()> {
+    let opts = LoadOptions {
+        skip_invalid: false,
+        batch_size: config.ingest.batch_size,
+        writers: config.ingest.writers,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let bulk = ingest::BulkOptions {
+        importer: args.importer.split_whitespace().map(String::from).collect(),
+        staging: args.staging.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("investigator-bulk-{}", std::process::id()))
+        }),
+        keep_staging: args.keep_staging,
+    };
+    let source = Source::dir(&args.dir)
+        .with_context(|| format!("cannot open dataset {}", args.dir.display()))?;
+    let started = std::time::Instant::now();
+    match ingest::load_bulk(&config.neo4j, source, &opts, &bulk).await {
+        Ok((_, report)) => {
+            let secs = started.elapsed().as_secs_f64();
+            tracing::info!(
+                dataset = %args.dir.display(),
+                records = report.records,
+                nodes = report.nodes,
+                relationships = report.relationships,
+                seconds = format!("{secs:.1}"),
+                records_per_second = (report.records as f64 / secs.max(1e-9)) as u64,
+                validate_seconds = format!("{:.1}", report.validate_seconds),
+                import_seconds = format!("{:.1}", report.import_seconds),
+                schema_seconds = format!("{:.1}", report.schema_seconds),
+                "bulk load finished"
+            );
+            Ok(())
+        }
+        Err(ingest::BulkError::Load(ingest::LoadError::Invalid { errors, total })) => {
+            for e in errors.iter().take(200) {
+                eprintln!("{}/{e}", args.dir.display());
+            }
+            if total > 200 {
+                eprintln!("… and {} more", total - 200);
+            }
+            anyhow::bail!(
+                "{total} invalid record(s) in {}; nothing was written",
+                args.dir.display()
+            )
         }
         Err(e) => Err(e.into()),
     }

@@ -4,6 +4,7 @@
 mod common;
 mod market;
 
+mod bulk;
 mod cases;
 mod detection_runs;
 mod entities;

@@ -138,6 +138,10 @@ catalog! {
     EXISTING_PAYMENTS = "existing_payments";
     EXISTING_REVIEW_EVENTS = "existing_review_events";
     EXISTING_MESSAGES = "existing_messages";
+    BULK_STORE_NODES = "bulk_store_nodes";
+    CENSUS_NODE_PROPERTIES = "census_node_properties";
+    CENSUS_RELATIONSHIPS = "census_relationships";
+    CENSUS_DUMP = "census_dump";
 
     ACCOUNT_BY_ID = "account_by_id";
     ACCOUNTS_BY_IDS = "accounts_by_ids";

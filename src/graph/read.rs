@@ -243,6 +243,92 @@ impl Reader {
     }
 }
 
+/// The labels of dataset records (what `load` writes).
+pub const DATASET_LABELS: [&str; 9] = [
+    "Account",
+    "Shop",
+    "Identifier",
+    "Order",
+    "Payment",
+    "Review",
+    "Complaint",
+    "ReviewEvent",
+    "Message",
+];
+
+/// A census of the dataset part of the graph: node properties per (label, key, value type)
+/// and relationships per (start label, type, end label) and property, each with counts and
+/// value sums. Two loads of one dataset that agree here built the same graph up to which
+/// value sits on which node; [`dump`] compares small graphs exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Census {
+    pub node_properties: Vec<PropertyCensus>,
+    pub relationships: Vec<RelationshipCensus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct PropertyCensus {
+    pub label: String,
+    pub key: String,
+    #[serde(rename = "type")]
+    pub value_type: String,
+    pub n: i64,
+    pub low: i64,
+    pub high: i64,
+    pub chars: i64,
+    pub trues: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct RelationshipCensus {
+    pub start: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub end: String,
+    /// "" on the row counting the relationships themselves.
+    pub key: String,
+    #[serde(rename = "valueType")]
+    pub value_type: String,
+    pub n: i64,
+    pub low: i64,
+    pub high: i64,
+    pub chars: i64,
+}
+
+/// Takes the [`Census`] of the dataset (a full scan: for tests and benchmarks).
+pub async fn census(graph: &Graph) -> Result<Census, GraphError> {
+    let labels = || Params::new().with("labels", DATASET_LABELS.to_vec());
+    let limit = Duration::from_secs(1800);
+    Ok(Census {
+        node_properties: graph
+            .rows(&q::CENSUS_NODE_PROPERTIES, labels(), limit)
+            .await?,
+        relationships: graph
+            .rows(&q::CENSUS_RELATIONSHIPS, labels(), limit)
+            .await?,
+    })
+}
+
+/// Every dataset node and relationship with its properties, in a fixed order (tests only:
+/// the whole graph in one answer).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Dump {
+    pub nodes: Vec<serde_json::Value>,
+    pub relationships: Vec<serde_json::Value>,
+}
+
+/// Takes the [`Dump`] of a small graph.
+pub async fn dump(graph: &Graph) -> Result<Dump, GraphError> {
+    let labels = Params::new().with("labels", DATASET_LABELS.to_vec());
+    graph
+        .row(&q::CENSUS_DUMP, labels, Duration::from_secs(300))
+        .await?
+        .ok_or_else(|| GraphError::Decode {
+            query: q::CENSUS_DUMP.name.into(),
+            reason: "no row".into(),
+        })
+}
+
 /// Deletes every relationship, then every node, in bounded batches (tests and `investigator
 /// wipe`). Returns the number of relationships and nodes deleted.
 pub async fn wipe(graph: &Graph) -> Result<u64, GraphError> {

@@ -10,10 +10,13 @@
 //!    flight per kind, kinds one after another so references resolve. Every statement is an
 //!    upsert, so a reload or a retried batch duplicates nothing.
 
+mod bulk;
 mod ids;
 mod rows;
 mod source;
 mod write;
+
+pub use bulk::{load_bulk, BulkError, BulkOptions, BulkReport};
 
 pub use source::{Location, Source};
 
@@ -91,6 +94,13 @@ pub enum LoadError {
     Graph(#[from] GraphError),
 }
 
+/// Receives every record that passed its own checks during validation, in input order (the
+/// bulk path writes the importer's CSV from it, so the dataset is parsed once). Whether the
+/// dataset as a whole is valid is known only when validation ends.
+pub(crate) trait RecordSink: Send {
+    fn accept(&mut self, record: &Record) -> std::io::Result<()>;
+}
+
 /// Validates and loads `source`. See the module documentation for the guarantees.
 #[tracing::instrument(skip_all, fields(skip_invalid = opts.skip_invalid))]
 pub async fn load(
@@ -100,7 +110,7 @@ pub async fn load(
 ) -> Result<LoadReport, LoadError> {
     let source = Arc::new(source);
     let started = Instant::now();
-    let checked = validate(graph, &source, opts).await?;
+    let checked = validate(graph, &source, opts, None).await?;
     let validate_seconds = started.elapsed().as_secs_f64();
     let total_errors = checked.errors.len() as u64;
     tracing::info!(
@@ -168,6 +178,7 @@ async fn validate(
     graph: &Graph,
     source: &Arc<Source>,
     opts: &LoadOptions,
+    mut sink: Option<Box<dyn RecordSink>>,
 ) -> Result<Checked, LoadError> {
     let mut index = IdIndex::default();
     let mut checked = Checked {
@@ -183,13 +194,15 @@ async fn validate(
         );
         let src = Arc::clone(source);
         let bar2 = bar.clone();
-        let (returned_index, result) = tokio::task::spawn_blocking(move || {
-            let r = validate_kind(&src, kind, &mut index, &bar2);
-            (index, r)
+        let mut task_sink = sink.take();
+        let (returned_index, returned_sink, result) = tokio::task::spawn_blocking(move || {
+            let r = validate_kind(&src, kind, &mut index, &bar2, task_sink.as_deref_mut());
+            (index, task_sink, r)
         })
         .await
         .map_err(|e| LoadError::Source(format!("validation task failed: {e}")))?;
         index = returned_index;
+        sink = returned_sink;
         bar.finish_and_clear();
         let KindValidation {
             count,
@@ -254,6 +267,7 @@ fn validate_kind(
     kind: RecordKind,
     index: &mut IdIndex,
     bar: &ProgressBar,
+    mut sink: Option<&mut (dyn RecordSink + 'static)>,
 ) -> Result<KindValidation, LoadError> {
     let mut out = KindValidation {
         count: KindCount {
@@ -265,6 +279,7 @@ fn validate_kind(
         unknown: BTreeSet::new(),
     };
     let file = kind.file_stem();
+    let mut sink_error: Option<std::io::Error> = None;
     let result = source.for_each(kind, |raw| -> Result<(), std::convert::Infallible> {
         out.count.read += 1;
         bar.inc(raw.text.len() as u64 + 1);
@@ -314,8 +329,18 @@ fn validate_kind(
                 own_id: own_id.clone(),
             });
         }
+        if let (Some(sink), None) = (sink.as_deref_mut(), &sink_error) {
+            if let Err(e) = sink.accept(&record) {
+                sink_error = Some(e);
+            }
+        }
         Ok(())
     });
+    if let Some(e) = sink_error {
+        return Err(LoadError::Source(format!(
+            "cannot write the importer's input: {e}"
+        )));
+    }
     match result {
         Ok(()) => Ok(out),
         Err(source::SourceError::Io(path, e)) => Err(LoadError::Source(format!(

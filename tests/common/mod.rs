@@ -27,6 +27,12 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
 }
 
+/// The suite's one-test-at-a-time lock, for tests that manage the database themselves
+/// (restarting or re-importing it) instead of starting from [`app`].
+pub async fn exclusive() -> tokio::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().await
+}
+
 pub fn test_config() -> Config {
     let mut config = Config::default();
     config.neo4j.uri = std::env::var("INVESTIGATOR_TEST_NEO4J_URI")
