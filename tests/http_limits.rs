@@ -346,3 +346,84 @@ async fn the_graphql_over_http_audit_passes_with_no_failure_and_no_warning() {
     assert!(bad.is_empty(), "MUST failures or SHOULD warnings: {bad:#?}");
     app.stop().await;
 }
+
+/// A TCP relay to Neo4j that the test can cut, as a crashed or unplugged database would be:
+/// the listener closes (new connections are refused) and every relayed connection drops.
+struct Relay {
+    uri: String,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn to(target_uri: &str) -> Relay {
+        let target = target_uri.trim_start_matches("bolt://").to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let uri = format!("bolt://{}", listener.local_addr().unwrap());
+        let tasks = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let spawned = std::sync::Arc::clone(&tasks);
+        let accept = tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let target = target.clone();
+                let relay = tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                    }
+                });
+                spawned.lock().unwrap().push(relay);
+            }
+        });
+        tasks.lock().unwrap().push(accept);
+        Relay { uri, tasks }
+    }
+
+    fn cut(&self) {
+        for t in self.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+    }
+}
+
+/// With the database gone, requests fail at once with `UNAVAILABLE`, not after a backoff
+/// loop that ends in `TIMEOUT` (the driver used to retry "connection refused" for up to a
+/// minute): whether the token was cached or must be checked in the database.
+#[tokio::test(flavor = "multi_thread")]
+async fn neo4j_going_away_fails_fast_with_unavailable() {
+    let app = common::app().await;
+    let relay = Relay::to(&app.config.neo4j.uri).await;
+    let server = app.second_server(&relay.uri).await;
+    let cached = app
+        .token(
+            "relay-cached",
+            &[investigator::access::Role::Analyst],
+            false,
+        )
+        .await;
+    let fresh = app
+        .token("relay-fresh", &[investigator::access::Role::Analyst], false)
+        .await;
+    let stats = "{ stats { accounts } }";
+    let ok = app.gql_at(&server, &cached, stats, json!({})).await;
+    assert!(ok.get("errors").is_none(), "served through the relay: {ok}");
+
+    relay.cut();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    for token in [&cached, &fresh] {
+        let started = Instant::now();
+        let resp = app
+            .client()
+            .post(format!("{server}/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": stats }))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        let took = started.elapsed();
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(error_code(&body), "UNAVAILABLE", "{body}");
+        // Generous for a loaded CI machine; the backoff loop took over 10 s.
+        assert!(took < Duration::from_secs(3), "took {took:?}: {body}");
+    }
+    app.stop().await;
+}

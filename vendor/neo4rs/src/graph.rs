@@ -107,7 +107,11 @@ impl Graph {
                 let pool = &self.pool;
                 let query = &q;
                 async move {
-                    let mut connection = pool.get().await.map_err(crate::Error::from)?;
+                    let mut connection = pool.get().await.map_err(|e| {
+                        // Patch: no connection (server down, refused) fails at once; the
+                        // caller decides about retrying, not a backoff of up to a minute.
+                        backoff::Error::permanent(crate::Error::from(e))
+                    })?;
                     query.run_retryable(db, &mut connection).await
                 }
             },
@@ -140,7 +144,11 @@ impl Graph {
                 let fetch_size = self.config.fetch_size;
                 let query = &q;
                 async move {
-                    let connection = pool.get().await.map_err(crate::Error::from)?;
+                    let connection = pool.get().await.map_err(|e| {
+                        // Patch: no connection (server down, refused) fails at once; the
+                        // caller decides about retrying, not a backoff of up to a minute.
+                        backoff::Error::permanent(crate::Error::from(e))
+                    })?;
                     query.execute_retryable(db, fetch_size, connection).await
                 }
             },
