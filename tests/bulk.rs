@@ -89,7 +89,7 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
         })
         .collect();
     let mut out = json!({ "eval": scores });
-    let body: Value = post(&client, &base, &token, query, json!({})).await;
+    let body: Value = common::post_graphql(&client, &base, &token, query, json!({})).await;
     assert!(body.get("errors").is_none(), "{body:#}");
     out["findings"] = body["data"].clone();
     // One request per record: the account and shop resolvers, as a user calls them.
@@ -101,38 +101,19 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
       linkedAccounts(first: 20) { edges { node { account { id } strength } } }
       shops { id name category openedAt } } }"#;
     for id in accounts {
-        let body = post(&client, &base, &token, account, json!({"id": id})).await;
+        let body = common::post_graphql(&client, &base, &token, account, json!({"id": id})).await;
         assert!(body.get("errors").is_none(), "{body:#}");
         out[format!("account:{id}")] = body["data"].clone();
     }
     let shop = r#"query($id: String!) { shop(id: $id) { id name category
       reviews(first: 50) { edges { node { id rating author { id } } } } } }"#;
     for id in shops {
-        let body = post(&client, &base, &token, shop, json!({"id": id})).await;
+        let body = common::post_graphql(&client, &base, &token, shop, json!({"id": id})).await;
         assert!(body.get("errors").is_none(), "{body:#}");
         out[format!("shop:{id}")] = body["data"].clone();
     }
     handle.stop(true).await;
     out
-}
-
-async fn post(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> Value {
-    client
-        .post(format!("{base}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("POST /graphql")
-        .json()
-        .await
-        .expect("JSON")
 }
 
 /// The first `n` ids of `<kind>.ndjson` in the seed data, plus every labelled one of that

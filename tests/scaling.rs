@@ -17,25 +17,13 @@ const READS: &[&str] = &[
     "{ stats { accounts shops orders reviews } }",
 ];
 
-async fn seed_with_findings(app: &common::TestApp) {
-    app.load(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/seed-data"
-    )))
-    .await
-    .unwrap();
-    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL, "test")
-        .await
-        .unwrap();
-}
-
 /// Two servers on one database: identical answers (masked pseudonyms included, since the
 /// key lives in the database), one audit chain that both extend without forking it, and a
 /// token revoked through one refused by the other once its short verify cache expires.
 #[tokio::test(flavor = "multi_thread")]
 async fn two_servers_on_one_database_answer_alike_and_share_one_audit_chain() {
     let app = common::app().await;
-    seed_with_findings(&app).await;
+    app.load_seed_with_findings().await;
     let other = app.second_server(&app.config.neo4j.uri).await;
     let masked = app.token("two-servers", &[Role::Analyst], false).await;
 
@@ -146,7 +134,7 @@ async fn two_servers_on_one_database_answer_alike_and_share_one_audit_chain() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_neo4j_scheme_uri_serves_reads_and_writes() {
     let app = common::app().await;
-    seed_with_findings(&app).await;
+    app.load_seed_with_findings().await;
     let routed_uri = app.config.neo4j.uri.replacen("bolt://", "neo4j://", 1);
     assert!(routed_uri.starts_with("neo4j://"), "{routed_uri}");
     let routed = app.second_server(&routed_uri).await;

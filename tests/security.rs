@@ -364,15 +364,7 @@ async fn walk_seed_cases(app: &common::TestApp, token: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn masking_holds_over_a_full_walk_of_the_seed_cases() {
     let app = common::app().await;
-    app.load(std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/seed-data"
-    )))
-    .await
-    .unwrap();
-    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL, "test")
-        .await
-        .unwrap();
+    app.load_seed_with_findings().await;
     let personal = seed_personal_values();
     assert!(personal.len() > 1000);
     let masked = app.token("walk-masked", &[Role::Analyst], false).await;

@@ -95,15 +95,7 @@ impl TestApp {
 
     /// POSTs a GraphQL request with `token`.
     pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
-        let resp = self
-            .client
-            .post(format!("{}/graphql", self.base))
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("POST /graphql");
-        resp.json().await.expect("GraphQL response is JSON")
+        post_graphql(&self.client, &self.base, token, query, variables).await
     }
 
     /// A new token with `roles` (and `unmask`) for this test.
@@ -170,21 +162,42 @@ impl TestApp {
 
     /// POSTs a GraphQL request to the server at `base` with `token`.
     pub async fn gql_at(&self, base: &str, token: &str, query: &str, variables: Value) -> Value {
-        self.client
-            .post(format!("{base}/graphql"))
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
+        post_graphql(&self.client, base, token, query, variables).await
+    }
+
+    /// Loads the seed data and runs every detector (one complete detection run).
+    pub async fn load_seed_with_findings(&self) {
+        self.load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seed-data")))
             .await
-            .expect("POST /graphql")
-            .json()
+            .unwrap();
+        investigator::detect::run(&self.graph, &investigator::detect::Detector::ALL, "test")
             .await
-            .expect("GraphQL response is JSON")
+            .unwrap();
     }
 
     pub async fn stop(self) {
         self.server.stop(true).await;
     }
+}
+
+/// POSTs a GraphQL request to the server at `base` with `token`; returns the whole body.
+pub async fn post_graphql(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
+    client
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("POST /graphql")
+        .json()
+        .await
+        .expect("GraphQL response is JSON")
 }
 
 /// A name no earlier test run used (tokens and audit entries outlive `wipe`).
