@@ -43,6 +43,10 @@ enum Command {
         /// Only these detectors (comma-separated: rings,extortion,insider).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
+        /// Incremental: recompute only what records timed at or after this RFC 3339 time
+        /// touch, carrying the other findings over from the last complete run.
+        #[arg(long, conflicts_with = "only")]
+        since: Option<String>,
     },
     /// Run the detectors on an already-loaded dataset and score them against its labels.ndjson.
     Eval {
@@ -287,11 +291,19 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             }
             SchemaAction::Print => unreachable!("handled before the runtime starts"),
         },
-        Command::Detect { only } => {
+        Command::Detect { only, since } => {
             let which = parse_detectors(&only)?;
+            let since = since
+                .map(|t| investigator::model::Timestamp::parse(&t))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--since: {e}"))?;
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
-            for s in investigator::detect::run(&graph, &which, "cli").await? {
+            let done = match since {
+                Some(t) => investigator::detect::incremental::run(&graph, "cli", t.0).await?,
+                None => investigator::detect::run(&graph, &which, "cli").await?,
+            };
+            for s in done {
                 tracing::info!(
                     detector = s.detector,
                     found = s.found,

@@ -11,6 +11,7 @@ mod entities;
 mod extortion;
 mod http_and_schema;
 mod http_limits;
+mod incremental;
 mod ingest;
 mod insider;
 mod lineage;

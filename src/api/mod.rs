@@ -367,9 +367,29 @@ impl Mutation {
 
     /// Recomputes stored findings from the current graph: `rings`, `extortion`, `insider`
     /// (all when `only` is omitted), as one detection run. Readers see the previous complete
-    /// run until this one completes; `CONFLICT` while another run is in progress.
-    async fn detect(ctx: &Context, only: Option<Vec<String>>) -> AppResult<Vec<DetectorResult>> {
+    /// run until this one completes; `CONFLICT` while another run is in progress. With
+    /// `since` (RFC 3339; not with `only`) the run is incremental: only the findings records
+    /// timed at or after it can change are recomputed, the rest carried over from the last
+    /// complete run (a full run when there is none); `detectionRuns` shows its mode and scope.
+    async fn detect(
+        ctx: &Context,
+        only: Option<Vec<String>>,
+        since: Option<String>,
+    ) -> AppResult<Vec<DetectorResult>> {
         ctx.guard.authorize(Action::RunDetection)?;
+        let since = since
+            .map(|t| {
+                crate::model::Timestamp::parse(&t)
+                    .map(|t| t.0)
+                    .map_err(|_| AppError::bad_input("since", "expected an RFC 3339 time"))
+            })
+            .transpose()?;
+        if since.is_some() && only.is_some() {
+            return Err(AppError::bad_input(
+                "since",
+                "an incremental run recomputes every detector; omit `only`",
+            ));
+        }
         let which = match only {
             None => crate::detect::Detector::ALL.to_vec(),
             Some(names) => names
@@ -388,7 +408,12 @@ impl Mutation {
         // never leaves a run half-done (it completes or fails, and releases its lock).
         let graph = ctx.graph.unbounded();
         let actor = ctx.guard.actor().to_string();
-        let task = tokio::spawn(async move { crate::detect::run(&graph, &which, &actor).await });
+        let task = tokio::spawn(async move {
+            match since {
+                Some(t) => crate::detect::incremental::run(&graph, &actor, t).await,
+                None => crate::detect::run(&graph, &which, &actor).await,
+            }
+        });
         let left = ctx
             .deadline
             .saturating_duration_since(std::time::Instant::now());

@@ -49,6 +49,27 @@ impl DetectionRun {
     fn error(&self) -> Option<&str> {
         self.0.error.as_deref()
     }
+    /// `full`, or `incremental` (`detect(since:)`: only what records since then touched was
+    /// recomputed; the rest was carried over from `basedOn`).
+    fn mode(&self) -> &str {
+        &self.0.mode
+    }
+    /// An incremental run's `since`, RFC 3339 (UTC).
+    fn since(&self) -> Option<String> {
+        self.0.since.map(|t| Timestamp(t).rfc3339())
+    }
+    /// The run an incremental run carried its untouched findings from.
+    fn based_on(&self) -> Option<&str> {
+        self.0.based_on.as_deref()
+    }
+    /// Accounts in an incremental run's scope (their rings were recomputed).
+    fn scope_accounts(&self) -> Option<i32> {
+        self.0.scope_accounts.map(|n| n.min(i32::MAX as i64) as i32)
+    }
+    /// Shops in an incremental run's scope (their rings and incidents were recomputed).
+    fn scope_shops(&self) -> Option<i32> {
+        self.0.scope_shops.map(|n| n.min(i32::MAX as i64) as i32)
+    }
     /// Detectors whose findings readers currently see from this run.
     fn current_for(&self) -> &[String] {
         &self.0.current

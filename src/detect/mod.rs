@@ -4,6 +4,7 @@
 //! in the graph through [`run`]; `lineage` answers on demand.
 
 pub mod evidence;
+pub mod incremental;
 pub mod extortion;
 pub mod insider;
 pub mod lineage;

@@ -46,6 +46,15 @@ pub struct RunRecord {
     /// `{detector: found}` as JSON, once complete.
     pub counts: Option<String>,
     pub error: Option<String>,
+    /// `full`, or `incremental` (`detect --since`; see [`crate::detect::incremental`]).
+    pub mode: String,
+    /// An incremental run's `since` (epoch ms).
+    pub since: Option<i64>,
+    /// The run whose findings outside its scope an incremental run carried over.
+    pub based_on: Option<String>,
+    /// How many accounts and shops an incremental run's scope held.
+    pub scope_accounts: Option<i64>,
+    pub scope_shops: Option<i64>,
     /// Detectors whose findings readers see from this run.
     pub current: Vec<String>,
 }

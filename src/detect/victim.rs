@@ -95,6 +95,31 @@ pub struct VictimSide {
     pub contacts: HashMap<u32, Vec<OwnerContact>>,
     /// Review id → retractions by its author, oldest first.
     pub retractions: HashMap<String, Vec<Retraction>>,
+    /// The shops an incremental run recomputes (None: every shop); see [`Scope`].
+    pub scope: Option<std::sync::Arc<Scope>>,
+}
+
+/// An incremental run's scope (`detect --since`, [`crate::detect::incremental`]): only these
+/// shops' negative reviews, owner events and paid reviews are projected. Every shop is still
+/// listed with its owner and category.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub shops: Vec<String>,
+}
+
+impl Scope {
+    /// The query to use and its parameters: the scoped variant with `$shops`, or the whole one.
+    pub fn pick<'a>(
+        scope: Option<&Scope>,
+        whole: &'a crate::graph::Cypher<'static>,
+        scoped: &'a crate::graph::Cypher<'static>,
+        p: Params,
+    ) -> (&'a crate::graph::Cypher<'static>, Params) {
+        match scope {
+            None => (whole, p),
+            Some(s) => (scoped, p.with("shops", s.shops.clone())),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -152,9 +177,17 @@ pub const RETRACTED_MIN_RATING: i64 = 3;
 
 impl VictimSide {
     /// Streams the projection from the graph.
-    #[tracing::instrument(skip(graph))]
     pub async fn load(graph: &Graph) -> Result<Self, DetectError> {
-        let mut v = VictimSide::default();
+        Self::load_in(graph, None).await
+    }
+
+    /// Streams the projection of the shops in `scope` (None: all) from the graph.
+    #[tracing::instrument(skip(graph, scope))]
+    pub async fn load_in(graph: &Graph, scope: Option<&Scope>) -> Result<Self, DetectError> {
+        let mut v = VictimSide {
+            scope: scope.map(|s| std::sync::Arc::new(s.clone())),
+            ..Default::default()
+        };
         let started = std::time::Instant::now();
         {
             let (accounts, shops, index) = (&mut v.accounts, &mut v.shops, &mut v.shop_index);
@@ -173,8 +206,14 @@ impl VictimSide {
         {
             let (accounts, index, negative) = (&mut v.accounts, &v.shop_index, &mut v.negative);
             let p = Params::new().with("maxRating", NEGATIVE_MAX_RATING);
+            let (query, p) = Scope::pick(
+                scope,
+                &q::RINGS_NEGATIVE_REVIEWS,
+                &q::RINGS_NEGATIVE_REVIEWS_IN,
+                p,
+            );
             graph
-                .for_each_row(&q::RINGS_NEGATIVE_REVIEWS, p, |r: ReviewRow| {
+                .for_each_row(query, p, |r: ReviewRow| {
                     if let Some(&shop) = index.get(&r.shop_id) {
                         negative.push(NegativeReview {
                             id: r.review_id,
@@ -189,10 +228,16 @@ impl VictimSide {
         }
         {
             let (accounts, transfers) = (&mut v.accounts, &mut v.transfers);
+            let (query, p) = Scope::pick(
+                scope,
+                &q::RINGS_OWNER_TRANSFERS,
+                &q::RINGS_OWNER_TRANSFERS_IN,
+                Params::new(),
+            );
             graph
                 .for_each_row(
-                    &q::RINGS_OWNER_TRANSFERS,
-                    Params::new(),
+                    query,
+                    p,
                     |r: TransferRow| {
                         let from = accounts.intern(&r.from_id);
                         let to = accounts.intern(&r.to_id);
@@ -209,8 +254,14 @@ impl VictimSide {
         }
         {
             let (accounts, contacts) = (&mut v.accounts, &mut v.contacts);
+            let (query, p) = Scope::pick(
+                scope,
+                &q::RINGS_OWNER_CONTACTS,
+                &q::RINGS_OWNER_CONTACTS_IN,
+                Params::new(),
+            );
             graph
-                .for_each_row(&q::RINGS_OWNER_CONTACTS, Params::new(), |r: ContactRow| {
+                .for_each_row(query, p, |r: ContactRow| {
                     let from = accounts.intern(&r.from_id);
                     let to = accounts.intern(&r.to_id);
                     contacts.entry(to).or_default().push(OwnerContact {
@@ -226,8 +277,14 @@ impl VictimSide {
             let p = Params::new()
                 .with("maxRating", NEGATIVE_MAX_RATING)
                 .with("minNewRating", RETRACTED_MIN_RATING);
+            let (query, p) = Scope::pick(
+                scope,
+                &q::RINGS_REVIEW_RETRACTIONS,
+                &q::RINGS_REVIEW_RETRACTIONS_IN,
+                p,
+            );
             graph
-                .for_each_row(&q::RINGS_REVIEW_RETRACTIONS, p, |r: RetractionRow| {
+                .for_each_row(query, p, |r: RetractionRow| {
                     retractions
                         .entry(r.review_id)
                         .or_default()

@@ -32,6 +32,13 @@ const FILES: &[(&str, &str)] = &[
             "/schema/neo4j/004_cases.cypher"
         )),
     ),
+    (
+        "005_since_indexes",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schema/neo4j/005_since_indexes.cypher"
+        )),
+    ),
 ];
 
 /// Every DDL statement, in order, with the file it came from.

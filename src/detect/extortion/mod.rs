@@ -32,7 +32,7 @@ pub mod chain;
 mod store;
 
 pub use chain::TieUsed;
-pub use store::{get, list, IncidentFilter};
+pub use store::{get, list, store, IncidentFilter};
 
 use super::rings::candidates;
 use super::ties::{TieParams, Ties};
@@ -127,14 +127,24 @@ pub async fn run(
 
 /// Finds incidents without storing them. Ring membership comes from rings run `rings_run`
 /// (None: the last complete one).
-#[tracing::instrument(skip(graph, p))]
 pub async fn detect(
     graph: &Graph,
     p: &IncidentParams,
     rings_run: Option<&str>,
 ) -> Result<Vec<Incident>, DetectError> {
+    detect_in(graph, p, rings_run, None).await
+}
+
+/// [`detect`] over the negative reviews of the shops in `scope` (None: all).
+#[tracing::instrument(skip(graph, p, scope))]
+pub async fn detect_in(
+    graph: &Graph,
+    p: &IncidentParams,
+    rings_run: Option<&str>,
+    scope: Option<&crate::detect::victim::Scope>,
+) -> Result<Vec<Incident>, DetectError> {
     let started = Instant::now();
-    let mut v = VictimSide::load(graph).await?;
+    let mut v = VictimSide::load_in(graph, scope).await?;
     let pay_reach = p
         .pay_without_contact_ms
         .max(p.contact_window_ms + p.pay_after_contact_ms);

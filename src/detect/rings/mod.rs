@@ -45,7 +45,7 @@ mod store;
 pub mod unionfind;
 
 pub use score::{RingKind, Role};
-pub use store::{get, list, RingFilter};
+pub use store::{get, list, store, RingFilter};
 
 use super::money::WalkRules;
 use super::ties::{TieParams, Ties};
@@ -137,10 +137,20 @@ pub async fn run(graph: &Graph, params: &RingParams, run_id: &str) -> Result<u64
 }
 
 /// Finds rings without storing them.
-#[tracing::instrument(skip(graph, p))]
 pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectError> {
+    detect_in(graph, p, None).await
+}
+
+/// Finds rings from the negative reviews of the shops in `scope` (None: all) without storing
+/// them; an incremental run ([`crate::detect::incremental`]) chooses a scope closed enough.
+#[tracing::instrument(skip(graph, p, scope))]
+pub async fn detect_in(
+    graph: &Graph,
+    p: &RingParams,
+    scope: Option<&victim::Scope>,
+) -> Result<Vec<Ring>, DetectError> {
     let started = Instant::now();
-    let mut v = VictimSide::load(graph).await?;
+    let mut v = VictimSide::load_in(graph, scope).await?;
     let cands = candidates::generate(&v, p.pay_window_ms, p.contact_window_ms);
     let blocks = lockstep::find(&v, &p.lockstep);
     let paid = paid::find(graph, &mut v, p.paid).await?;

@@ -97,8 +97,14 @@ pub async fn find(
                 crate::detect::thresholds::current().commerce_floor_minor,
             )
             .with("window", rules.window_ms);
+        let (query, p) = crate::detect::victim::Scope::pick(
+            v.scope.as_deref(),
+            &q::RINGS_PAID_REVIEWERS,
+            &q::RINGS_PAID_REVIEWERS_IN,
+            p,
+        );
         graph
-            .for_each_row(&q::RINGS_PAID_REVIEWERS, p, |r: Row| {
+            .for_each_row(query, p, |r: Row| {
                 if let Some(&shop) = index.get(&r.shop_id) {
                     found.push(PaidReview {
                         review_id: r.review_id,

@@ -1,0 +1,235 @@
+//! Incremental detection (issue 12): after a "day" of records, `detect(since:)` recomputes
+//! only what they touch and stores findings identical to a full run's.
+
+use crate::common::{self, error_code, t, TestApp};
+use crate::insider::removals;
+use crate::market::Market;
+use serde_json::{json, Value};
+
+const EVIDENCE: &str = "evidence { nodes { id label caption } edges { id from to kind recordId at amount } reasons nodesTotal edgesTotal }";
+
+fn rings_query() -> String {
+    format!(
+        "{{ rings(minScore: 0, first: 100) {{ edges {{ node {{ id kind score firstAt lastAt reasons \
+         moneyIn {{ amount currency }} moneyOut {{ amount currency }} \
+         members {{ account {{ id }} role contribution }} victimShops {{ id }} {EVIDENCE} }} }} }} }}"
+    )
+}
+
+fn incidents_query() -> String {
+    format!(
+        "{{ extortionIncidents(minConfidence: 0, first: 100) {{ edges {{ node {{ id confidence complete paymentId \
+         review {{ id }} shop {{ id }} reviewer {{ id }} contact {{ id }} payee {{ id }} \
+         amount {{ amount currency }} reviewedAt contactedAt paidAt retractedAt \
+         ties {{ from to kind detail strength }} reasons {EVIDENCE} }} }} }} }}"
+    )
+}
+
+fn insiders_query() -> String {
+    format!(
+        "{{ insiderSuspects(minScore: 0, first: 100) {{ edges {{ node {{ employee {{ id }} score \
+         removalsTotal removalsLegitimate shopsBenefited {{ shop {{ id }} removals }} \
+         moneyTraced {{ amount currency }} reasons {EVIDENCE} }} }} }} }}"
+    )
+}
+
+const RUNS: &str = "{ detectionRuns(first: 5) { edges { node { id status mode since basedOn scopeAccounts scopeShops counts } } } }";
+
+fn nodes(d: &Value, field: &str) -> Vec<Value> {
+    d[field]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+/// Every finding of the current run, in a canonical order (the ids are stable across runs:
+/// a ring's is the hash of its members).
+async fn findings(app: &TestApp) -> Value {
+    let key = |v: &Value, k: &str| v[k].to_string();
+    let mut rings = nodes(&app.data(&rings_query(), json!({})).await, "rings");
+    rings.sort_by_key(|r| key(r, "id"));
+    let mut incidents = nodes(
+        &app.data(&incidents_query(), json!({})).await,
+        "extortionIncidents",
+    );
+    incidents.sort_by_key(|r| key(r, "id"));
+    let mut insiders = nodes(
+        &app.data(&insiders_query(), json!({})).await,
+        "insiderSuspects",
+    );
+    insiders.sort_by_key(|r| r["employee"]["id"].to_string());
+    json!({"rings": rings, "incidents": incidents, "insiders": insiders})
+}
+
+async fn detect(app: &TestApp, since: Option<&str>) -> Value {
+    let d = app
+        .data(
+            "mutation($since: String) { detect(since: $since) { runId detector found } }",
+            json!({ "since": since }),
+        )
+        .await;
+    d["detect"].clone()
+}
+
+async fn last_run(app: &TestApp) -> Value {
+    nodes(&app.data(RUNS, json!({})).await, "detectionRuns")[0].clone()
+}
+
+fn members_of(rings: &Value) -> Vec<Vec<String>> {
+    rings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut m: Vec<String> = r["members"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["account"]["id"].as_str().unwrap().to_string())
+                .collect();
+            m.sort();
+            m
+        })
+        .collect()
+}
+
+/// The base marketplace: an extortion crew, a split crew, a funded campaign, an insider.
+fn base() -> (Market, common::Dataset) {
+    let m = Market::new("incr-base");
+    m.crew("c1", 3, 2);
+    m.split_crew("c2", 2, 3);
+    m.farm_campaign("f");
+    (m, removals("incr-insider"))
+}
+
+/// One "day" (the 21st and the days after it): `c1` gains a recruit who pans one of its old
+/// victims (a new member and a new incident on an existing shop), a new crew `c3` starts, and
+/// the insider removes one more review of a paying owner, who pays the proxy again.
+fn day() -> Market {
+    let m = Market::new("incr-day");
+    m.buyers(&["c1-new"]);
+    m.refer("c1-op", "c1-new", 21);
+    m.data.add(
+        "links",
+        &[json!({"accountId": "c1-new", "kind": "address", "value": "addr-c1", "firstSeen": t(21, 8)})],
+    );
+    m.review("c1-r9", "c1-new", "c1-shop0", "c1-own0", 1, 21, 10);
+    m.message("c1-m9", "c1-org", "c1-own0", 21, 15);
+    m.transfer("c1-pay9", "c1-own0", "c1-org", "800.00", 22, 10);
+    m.withdraw("c1-r9", "c1-new", 22, 14);
+    m.transfer("c1-share9", "c1-org", "c1-new", "200.00", 23, 10);
+    m.crew("c3", 2, 21);
+    m.data
+        .add(
+            "orders",
+            &[json!({"id": "o-late", "buyerId": "a-b19", "shopId": "s-1", "amount": "80.00", "placedAt": t(21, 8), "status": "delivered"})],
+        )
+        .add(
+            "reviews",
+            &[json!({"id": "r-late", "orderId": "o-late", "authorId": "a-b19", "shopId": "s-1", "rating": 1, "text": "broke at once", "postedAt": t(21, 9)})],
+        )
+        .add(
+            "review_events",
+            &[json!({"id": "e-late", "reviewId": "r-late", "action": "removed", "actorId": "a-emp", "at": t(21, 15), "reason": "spam"})],
+        )
+        .add(
+            "payments",
+            &[json!({"id": "p-late", "fromId": "a-o1", "toId": "a-proxy", "amount": "2000.00", "paidAt": t(21, 20), "channel": "wechat"})],
+        );
+    m
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn incremental_run_stores_the_findings_of_a_full_run() {
+    let app = common::app().await;
+    let (m, ins) = base();
+    app.load(m.data.path()).await.unwrap();
+    app.load(ins.path()).await.unwrap();
+
+    // nothing to build on: a full run, and the run says so
+    let first = detect(&app, Some(&t(21, 0))).await;
+    assert_eq!(first.as_array().unwrap().len(), 3, "{first}");
+    let base_run = last_run(&app).await;
+    assert_eq!(base_run["mode"], "full", "{base_run}");
+    let before = findings(&app).await;
+    assert!(!members_of(&before["rings"])
+        .iter()
+        .any(|m| m.contains(&"c1-new".to_string())));
+
+    let d = day();
+    app.load(d.data.path()).await.unwrap();
+    let inc = detect(&app, Some(&t(21, 0))).await;
+    let run = last_run(&app).await;
+    assert_eq!(run["status"], "COMPLETE", "{run}");
+    assert_eq!(run["mode"], "incremental", "{run}");
+    assert_eq!(run["basedOn"], base_run["id"], "{run}");
+    assert!(run["since"].as_str().unwrap().starts_with("2017-04-20T16:00:00"));
+    assert_eq!(inc[0]["runId"], run["id"]);
+    // the untouched campaign and split crew are carried, not recomputed
+    let total_shops = app.data("{ stats { shops } }", json!({})).await["stats"]["shops"]
+        .as_f64()
+        .unwrap();
+    let scope_shops = run["scopeShops"].as_i64().unwrap();
+    assert!(
+        scope_shops > 0 && (scope_shops as f64) < total_shops,
+        "{run} of {total_shops} shops"
+    );
+    let incremental = findings(&app).await;
+
+    // what the day changed is there
+    let rings = members_of(&incremental["rings"]);
+    assert!(
+        rings.iter().any(|m| m.contains(&"c1-new".to_string())
+            && m.contains(&"c1-org".to_string())),
+        "c1 grew: {rings:?}"
+    );
+    assert!(
+        rings.iter().any(|m| m.contains(&"c3-org".to_string())),
+        "c3 is new: {rings:?}"
+    );
+    assert!(incremental["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["review"]["id"] == "c1-r9" && i["shop"]["id"] == "c1-shop0"));
+    assert_ne!(before["insiders"], incremental["insiders"]);
+
+    detect(&app, None).await;
+    assert_eq!(last_run(&app).await["mode"], "full");
+    let full = findings(&app).await;
+    for kind in ["rings", "incidents", "insiders"] {
+        assert_eq!(
+            incremental[kind].as_array().unwrap().len(),
+            full[kind].as_array().unwrap().len(),
+            "{kind}: incremental {} vs full {}",
+            incremental[kind],
+            full[kind]
+        );
+        for (a, b) in incremental[kind]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(full[kind].as_array().unwrap())
+        {
+            assert_eq!(a, b, "{kind} differs between the incremental and the full run");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn since_must_be_a_time_and_comes_without_only() {
+    let app = common::app().await;
+    let bad = app
+        .gql(r#"mutation { detect(since: "yesterday") { detector } }"#, json!({}))
+        .await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT", "{bad}");
+    let both = app
+        .gql(
+            r#"mutation { detect(since: "2017-04-21T00:00:00Z", only: ["rings"]) { detector } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&both), "BAD_USER_INPUT", "{both}");
+}
