@@ -3,7 +3,7 @@
 MATCH (i:Incident {runId: $prev})
 WHERE NOT i.shopId IN $shops
 CREATE (n:Incident)
-SET n = properties(i), n.runId = $runId
+SET n = i {.*, runId: $runId}
 WITH i, n
 MATCH (i)-[:CONCERNS]->(v:Review)
 CREATE (n)-[:CONCERNS]->(v)

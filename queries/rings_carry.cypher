@@ -4,7 +4,7 @@
 MATCH (g:Ring {runId: $prev})
 WHERE NOT g.id IN $drop
 CREATE (n:Ring)
-SET n = properties(g), n.runId = $runId
+SET n = g {.*, runId: $runId}
 WITH g, n
 CALL (g, n) {
   MATCH (g)-[h:HAS_MEMBER]->(a:Account)

@@ -165,7 +165,10 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
     assert_eq!(run["status"], "COMPLETE", "{run}");
     assert_eq!(run["mode"], "incremental", "{run}");
     assert_eq!(run["basedOn"], base_run["id"], "{run}");
-    assert!(run["since"].as_str().unwrap().starts_with("2017-04-20T16:00:00"));
+    assert!(run["since"]
+        .as_str()
+        .unwrap()
+        .starts_with("2017-04-20T16:00:00"));
     assert_eq!(inc[0]["runId"], run["id"]);
     // the untouched campaign and split crew are carried, not recomputed
     let total_shops = app.data("{ stats { shops } }", json!({})).await["stats"]["shops"]
@@ -181,8 +184,9 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
     // what the day changed is there
     let rings = members_of(&incremental["rings"]);
     assert!(
-        rings.iter().any(|m| m.contains(&"c1-new".to_string())
-            && m.contains(&"c1-org".to_string())),
+        rings
+            .iter()
+            .any(|m| m.contains(&"c1-new".to_string()) && m.contains(&"c1-org".to_string())),
         "c1 grew: {rings:?}"
     );
     assert!(
@@ -213,7 +217,10 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
             .iter()
             .zip(full[kind].as_array().unwrap())
         {
-            assert_eq!(a, b, "{kind} differs between the incremental and the full run");
+            assert_eq!(
+                a, b,
+                "{kind} differs between the incremental and the full run"
+            );
         }
     }
 }
@@ -222,7 +229,10 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
 async fn since_must_be_a_time_and_comes_without_only() {
     let app = common::app().await;
     let bad = app
-        .gql(r#"mutation { detect(since: "yesterday") { detector } }"#, json!({}))
+        .gql(
+            r#"mutation { detect(since: "yesterday") { detector } }"#,
+            json!({}),
+        )
         .await;
     assert_eq!(error_code(&bad), "BAD_USER_INPUT", "{bad}");
     let both = app

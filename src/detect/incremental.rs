@@ -75,24 +75,26 @@ struct PrevRing {
 
 impl Touched {
     pub async fn load(graph: &Graph, since: i64) -> Result<Self, DetectError> {
-        let hub_max = crate::detect::thresholds::current().rare_identifier_max_accounts
-            * HUB_MAX_FACTOR;
+        let hub_max =
+            crate::detect::thresholds::current().rare_identifier_max_accounts * HUB_MAX_FACTOR;
         let p = Params::new()
             .with("since", since)
             .with("maxRating", PANNING_MAX_RATING)
             .with("hubMax", hub_max);
         let mut t = Touched::default();
         graph
-            .for_each_row(&q::INCREMENTAL_TOUCHED, p, |r: KindRow| match r.kind.as_str() {
-                "author" => {
-                    t.anchors.insert(r.id.clone());
-                    t.authors.insert(r.id);
-                }
-                "anchor" => {
-                    t.anchors.insert(r.id);
-                }
-                _ => {
-                    t.shops.insert(r.id);
+            .for_each_row(&q::INCREMENTAL_TOUCHED, p, |r: KindRow| {
+                match r.kind.as_str() {
+                    "author" => {
+                        t.anchors.insert(r.id.clone());
+                        t.authors.insert(r.id);
+                    }
+                    "anchor" => {
+                        t.anchors.insert(r.id);
+                    }
+                    _ => {
+                        t.shops.insert(r.id);
+                    }
                 }
             })
             .await?;
@@ -162,7 +164,9 @@ async fn rings_scope(
                 if dropped.contains(&i) {
                     continue;
                 }
-                if r.members.iter().any(|m| anchors.contains(m) || accounts.contains(m))
+                if r.members
+                    .iter()
+                    .any(|m| anchors.contains(m) || accounts.contains(m))
                     || r.shops.iter().any(|s| shops.contains(s))
                 {
                     dropped.insert(i);
@@ -291,9 +295,7 @@ async fn total_shops(graph: &Graph) -> Result<usize, DetectError> {
     struct Counts {
         shops: i64,
     }
-    let c: Option<Counts> = graph
-        .row(&q::GRAPH_COUNTS, Params::new(), LIMIT)
-        .await?;
+    let c: Option<Counts> = graph.row(&q::GRAPH_COUNTS, Params::new(), LIMIT).await?;
     Ok(c.map_or(0, |c| c.shops.max(0) as usize))
 }
 
@@ -344,7 +346,13 @@ pub async fn run(graph: &Graph, actor: &str, since: i64) -> Result<Vec<RunSummar
             Ok(out)
         }
         Ok(None) => {
-            runs::fail(graph, held, &names, "scope too wide; replaced by a full run").await;
+            runs::fail(
+                graph,
+                held,
+                &names,
+                "scope too wide; replaced by a full run",
+            )
+            .await;
             tracing::warn!("incremental scope too wide: running a full detection instead");
             super::run(graph, &Detector::ALL, actor).await
         }

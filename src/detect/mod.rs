@@ -4,8 +4,8 @@
 //! in the graph through [`run`]; `lineage` answers on demand.
 
 pub mod evidence;
-pub mod incremental;
 pub mod extortion;
+pub mod incremental;
 pub mod insider;
 pub mod lineage;
 pub mod money;

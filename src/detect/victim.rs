@@ -235,21 +235,17 @@ impl VictimSide {
                 Params::new(),
             );
             graph
-                .for_each_row(
-                    query,
-                    p,
-                    |r: TransferRow| {
-                        let from = accounts.intern(&r.from_id);
-                        let to = accounts.intern(&r.to_id);
-                        transfers.entry(from).or_default().push(OwnerTransfer {
-                            payment_id: r.payment_id,
-                            to,
-                            amount: r.amount,
-                            currency: r.currency.unwrap_or_else(|| "CNY".into()),
-                            at: r.at,
-                        });
-                    },
-                )
+                .for_each_row(query, p, |r: TransferRow| {
+                    let from = accounts.intern(&r.from_id);
+                    let to = accounts.intern(&r.to_id);
+                    transfers.entry(from).or_default().push(OwnerTransfer {
+                        payment_id: r.payment_id,
+                        to,
+                        amount: r.amount,
+                        currency: r.currency.unwrap_or_else(|| "CNY".into()),
+                        at: r.at,
+                    });
+                })
                 .await?;
         }
         {
