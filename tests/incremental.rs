@@ -10,7 +10,7 @@ const EVIDENCE: &str = "evidence { nodes { id label caption } edges { id from to
 
 fn rings_query() -> String {
     format!(
-        "{{ rings(minScore: 0, first: 100) {{ edges {{ node {{ id kind score firstAt lastAt reasons \
+        "{{ rings(minScore: 0, first: 20) {{ edges {{ node {{ id kind score firstAt lastAt reasons \
          moneyIn {{ amount currency }} moneyOut {{ amount currency }} \
          members {{ account {{ id }} role contribution }} victimShops {{ id }} {EVIDENCE} }} }} }} }}"
     )
@@ -18,7 +18,7 @@ fn rings_query() -> String {
 
 fn incidents_query() -> String {
     format!(
-        "{{ extortionIncidents(minConfidence: 0, first: 100) {{ edges {{ node {{ id confidence complete paymentId \
+        "{{ extortionIncidents(minConfidence: 0, first: 20) {{ edges {{ node {{ id confidence complete paymentId \
          review {{ id }} shop {{ id }} reviewer {{ id }} contact {{ id }} payee {{ id }} \
          amount {{ amount currency }} reviewedAt contactedAt paidAt retractedAt \
          ties {{ from to kind detail strength }} reasons {EVIDENCE} }} }} }} }}"
@@ -27,7 +27,7 @@ fn incidents_query() -> String {
 
 fn insiders_query() -> String {
     format!(
-        "{{ insiderSuspects(minScore: 0, first: 100) {{ edges {{ node {{ employee {{ id }} score \
+        "{{ insiderSuspects(minScore: 0, first: 10) {{ edges {{ node {{ employee {{ id }} score \
          removalsTotal removalsLegitimate shopsBenefited {{ shop {{ id }} removals }} \
          moneyTraced {{ amount currency }} reasons {EVIDENCE} }} }} }} }}"
     )
