@@ -107,6 +107,7 @@ catalog! {
     AUDIT_HEAD = "audit_head";
     AUDIT_HEAD_READ = "audit_head_read";
     AUDIT_APPEND = "audit_append";
+    AUDIT_APPEND_IF_HEAD = "audit_append_if_head";
     AUDIT_LIST = "audit_list";
     AUDIT_CHAIN = "audit_chain";
     SECRET_PSEUDONYM_KEY = "secret_pseudonym_key";

@@ -166,6 +166,19 @@ impl Reader {
         self.graph.row(&q::ACCOUNT_OVERVIEW, p, self.limit).await
     }
 
+    /// Runs the one-statement lookups once (an id that matches nothing), so Neo4j has planned
+    /// them before a request needs them: planning one takes several times longer than the
+    /// simple statements, and a plan cut short by a tight statement budget is not cached.
+    /// Plans are cached by text and parameter types, so any values do.
+    pub async fn plan_lookups(&self) -> Result<(), GraphError> {
+        let page = Some(Slice { skip: 0, limit: 1 });
+        self.account_overview("", page, page, true).await?;
+        self.shop_overview("", 5, page, true).await?;
+        self.payments_sent_of(&[], false, Slice { skip: 0, limit: 1 })
+            .await?;
+        Ok(())
+    }
+
     /// The shop, a page of its reviews (`None` skips them) and, when `authors`, their authors,
     /// in one statement.
     pub async fn shop_overview(
