@@ -123,7 +123,10 @@ impl<T: Clone> Batcher<T> {
 
 /// Batchers of per-record lists, one per page and filter: the items of a list asking for the
 /// same page of their own lists (each review author's `paymentsSent`) share one fetch.
-pub struct ListBatchers<T>(Mutex<HashMap<(i64, i64, i64), Arc<Batcher<Vec<T>>>>>);
+pub struct ListBatchers<T>(Mutex<HashMap<PageKey, Arc<Batcher<Vec<T>>>>>);
+
+/// A page (skip, limit) and a filter.
+type PageKey = (i64, i64, i64);
 
 impl<T> Default for ListBatchers<T> {
     fn default() -> Self {
