@@ -99,6 +99,7 @@ catalog! {
     ADMIN_WIPE_BATCH = "admin_wipe_batch";
     ADMIN_SCHEMA_NAMES = "admin_schema_names";
     ADMIN_AWAIT_INDEXES = "admin_await_indexes";
+    ADMIN_INDEX_POPULATION = "admin_index_population";
 
     TOKEN_CREATE = "token_create";
     TOKEN_BY_HASH = "token_by_hash";
