@@ -110,8 +110,6 @@ impl AppState {
             deadline,
             accounts: Default::default(),
             shops: Default::default(),
-            prefetched: Default::default(),
-            payments_sent: Default::default(),
         }
     }
 
