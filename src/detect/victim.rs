@@ -2,15 +2,19 @@
 //! their owners, negative reviews, private transfers sent by owners, messages received by
 //! owners, and retractions (withdrawals, upward revisions) of negative reviews.
 //!
-//! Streamed with [`Graph::for_each_row`] into compact vectors keyed by interned account
-//! numbers, so memory grows with the number of negative reviews and owner-side events, not
-//! with the whole graph. Queries: `rings_shops`, `rings_negative_reviews`,
-//! `rings_owner_transfers`, `rings_owner_contacts`, `rings_review_retractions`.
+//! Loaded once per detection run and shared by both detectors. The five queries stream
+//! concurrently ([`Graph::for_each_row`]), and their rows go into compact vectors keyed by
+//! interned account numbers, so memory grows with the number of negative reviews and
+//! owner-side events, not with the whole graph. Candidates refer to an owner's transfers
+//! and messages by position rather than copying them. Queries: `rings_shops`,
+//! `rings_negative_reviews`, `rings_owner_transfers`, `rings_owner_contacts`,
+//! `rings_review_retractions`.
 
 use super::DetectError;
 use crate::graph::{queries as q, Graph, Params};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// Interned account ids: detectors work on `u32` numbers and name accounts only in output.
 #[derive(Debug, Default)]
@@ -95,6 +99,8 @@ pub struct VictimSide {
     pub contacts: HashMap<u32, Vec<OwnerContact>>,
     /// Review id → retractions by its author, oldest first.
     pub retractions: HashMap<String, Vec<Retraction>>,
+    /// (author, owner) of every negative review: fellow critics of an owner's shops.
+    pub critics: HashSet<(u32, u32)>,
 }
 
 #[derive(Deserialize)]
@@ -151,111 +157,141 @@ pub const NEGATIVE_MAX_RATING: i64 = 2;
 pub const RETRACTED_MIN_RATING: i64 = 3;
 
 impl VictimSide {
-    /// Streams the projection from the graph.
+    /// Streams the projection from the graph. The five queries run concurrently (Neo4j
+    /// works on them in parallel); their rows are then applied in one fixed order (shops,
+    /// reviews, transfers, contacts, retractions) so accounts are numbered as if streamed one
+    /// query after another.
     #[tracing::instrument(skip(graph))]
     pub async fn load(graph: &Graph) -> Result<Self, DetectError> {
-        let mut v = VictimSide::default();
         let started = std::time::Instant::now();
-        {
-            let (accounts, shops, index) = (&mut v.accounts, &mut v.shops, &mut v.shop_index);
-            graph
-                .for_each_row(&q::RINGS_SHOPS, Params::new(), |r: ShopRow| {
-                    let owner = accounts.intern(&r.owner_id);
-                    index.insert(r.shop_id.clone(), shops.len() as u32);
-                    shops.push(ShopInfo {
-                        id: r.shop_id,
-                        owner,
-                        category: r.category,
-                    });
+        let (mut shops, mut reviews, mut transfers, mut contacts, mut retractions) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let negative = Params::new().with("maxRating", NEGATIVE_MAX_RATING);
+        let retracted = Params::new()
+            .with("maxRating", NEGATIVE_MAX_RATING)
+            .with("minNewRating", RETRACTED_MIN_RATING);
+        let (a, b, c, d, e) = tokio::join!(
+            timed(
+                "shops",
+                graph.for_each_row(&q::RINGS_SHOPS, Params::new(), |r: ShopRow| shops.push(r))
+            ),
+            timed(
+                "negative reviews",
+                graph.for_each_row(&q::RINGS_NEGATIVE_REVIEWS, negative, |r: ReviewRow| {
+                    reviews.push(r)
                 })
-                .await?;
-        }
-        {
-            let (accounts, index, negative) = (&mut v.accounts, &v.shop_index, &mut v.negative);
-            let p = Params::new().with("maxRating", NEGATIVE_MAX_RATING);
-            graph
-                .for_each_row(&q::RINGS_NEGATIVE_REVIEWS, p, |r: ReviewRow| {
-                    if let Some(&shop) = index.get(&r.shop_id) {
-                        negative.push(NegativeReview {
-                            id: r.review_id,
-                            author: accounts.intern(&r.author_id),
-                            shop,
-                            rating: r.rating,
-                            at: r.posted_at,
-                        });
-                    }
-                })
-                .await?;
-        }
-        {
-            let (accounts, transfers) = (&mut v.accounts, &mut v.transfers);
-            graph
-                .for_each_row(
+            ),
+            timed(
+                "owner transfers",
+                graph.for_each_row(
                     &q::RINGS_OWNER_TRANSFERS,
                     Params::new(),
-                    |r: TransferRow| {
-                        let from = accounts.intern(&r.from_id);
-                        let to = accounts.intern(&r.to_id);
-                        transfers.entry(from).or_default().push(OwnerTransfer {
-                            payment_id: r.payment_id,
-                            to,
-                            amount: r.amount,
-                            currency: r.currency.unwrap_or_else(|| "CNY".into()),
-                            at: r.at,
-                        });
-                    },
+                    |r: TransferRow| { transfers.push(r) }
                 )
-                .await?;
-        }
-        {
-            let (accounts, contacts) = (&mut v.accounts, &mut v.contacts);
-            graph
-                .for_each_row(&q::RINGS_OWNER_CONTACTS, Params::new(), |r: ContactRow| {
-                    let from = accounts.intern(&r.from_id);
-                    let to = accounts.intern(&r.to_id);
-                    contacts.entry(to).or_default().push(OwnerContact {
-                        message_id: r.message_id,
-                        from,
-                        at: r.at,
-                    });
+            ),
+            timed(
+                "owner contacts",
+                graph.for_each_row(&q::RINGS_OWNER_CONTACTS, Params::new(), |r: ContactRow| {
+                    contacts.push(r)
                 })
-                .await?;
+            ),
+            timed(
+                "review retractions",
+                graph.for_each_row(
+                    &q::RINGS_REVIEW_RETRACTIONS,
+                    retracted,
+                    |r: RetractionRow| { retractions.push(r) }
+                )
+            ),
+        );
+        a?;
+        b?;
+        c?;
+        d?;
+        e?;
+        let mut v = VictimSide::default();
+        for r in shops {
+            let owner = v.accounts.intern(&r.owner_id);
+            v.shop_index.insert(r.shop_id.clone(), v.shops.len() as u32);
+            v.shops.push(ShopInfo {
+                id: r.shop_id,
+                owner,
+                category: r.category,
+            });
         }
-        {
-            let retractions = &mut v.retractions;
-            let p = Params::new()
-                .with("maxRating", NEGATIVE_MAX_RATING)
-                .with("minNewRating", RETRACTED_MIN_RATING);
-            graph
-                .for_each_row(&q::RINGS_REVIEW_RETRACTIONS, p, |r: RetractionRow| {
-                    retractions
-                        .entry(r.review_id)
-                        .or_default()
-                        .push(Retraction {
-                            event_id: r.event_id,
-                            action: r.action,
-                            at: r.at,
-                            new_rating: r.new_rating,
-                        });
-                })
-                .await?;
+        for r in reviews {
+            if let Some(&shop) = v.shop_index.get(&r.shop_id) {
+                v.negative.push(NegativeReview {
+                    id: r.review_id,
+                    author: v.accounts.intern(&r.author_id),
+                    shop,
+                    rating: r.rating,
+                    at: r.posted_at,
+                });
+            }
         }
+        for r in transfers {
+            let from = v.accounts.intern(&r.from_id);
+            let to = v.accounts.intern(&r.to_id);
+            v.transfers.entry(from).or_default().push(OwnerTransfer {
+                payment_id: r.payment_id,
+                to,
+                amount: r.amount,
+                currency: r.currency.unwrap_or_else(|| "CNY".into()),
+                at: r.at,
+            });
+        }
+        for r in contacts {
+            let from = v.accounts.intern(&r.from_id);
+            let to = v.accounts.intern(&r.to_id);
+            v.contacts.entry(to).or_default().push(OwnerContact {
+                message_id: r.message_id,
+                from,
+                at: r.at,
+            });
+        }
+        for r in retractions {
+            v.retractions
+                .entry(r.review_id)
+                .or_default()
+                .push(Retraction {
+                    event_id: r.event_id,
+                    action: r.action,
+                    at: r.at,
+                    new_rating: r.new_rating,
+                });
+        }
+        // time order, ids breaking ties: the projection must not depend on the order a query
+        // plan happens to stream rows in
         for list in v.transfers.values_mut() {
-            list.sort_by_key(|t| t.at);
+            list.sort_by(|a, b| {
+                a.at.cmp(&b.at)
+                    .then_with(|| a.payment_id.cmp(&b.payment_id))
+            });
         }
         for list in v.contacts.values_mut() {
-            list.sort_by_key(|c| c.at);
+            list.sort_by(|a, b| {
+                a.at.cmp(&b.at)
+                    .then_with(|| a.message_id.cmp(&b.message_id))
+            });
         }
         for list in v.retractions.values_mut() {
-            list.sort_by_key(|r| r.at);
+            list.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.event_id.cmp(&b.event_id)));
         }
-        v.negative.sort_by_key(|r| r.at);
+        v.negative
+            .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+        v.critics = v
+            .negative
+            .iter()
+            .map(|r| (r.author, v.owner_of(r)))
+            .collect();
         tracing::info!(
             shops = v.shops.len(),
             negative_reviews = v.negative.len(),
             owners_paying = v.transfers.len(),
             owners_contacted = v.contacts.len(),
             millis = started.elapsed().as_millis() as u64,
+            rss_mib = crate::detect::rss_mib(),
             "victim-side projection loaded"
         );
         Ok(v)
@@ -274,13 +310,61 @@ impl VictimSide {
     pub fn contacts_between(&self, owner: u32, lo: i64, hi: i64) -> &[OwnerContact] {
         window(self.contacts.get(&owner), lo, hi, |c| c.at)
     }
+
+    /// The messages owner received, oldest first (see [`Self::contacts`]).
+    pub fn contacts_of(&self, owner: u32) -> &[OwnerContact] {
+        self.contacts.get(&owner).map_or(&[], Vec::as_slice)
+    }
+
+    /// Positions in [`Self::contacts_of`] of the messages with lo < at <= hi.
+    pub fn contacts_range(&self, owner: u32, lo: i64, hi: i64) -> Range<usize> {
+        window_range(self.contacts_of(owner), lo, hi, |c| c.at)
+    }
+
+    /// The private transfers owner sent, oldest first.
+    pub fn transfers_of(&self, owner: u32) -> &[OwnerTransfer] {
+        self.transfers.get(&owner).map_or(&[], Vec::as_slice)
+    }
+
+    /// Positions in [`Self::transfers_of`] of the transfers with lo < at <= hi.
+    pub fn transfers_range(&self, owner: u32, lo: i64, hi: i64) -> Range<usize> {
+        window_range(self.transfers_of(owner), lo, hi, |t| t.at)
+    }
+
+    /// Whether `account` wrote a negative review of one of `owner`'s shops.
+    pub fn is_critic(&self, account: u32, owner: u32) -> bool {
+        self.critics.contains(&(account, owner))
+    }
+}
+
+/// Awaits one projection query and logs how long it took and how many rows it streamed.
+async fn timed(
+    what: &'static str,
+    query: impl std::future::Future<Output = Result<u64, crate::graph::GraphError>>,
+) -> Result<u64, DetectError> {
+    let started = std::time::Instant::now();
+    // boxed: five of these are joined, and a driver query's future is large enough for five
+    // on the stack to overflow a test thread's stack in a debug build
+    let rows = Box::pin(query).await?;
+    tracing::debug!(
+        what,
+        rows,
+        millis = started.elapsed().as_millis() as u64,
+        "victim-side query"
+    );
+    Ok(rows)
 }
 
 fn window<T>(list: Option<&Vec<T>>, lo: i64, hi: i64, at: impl Fn(&T) -> i64) -> &[T] {
     let Some(list) = list else { return &[] };
+    &list[window_range(list, lo, hi, at)]
+}
+
+/// Positions of the items of a time-sorted list with lo < at <= hi.
+fn window_range<T>(list: &[T], lo: i64, hi: i64, at: impl Fn(&T) -> i64) -> Range<usize> {
     let start = list.partition_point(|x| at(x) <= lo);
     let end = list.partition_point(|x| at(x) <= hi);
-    &list[start..end.max(start)]
+    start..end.max(start)
 }
 
 #[cfg(test)]
