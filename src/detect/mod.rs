@@ -53,12 +53,16 @@ impl From<DetectError> for crate::error::AppError {
     }
 }
 
-/// This process's resident memory in MiB (Linux; 0 elsewhere), for the detectors' phase logs.
-pub fn rss_mib() -> u64 {
-    std::fs::read_to_string("/proc/self/statm")
+/// The most resident memory this process has held so far, in MiB (Linux's VmHWM; 0
+/// elsewhere): logged after each detection phase, it shows which phase sets the peak.
+pub fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096 / (1 << 20))
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kib| kib / 1024)
 }
 
 /// The batch detectors `detect` runs, in order (extortion and insider use ring membership).
@@ -196,6 +200,7 @@ async fn run_detectors(
             detector = summary.detector,
             found,
             seconds = summary.seconds,
+            peak_rss_mib = peak_rss_mib(),
             "detector finished"
         );
         out.push(summary);

@@ -291,7 +291,7 @@ impl VictimSide {
             owners_paying = v.transfers.len(),
             owners_contacted = v.contacts.len(),
             millis = started.elapsed().as_millis() as u64,
-            rss_mib = crate::detect::rss_mib(),
+            peak_rss_mib = crate::detect::peak_rss_mib(),
             "victim-side projection loaded"
         );
         Ok(v)

@@ -198,7 +198,7 @@ pub async fn detect_on(
         tie_pairs = pairs,
         ties = vias,
         millis = started.elapsed().as_millis() as u64,
-        rss_mib = crate::detect::rss_mib(),
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "extortion ties"
     );
     let w = chain::Windows {
@@ -224,7 +224,7 @@ pub async fn detect_on(
             .filter(|i| i.confidence >= DEFAULT_MIN_CONFIDENCE)
             .count(),
         millis = started.elapsed().as_millis() as u64,
-        rss_mib = crate::detect::rss_mib(),
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "extortion incidents detected"
     );
     Ok(out)

@@ -99,6 +99,15 @@ pub fn generate(v: &VictimSide, pay_window_ms: i64, contact_window_ms: i64) -> V
         }
         out.push(c);
     }
+    tracing::debug!(
+        candidates = out.len(),
+        payment_refs = out.iter().map(|c| c.payments.len()).sum::<usize>(),
+        contact_refs = out
+            .iter()
+            .map(|c| (c.contacts.1 - c.contacts.0) as usize)
+            .sum::<usize>(),
+        "candidates generated"
+    );
     out
 }
 

@@ -164,7 +164,7 @@ pub async fn detect_on(
         blocks = blocks.len(),
         paid_panning = paid.len(),
         millis = started.elapsed().as_millis() as u64,
-        rss_mib = crate::detect::rss_mib(),
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "ring candidates"
     );
     let mut ties = Ties::default();
@@ -201,7 +201,7 @@ pub async fn detect_on(
         tie_pairs = pairs,
         ties = vias,
         millis = started.elapsed().as_millis() as u64,
-        rss_mib = crate::detect::rss_mib(),
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "ring clusters"
     );
     // again with the ties of every group member: contacts by members count now
@@ -290,7 +290,7 @@ pub async fn detect_on(
             .filter(|r| r.score >= DEFAULT_MIN_SCORE)
             .count(),
         millis = started.elapsed().as_millis() as u64,
-        rss_mib = crate::detect::rss_mib(),
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "rings detected"
     );
     Ok(rings)
