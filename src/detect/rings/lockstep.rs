@@ -114,12 +114,6 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
             }
         }
     }
-    let mut reviews_of: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, r) in v.negative.iter().enumerate() {
-        if uf.contains(r.author) {
-            reviews_of.entry(r.author).or_default().push(i);
-        }
-    }
     let mut out = Vec::new();
     for group in uf.groups() {
         if group.len() < p.min_accounts {
@@ -128,7 +122,7 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
         // columns: shops panned by at least two accounts of the group
         let mut count: HashMap<u32, usize> = HashMap::new();
         for a in &group {
-            let shops: HashSet<u32> = reviews_of[a].iter().map(|&i| v.negative[i].shop).collect();
+            let shops: HashSet<u32> = by_author[a].iter().map(|&i| v.negative[i].shop).collect();
             for s in shops {
                 *count.entry(s).or_default() += 1;
             }
@@ -149,7 +143,7 @@ pub fn find(v: &VictimSide, p: &LockstepParams) -> Vec<LockstepBlock> {
         let mut edge_reviews = Vec::new();
         for (r, a) in group.iter().enumerate() {
             let mut seen = HashSet::new();
-            for &i in &reviews_of[a] {
+            for &i in &by_author[a] {
                 if let Some(&c) = col_index.get(&v.negative[i].shop) {
                     if seen.insert(c) {
                         edges.push((r, c));
