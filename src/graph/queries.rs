@@ -148,6 +148,9 @@ catalog! {
     ACCOUNT_BY_ID = "account_by_id";
     ACCOUNTS_BY_IDS = "accounts_by_ids";
     SHOP_BY_ID = "shop_by_id";
+    ACCOUNT_OVERVIEW = "account_overview";
+    SHOP_OVERVIEW = "shop_overview";
+    PAYMENTS_SENT_BY_ACCOUNTS = "payments_sent_by_accounts";
     ORDER_BY_ID = "order_by_id";
     REVIEW_BY_ID = "review_by_id";
     ACCOUNT_ORDERS = "account_orders";

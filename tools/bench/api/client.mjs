@@ -243,9 +243,7 @@ if (args.mode === "verify") {
       await session.close();
     }
   };
-  // A build without the one-statement lookups sends what `before` describes.
-  const planName = args.plan === "current" && !cypher.account_overview ? "before" : args.plan;
-  const plan = PLANS[planName][args.work];
+  const plan = PLANS[args.plan][args.work];
   await closedLoop((id) => plan(run, id));
   await driver.close();
 }
