@@ -5,6 +5,9 @@
 // account_reviews and account_identifiers.
 // Params: $id, $ordersSkip, $ordersLimit, $reviewsSkip, $reviewsLimit, $identifiers.
 // Returns: account (its contract fields), orders, reviews, identifiers (lists of rows).
+// replan=skip: the statement starts from a unique-id seek, so a plan made on any statistics
+// is the right one, and a replan forced by new data must not spend a request's budget.
+CYPHER replan=skip
 MATCH (a:Account {id: $id})
 CALL (a) {
   WITH a WHERE $ordersLimit > 0

@@ -3,6 +3,9 @@
 // instead of one per account. Rows and order per account are those of account_payments_sent.
 // Params: $ids, $skip, $limit, $privateOnly.
 // Returns: id (the sender), payments (rows), recipients (the recipients' contract fields).
+// replan=skip: the statement starts from a unique-id seek, so a plan made on any statistics
+// is the right one, and a replan forced by new data must not spend a request's budget.
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (f:Account {id: id})
 CALL (f) {

@@ -4,6 +4,9 @@
 // shop_reviews; the authors' rows those of accounts_by_ids.
 // Params: $id, $maxRating, $reviewsSkip, $reviewsLimit, $authors.
 // Returns: shop (its contract fields), reviews, authors (lists of rows).
+// replan=skip: the statement starts from a unique-id seek, so a plan made on any statistics
+// is the right one, and a replan forced by new data must not spend a request's budget.
+CYPHER replan=skip
 MATCH (owner:Account)-[:OWNS]->(s:Shop {id: $id})
 CALL (s) {
   WITH s WHERE $reviewsLimit > 0

@@ -104,7 +104,10 @@ const cypher = Object.fromEntries(
     "payments_sent_by_accounts",
   ].map((n) => {
     try {
-      return [n, readFileSync(new URL(`queries/${n}.cypher`, repo), "utf8")];
+      // Without the comment lines (they change nothing Neo4j runs): with them, this driver's
+      // round trip for the same statement took 46 ms instead of 3 ms (measured, W2).
+      const text = readFileSync(new URL(`queries/${n}.cypher`, repo), "utf8");
+      return [n, text.split("\n").filter((l) => !l.trimStart().startsWith("//")).join("\n")];
     } catch {
       return [n, null];
     }
