@@ -499,7 +499,12 @@ async fn bulk_load(config: &Config, args: &LoadArgs) -> anyhow::Result<()> {
                 records_per_second = (report.records as f64 / secs.max(1e-9)) as u64,
                 validate_seconds = format!("{:.1}", report.validate_seconds),
                 import_seconds = format!("{:.1}", report.import_seconds),
+                stop_seconds = format!("{:.1}", report.stop_seconds),
+                importer_seconds = format!("{:.1}", report.importer_seconds),
+                start_seconds = format!("{:.1}", report.start_seconds),
                 schema_seconds = format!("{:.1}", report.schema_seconds),
+                ddl_seconds = format!("{:.1}", report.ddl_seconds),
+                populate_seconds = format!("{:.1}", report.populate_seconds),
                 "bulk load finished"
             );
             Ok(())

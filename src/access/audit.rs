@@ -3,6 +3,9 @@
 //! `investigator audit verify`. Entries live in Neo4j (`AuditEntry`, `AuditHead`), written by
 //! one task per server process that commits whatever requests are waiting in one transaction
 //! (group commit) under the head's lock, so processes sharing a database extend one chain.
+//! The writer remembers where it left the head: while no other process has moved it, a group
+//! is appended in one auto-commit statement (one round trip instead of four); otherwise it
+//! reads the head under its lock in a transaction.
 //! A request's response is held until its entry is committed: no read goes unrecorded.
 
 use super::now_ms;
@@ -150,6 +153,7 @@ impl AuditLog {
 }
 
 async fn writer(graph: Graph, mut rx: mpsc::Receiver<Pending>) {
+    let mut known: Option<Head> = None;
     while let Some(first) = rx.recv().await {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -159,7 +163,7 @@ async fn writer(graph: Graph, mut rx: mpsc::Receiver<Pending>) {
             }
         }
         let records: Vec<Record> = group.iter().map(|p| p.record.clone()).collect();
-        let result = commit_with_retry(&graph, records).await;
+        let result = commit_with_retry(&graph, records, &mut known).await;
         for (i, p) in group.into_iter().enumerate() {
             let outcome = match &result {
                 Ok(first_seq) => Ok(first_seq + i as i64),
@@ -170,17 +174,22 @@ async fn writer(graph: Graph, mut rx: mpsc::Receiver<Pending>) {
     }
 }
 
-async fn commit_with_retry(graph: &Graph, records: Vec<Record>) -> Result<i64, String> {
+async fn commit_with_retry(
+    graph: &Graph,
+    records: Vec<Record>,
+    known: &mut Option<Head>,
+) -> Result<i64, String> {
     let mut delay = Duration::from_millis(20);
     for attempt in 1.. {
-        let attempt_result = tokio::time::timeout(COMMIT_LIMIT, commit(graph, records.clone()))
-            .await
-            .unwrap_or_else(|_| {
-                Err(GraphError::Timeout {
-                    query: q::AUDIT_APPEND.name.into(),
-                    millis: COMMIT_LIMIT.as_millis() as u64,
-                })
-            });
+        let attempt_result =
+            tokio::time::timeout(COMMIT_LIMIT, append_group(graph, records.clone(), known))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(GraphError::Timeout {
+                        query: q::AUDIT_APPEND.name.into(),
+                        millis: COMMIT_LIMIT.as_millis() as u64,
+                    })
+                });
         match attempt_result {
             Ok(seq) => return Ok(seq),
             Err(e) if attempt < 3 && e.is_unavailable() => {
@@ -197,24 +206,16 @@ async fn commit_with_retry(graph: &Graph, records: Vec<Record>) -> Result<i64, S
     unreachable!()
 }
 
-#[derive(Deserialize)]
+/// Where the chain ends: the last entry's sequence number and hash.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 struct Head {
     seq: i64,
     hash: String,
 }
 
-/// Appends `records` in one transaction; returns the first sequence number.
-pub async fn commit(graph: &Graph, records: Vec<Record>) -> Result<i64, GraphError> {
-    let mut txn = graph.begin_write(q::AUDIT_HEAD.name).await?;
-    let head: Vec<Head> = txn
-        .rows(&q::AUDIT_HEAD, Params::new().with("now", now_ms()))
-        .await?;
-    let (mut seq, mut hash) = head
-        .into_iter()
-        .next()
-        .map(|h| (h.seq, h.hash))
-        .unwrap_or((0, String::new()));
-    let first = seq + 1;
+/// Entries for `records` chained after `head`, and the head they make.
+fn chain_after(head: &Head, records: Vec<Record>) -> (Vec<Row>, Head) {
+    let (mut seq, mut hash) = (head.seq, head.hash.clone());
     let at = now_ms();
     let mut rows = Vec::with_capacity(records.len());
     for r in records {
@@ -223,18 +224,66 @@ pub async fn commit(graph: &Graph, records: Vec<Record>) -> Result<i64, GraphErr
         hash = e.hash.clone();
         rows.push(e.row());
     }
+    (rows, Head { seq, hash })
+}
+
+/// Appends one group; returns the first sequence number. `known` is where this process last
+/// left the head: when the head is still there, one statement appends (and checks that under
+/// the head's lock); when another process moved it, or on first use, the locked transaction.
+async fn append_group(
+    graph: &Graph,
+    records: Vec<Record>,
+    known: &mut Option<Head>,
+) -> Result<i64, GraphError> {
+    if let Some(head) = known.take() {
+        let first = head.seq + 1;
+        let (rows, new_head) = chain_after(&head, records.clone());
+        let params = Params::new()
+            .with("now", now_ms())
+            .with("prevSeq", head.seq)
+            .with("prevHash", head.hash.as_str())
+            .with_rows("entries", rows)
+            .with("seq", new_head.seq)
+            .with("hash", new_head.hash.as_str());
+        let got: Option<Head> = graph
+            .row(&q::AUDIT_APPEND_IF_HEAD, params, COMMIT_LIMIT)
+            .await?;
+        if got.as_ref() == Some(&new_head) {
+            *known = Some(new_head);
+            return Ok(first);
+        }
+        tracing::debug!("audit head moved by another process; appending under its lock");
+    }
+    let (first, new_head) = commit_locked(graph, records).await?;
+    *known = Some(new_head);
+    Ok(first)
+}
+
+/// Appends `records` in one transaction that locks the head first; returns the first sequence
+/// number and the new head.
+async fn commit_locked(graph: &Graph, records: Vec<Record>) -> Result<(i64, Head), GraphError> {
+    let mut txn = graph.begin_write(q::AUDIT_HEAD.name).await?;
+    let head: Vec<Head> = txn
+        .rows(&q::AUDIT_HEAD, Params::new().with("now", now_ms()))
+        .await?;
+    let head = head.into_iter().next().unwrap_or(Head {
+        seq: 0,
+        hash: String::new(),
+    });
+    let first = head.seq + 1;
+    let (rows, new_head) = chain_after(&head, records);
     let _: Vec<serde_json::Value> = txn
         .rows(
             &q::AUDIT_APPEND,
             Params::new()
                 .with_rows("entries", rows)
-                .with("seq", seq)
-                .with("hash", hash.as_str()),
+                .with("seq", new_head.seq)
+                .with("hash", new_head.hash.as_str()),
         )
         .await?;
     txn.commit().await?;
-    tracing::debug!(head_seq = seq, head_hash = %hash, "audit entries committed");
-    Ok(first)
+    tracing::debug!(head_seq = new_head.seq, head_hash = %new_head.hash, "audit entries committed");
+    Ok((first, new_head))
 }
 
 /// Filters for [`list`].

@@ -64,7 +64,14 @@ impl Account {
         after: Option<String>,
     ) -> AppResult<OrderConnection> {
         let page = ctx.page(first, after.as_deref())?;
-        let rows = ctx.reader.account_orders(&self.0.id, page.slice()).await?;
+        let rows = match ctx
+            .prefetched
+            .account_orders
+            .take(&self.0.id, page.slice(), 0)
+        {
+            Some(rows) => rows,
+            None => ctx.reader.account_orders(&self.0.id, page.slice()).await?,
+        };
         Ok(OrderConnection::from_rows(&page, rows, Order))
     }
     /// Reviews the account wrote, oldest first.
@@ -75,7 +82,14 @@ impl Account {
         after: Option<String>,
     ) -> AppResult<ReviewConnection> {
         let page = ctx.page(first, after.as_deref())?;
-        let rows = ctx.reader.account_reviews(&self.0.id, page.slice()).await?;
+        let rows = match ctx
+            .prefetched
+            .account_reviews
+            .take(&self.0.id, page.slice(), 0)
+        {
+            Some(rows) => rows,
+            None => ctx.reader.account_reviews(&self.0.id, page.slice()).await?,
+        };
         Ok(ReviewConnection::from_rows(&page, rows, Review))
     }
     /// Payments the account sent; `privateOnly` keeps transfers not tied to an order.
@@ -88,7 +102,6 @@ impl Account {
     ) -> AppResult<PaymentConnection> {
         let page = ctx.page(first, after.as_deref())?;
         let rows = ctx
-            .reader
             .payments_sent(&self.0.id, private_only, page.slice())
             .await?;
         Ok(PaymentConnection::from_rows(&page, rows, Payment))
@@ -110,7 +123,11 @@ impl Account {
     }
     /// Devices, IPs, phones, addresses and cards the account used.
     async fn identifiers(&self, ctx: &Context) -> AppResult<Vec<Identifier>> {
-        let rows = ctx.reader.identifiers(&self.0.id).await?;
+        let all = crate::api::prefetch::ALL;
+        let rows = match ctx.prefetched.account_identifiers.take(&self.0.id, all, 0) {
+            Some(rows) => rows,
+            None => ctx.reader.identifiers(&self.0.id).await?,
+        };
         Ok(rows.into_iter().map(Identifier).collect())
     }
     /// Accounts sharing an identifier with this one, strongest tie first. An identifier shared
@@ -257,10 +274,19 @@ impl Shop {
         #[graphql(default = 5)] max_rating: i32,
     ) -> AppResult<ReviewConnection> {
         let page = ctx.page(first, after.as_deref())?;
-        let rows = ctx
-            .reader
-            .shop_reviews(&self.0.id, max_rating as i64, page.slice())
-            .await?;
+        let max_rating = max_rating as i64;
+        let stashed = ctx
+            .prefetched
+            .shop_reviews
+            .take(&self.0.id, page.slice(), max_rating);
+        let rows = match stashed {
+            Some(rows) => rows,
+            None => {
+                ctx.reader
+                    .shop_reviews(&self.0.id, max_rating, page.slice())
+                    .await?
+            }
+        };
         Ok(ReviewConnection::from_rows(&page, rows, Review))
     }
     /// Orders placed at the shop, newest first.

@@ -7,7 +7,7 @@
 use crate::error::{AppError, AppResult};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
 /// One kind of record, fetched by id in batches.
@@ -42,6 +42,12 @@ impl<T: Clone> Default for Batcher<T> {
 }
 
 impl<T: Clone> Batcher<T> {
+    /// Caches a record fetched by other means (a parent's statement), unless one is cached.
+    pub fn prime(&self, id: &str, record: T) {
+        let mut s = self.state.lock().unwrap();
+        s.done.entry(id.to_string()).or_insert(Some(record));
+    }
+
     /// The record with `id` (None when absent), fetched together with every id its siblings
     /// ask for in the same turn. `fetch` gets the batch and returns the records found with
     /// their ids.
@@ -112,6 +118,26 @@ impl<T: Clone> Batcher<T> {
             }
             notified.await;
         }
+    }
+}
+
+/// Batchers of per-record lists, one per page and filter: the items of a list asking for the
+/// same page of their own lists (each review author's `paymentsSent`) share one fetch.
+pub struct ListBatchers<T>(Mutex<HashMap<PageKey, Arc<Batcher<Vec<T>>>>>);
+
+/// A page (skip, limit) and a filter.
+type PageKey = (i64, i64, i64);
+
+impl<T> Default for ListBatchers<T> {
+    fn default() -> Self {
+        ListBatchers(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: Clone> ListBatchers<T> {
+    pub fn of(&self, skip: i64, limit: i64, filter: i64) -> Arc<Batcher<Vec<T>>> {
+        let mut m = self.0.lock().unwrap();
+        Arc::clone(m.entry((skip, limit, filter)).or_default())
     }
 }
 

@@ -12,12 +12,13 @@ pub mod insider;
 pub mod lineage;
 pub mod loader;
 pub mod paging;
+pub mod prefetch;
 pub mod rings;
 pub mod runs;
 
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::graph::read::Reader;
+use crate::graph::read::{Reader, Slice};
 use crate::graph::Graph;
 use entities::{Account, Order, Review, Shop};
 use guard::{Action, Guard};
@@ -39,6 +40,10 @@ pub struct Context {
     /// Lookups by id, batched across the items of a list (see [`loader`]).
     pub accounts: loader::Batcher<crate::model::Account>,
     pub shops: loader::Batcher<crate::model::Shop>,
+    /// Lists fetched ahead with their parent (see [`prefetch`]).
+    pub prefetched: prefetch::Prefetched,
+    /// Pages of payments sent, batched across the accounts of a list.
+    pub payments_sent: loader::ListBatchers<crate::model::Payment>,
 }
 
 impl juniper::Context for Context {}
@@ -60,6 +65,34 @@ impl Context {
             .await?
             .map(Account)
             .ok_or_else(|| not_found("account", id))
+    }
+
+    /// A page of the payments an account sent, fetched in one query with the same page of its
+    /// siblings' (the authors of a list of reviews); the recipients are cached for `to`.
+    pub async fn payments_sent(
+        &self,
+        id: &str,
+        private_only: bool,
+        s: Slice,
+    ) -> AppResult<Vec<crate::model::Payment>> {
+        let (reader, accounts) = (&self.reader, &self.accounts);
+        let rows = self
+            .payments_sent
+            .of(s.skip, s.limit, private_only as i64)
+            .load(id, |ids| async move {
+                let rows = reader.payments_sent_of(&ids, private_only, s).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| {
+                        for a in r.recipients {
+                            accounts.prime(&a.id.clone(), a);
+                        }
+                        (r.id, r.payments)
+                    })
+                    .collect())
+            })
+            .await?;
+        Ok(rows.unwrap_or_default())
     }
 
     /// A shop that must exist, batched like [`Context::account`].
@@ -95,7 +128,7 @@ pub(crate) fn check_id(field: &str, id: &str) -> AppResult<()> {
 
 pub struct Query;
 
-#[graphql_object(context = Context)]
+#[graphql_object(context = Context, scalar = juniper::DefaultScalarValue)]
 impl Query {
     /// The API's version.
     fn api_version() -> &'static str {
@@ -103,17 +136,27 @@ impl Query {
     }
 
     /// One account by id, with its neighbourhood. `NOT_FOUND` when it does not exist.
-    async fn account(ctx: &Context, id: String) -> AppResult<Account> {
+    async fn account(
+        ctx: &Context,
+        executor: &juniper::Executor<'_, '_, Context>,
+        id: String,
+    ) -> AppResult<Account> {
         ctx.guard.authorize(Action::ReadGraph)?;
         check_id("id", &id)?;
-        ctx.account(&id).await
+        let plan = prefetch::AccountPlan::of(ctx, &executor.look_ahead());
+        ctx.account_ahead(&id, plan).await
     }
 
     /// One shop by id.
-    async fn shop(ctx: &Context, id: String) -> AppResult<Shop> {
+    async fn shop(
+        ctx: &Context,
+        executor: &juniper::Executor<'_, '_, Context>,
+        id: String,
+    ) -> AppResult<Shop> {
         ctx.guard.authorize(Action::ReadGraph)?;
         check_id("id", &id)?;
-        ctx.shop(&id).await
+        let plan = prefetch::ShopPlan::of(ctx, &executor.look_ahead());
+        ctx.shop_ahead(&id, plan).await
     }
 
     /// One order by id.

@@ -130,6 +130,30 @@ async fn panned_shops(graph: &Graph, ids: &[String]) -> Result<Vec<String>, Dete
     Ok(out)
 }
 
+/// Adds every shop of the owners of `shops` not yet closed (`closed` remembers which were);
+/// true when `shops` grew.
+async fn close_over_owners(
+    graph: &Graph,
+    shops: &mut BTreeSet<String>,
+    closed: &mut HashSet<String>,
+) -> Result<bool, DetectError> {
+    let open: Vec<String> = shops
+        .iter()
+        .filter(|s| !closed.contains(*s))
+        .cloned()
+        .collect();
+    let mut grew = false;
+    for chunk in open.chunks(5_000) {
+        let p = Params::new().with("shops", chunk.to_vec());
+        for s in shops_of(graph, &q::INCREMENTAL_OWNER_MATES, p).await? {
+            closed.insert(s.clone());
+            grew |= shops.insert(s);
+        }
+    }
+    closed.extend(open);
+    Ok(grew)
+}
+
 /// The rings scope after expansion, with the rings recomputed in it.
 pub struct RingsOutcome {
     pub accounts: BTreeSet<String>,
@@ -154,6 +178,7 @@ async fn rings_scope(
     let mut anchors: HashSet<String> = touched.anchors.iter().cloned().collect();
     let mut pending: Vec<String> = touched.authors.iter().cloned().collect();
     let mut dropped: HashSet<usize> = HashSet::new();
+    let mut owners_closed: HashSet<String> = HashSet::new();
     let params = rings::RingParams::default();
     for round in 0..MAX_ROUNDS {
         // expand: previous rings naming an anchor or a scoped shop come in whole, and every
@@ -190,6 +215,7 @@ async fn rings_scope(
                 // new accounts may name previous rings: check them again
                 grew = true;
             }
+            grew |= close_over_owners(graph, &mut shops, &mut owners_closed).await?;
             if !grew {
                 break;
             }
@@ -271,6 +297,7 @@ async fn incidents_scope(
             .with("maxRating", NEGATIVE_MAX_RATING);
         shops.extend(shops_of(graph, &q::INCREMENTAL_OWNER_SHOPS, p).await?);
     }
+    close_over_owners(graph, &mut shops, &mut HashSet::new()).await?;
     let mut frontier: Vec<String> = shops.iter().cloned().collect();
     while !frontier.is_empty() {
         if shops.len() as f64 > MAX_SHOP_SHARE * total_shops as f64 {
@@ -285,6 +312,7 @@ async fn incidents_scope(
                 }
             }
         }
+        // (a co-payer comes with all its shops: the scope stays closed over owners)
         frontier = next;
     }
     Ok(Some(shops))

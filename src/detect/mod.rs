@@ -54,6 +54,18 @@ impl From<DetectError> for crate::error::AppError {
     }
 }
 
+/// The most resident memory this process has held so far, in MiB (Linux's VmHWM; 0
+/// elsewhere): logged after each detection phase, it shows which phase sets the peak.
+pub fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
 /// The batch detectors `detect` runs, in order (extortion and insider use ring membership).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Detector {
@@ -134,6 +146,17 @@ pub async fn run(
     }
 }
 
+/// The shared victim-side projection, loaded on first use.
+async fn victim_side<'a>(
+    graph: &Graph,
+    side: &'a mut Option<victim::VictimSide>,
+) -> Result<&'a mut victim::VictimSide, DetectError> {
+    if side.is_none() {
+        *side = Some(victim::VictimSide::load(graph).await?);
+    }
+    Ok(side.as_mut().expect("loaded above"))
+}
+
 async fn run_detectors(
     graph: &Graph,
     detectors: &[Detector],
@@ -141,14 +164,27 @@ async fn run_detectors(
 ) -> Result<Vec<RunSummary>, DetectError> {
     // Later detectors read this run's rings when it recomputes them, else the current ones.
     let rings_run = detectors.contains(&Detector::Rings).then_some(run_id);
+    // rings and extortion share one victim-side projection, loaded by the first that runs
+    // (its time counts to that detector) and dropped after the last
+    let mut side: Option<victim::VictimSide> = None;
     let mut out = Vec::new();
     for &d in detectors {
         let started = Instant::now();
         let found = match d {
-            Detector::Rings => rings::run(graph, &rings::RingParams::default(), run_id).await?,
+            Detector::Rings => {
+                let v = victim_side(graph, &mut side).await?;
+                let n = rings::run(graph, &rings::RingParams::default(), run_id, v).await?;
+                if !detectors.contains(&Detector::Extortion) {
+                    side = None;
+                }
+                n
+            }
             Detector::Extortion => {
                 let p = extortion::IncidentParams::default();
-                extortion::run(graph, &p, run_id, rings_run).await?
+                let v = victim_side(graph, &mut side).await?;
+                let n = extortion::run(graph, &p, run_id, rings_run, v).await?;
+                side = None;
+                n
             }
             Detector::Insider => {
                 let p = insider::InsiderParams::default();
@@ -165,6 +201,7 @@ async fn run_detectors(
             detector = summary.detector,
             found,
             seconds = summary.seconds,
+            peak_rss_mib = peak_rss_mib(),
             "detector finished"
         );
         out.push(summary);

@@ -336,6 +336,11 @@ impl Ties {
         self.adjacency.entry(b).or_default().insert(a);
     }
 
+    /// Tied pairs and the ways they were tied, for logs.
+    pub fn size(&self) -> (usize, usize) {
+        (self.pairs.len(), self.pairs.values().map(Vec::len).sum())
+    }
+
     pub fn between(&self, a: u32, b: u32) -> &[Via] {
         self.pairs.get(&key(a, b)).map(Vec::as_slice).unwrap_or(&[])
     }

@@ -2,15 +2,19 @@
 //! their owners, negative reviews, private transfers sent by owners, messages received by
 //! owners, and retractions (withdrawals, upward revisions) of negative reviews.
 //!
-//! Streamed with [`Graph::for_each_row`] into compact vectors keyed by interned account
-//! numbers, so memory grows with the number of negative reviews and owner-side events, not
-//! with the whole graph. Queries: `rings_shops`, `rings_negative_reviews`,
-//! `rings_owner_transfers`, `rings_owner_contacts`, `rings_review_retractions`.
+//! Loaded once per detection run and shared by both detectors. The five queries stream
+//! concurrently ([`Graph::for_each_row`]), and their rows go into compact vectors keyed by
+//! interned account numbers, so memory grows with the number of negative reviews and
+//! owner-side events, not with the whole graph. Candidates refer to an owner's transfers
+//! and messages by position rather than copying them. Queries: `rings_shops`,
+//! `rings_negative_reviews`, `rings_owner_transfers`, `rings_owner_contacts`,
+//! `rings_review_retractions`.
 
 use super::DetectError;
 use crate::graph::{queries as q, Graph, Params};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// Interned account ids: detectors work on `u32` numbers and name accounts only in output.
 #[derive(Debug, Default)]
@@ -97,6 +101,8 @@ pub struct VictimSide {
     pub retractions: HashMap<String, Vec<Retraction>>,
     /// The shops an incremental run recomputes (None: every shop); see [`Scope`].
     pub scope: Option<std::sync::Arc<Scope>>,
+    /// (author, owner) of every negative review: fellow critics of an owner's shops.
+    pub critics: HashSet<(u32, u32)>,
 }
 
 /// An incremental run's scope (`detect --since`, [`crate::detect::incremental`]): only these
@@ -181,134 +187,160 @@ impl VictimSide {
         Self::load_in(graph, None).await
     }
 
-    /// Streams the projection of the shops in `scope` (None: all) from the graph.
+    /// Streams the projection of the shops in `scope` (None: all) from the graph. The five
+    /// queries run concurrently (Neo4j works on them in parallel); their rows are then
+    /// applied in one fixed order (shops, reviews, transfers, contacts, retractions) so
+    /// accounts are numbered as if streamed one query after another.
     #[tracing::instrument(skip(graph, scope))]
     pub async fn load_in(graph: &Graph, scope: Option<&Scope>) -> Result<Self, DetectError> {
+        let started = std::time::Instant::now();
+        let (mut shops, mut reviews, mut transfers, mut contacts, mut retractions) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let negative = Params::new().with("maxRating", NEGATIVE_MAX_RATING);
+        let retracted = Params::new()
+            .with("maxRating", NEGATIVE_MAX_RATING)
+            .with("minNewRating", RETRACTED_MIN_RATING);
+        let (reviews_q, negative) = Scope::pick(
+            scope,
+            &q::RINGS_NEGATIVE_REVIEWS,
+            &q::RINGS_NEGATIVE_REVIEWS_IN,
+            negative,
+        );
+        let (transfers_q, transfers_p) = Scope::pick(
+            scope,
+            &q::RINGS_OWNER_TRANSFERS,
+            &q::RINGS_OWNER_TRANSFERS_IN,
+            Params::new(),
+        );
+        let (contacts_q, contacts_p) = Scope::pick(
+            scope,
+            &q::RINGS_OWNER_CONTACTS,
+            &q::RINGS_OWNER_CONTACTS_IN,
+            Params::new(),
+        );
+        let (retractions_q, retracted) = Scope::pick(
+            scope,
+            &q::RINGS_REVIEW_RETRACTIONS,
+            &q::RINGS_REVIEW_RETRACTIONS_IN,
+            retracted,
+        );
+        let (a, b, c, d, e) = tokio::join!(
+            timed(
+                "shops",
+                graph.for_each_row(&q::RINGS_SHOPS, Params::new(), |r: ShopRow| shops.push(r))
+            ),
+            timed(
+                "negative reviews",
+                graph.for_each_row(reviews_q, negative, |r: ReviewRow| { reviews.push(r) })
+            ),
+            timed(
+                "owner transfers",
+                graph.for_each_row(transfers_q, transfers_p, |r: TransferRow| {
+                    transfers.push(r)
+                })
+            ),
+            timed(
+                "owner contacts",
+                graph.for_each_row(contacts_q, contacts_p, |r: ContactRow| { contacts.push(r) })
+            ),
+            timed(
+                "review retractions",
+                graph.for_each_row(retractions_q, retracted, |r: RetractionRow| {
+                    retractions.push(r)
+                })
+            ),
+        );
+        a?;
+        b?;
+        c?;
+        d?;
+        e?;
         let mut v = VictimSide {
             scope: scope.map(|s| std::sync::Arc::new(s.clone())),
             ..Default::default()
         };
-        let started = std::time::Instant::now();
-        {
-            let (accounts, shops, index) = (&mut v.accounts, &mut v.shops, &mut v.shop_index);
-            graph
-                .for_each_row(&q::RINGS_SHOPS, Params::new(), |r: ShopRow| {
-                    let owner = accounts.intern(&r.owner_id);
-                    index.insert(r.shop_id.clone(), shops.len() as u32);
-                    shops.push(ShopInfo {
-                        id: r.shop_id,
-                        owner,
-                        category: r.category,
-                    });
-                })
-                .await?;
+        for r in shops {
+            let owner = v.accounts.intern(&r.owner_id);
+            v.shop_index.insert(r.shop_id.clone(), v.shops.len() as u32);
+            v.shops.push(ShopInfo {
+                id: r.shop_id,
+                owner,
+                category: r.category,
+            });
         }
-        {
-            let (accounts, index, negative) = (&mut v.accounts, &v.shop_index, &mut v.negative);
-            let p = Params::new().with("maxRating", NEGATIVE_MAX_RATING);
-            let (query, p) = Scope::pick(
-                scope,
-                &q::RINGS_NEGATIVE_REVIEWS,
-                &q::RINGS_NEGATIVE_REVIEWS_IN,
-                p,
-            );
-            graph
-                .for_each_row(query, p, |r: ReviewRow| {
-                    if let Some(&shop) = index.get(&r.shop_id) {
-                        negative.push(NegativeReview {
-                            id: r.review_id,
-                            author: accounts.intern(&r.author_id),
-                            shop,
-                            rating: r.rating,
-                            at: r.posted_at,
-                        });
-                    }
-                })
-                .await?;
+        for r in reviews {
+            if let Some(&shop) = v.shop_index.get(&r.shop_id) {
+                v.negative.push(NegativeReview {
+                    id: r.review_id,
+                    author: v.accounts.intern(&r.author_id),
+                    shop,
+                    rating: r.rating,
+                    at: r.posted_at,
+                });
+            }
         }
-        {
-            let (accounts, transfers) = (&mut v.accounts, &mut v.transfers);
-            let (query, p) = Scope::pick(
-                scope,
-                &q::RINGS_OWNER_TRANSFERS,
-                &q::RINGS_OWNER_TRANSFERS_IN,
-                Params::new(),
-            );
-            graph
-                .for_each_row(query, p, |r: TransferRow| {
-                    let from = accounts.intern(&r.from_id);
-                    let to = accounts.intern(&r.to_id);
-                    transfers.entry(from).or_default().push(OwnerTransfer {
-                        payment_id: r.payment_id,
-                        to,
-                        amount: r.amount,
-                        currency: r.currency.unwrap_or_else(|| "CNY".into()),
-                        at: r.at,
-                    });
-                })
-                .await?;
+        for r in transfers {
+            let from = v.accounts.intern(&r.from_id);
+            let to = v.accounts.intern(&r.to_id);
+            v.transfers.entry(from).or_default().push(OwnerTransfer {
+                payment_id: r.payment_id,
+                to,
+                amount: r.amount,
+                currency: r.currency.unwrap_or_else(|| "CNY".into()),
+                at: r.at,
+            });
         }
-        {
-            let (accounts, contacts) = (&mut v.accounts, &mut v.contacts);
-            let (query, p) = Scope::pick(
-                scope,
-                &q::RINGS_OWNER_CONTACTS,
-                &q::RINGS_OWNER_CONTACTS_IN,
-                Params::new(),
-            );
-            graph
-                .for_each_row(query, p, |r: ContactRow| {
-                    let from = accounts.intern(&r.from_id);
-                    let to = accounts.intern(&r.to_id);
-                    contacts.entry(to).or_default().push(OwnerContact {
-                        message_id: r.message_id,
-                        from,
-                        at: r.at,
-                    });
-                })
-                .await?;
+        for r in contacts {
+            let from = v.accounts.intern(&r.from_id);
+            let to = v.accounts.intern(&r.to_id);
+            v.contacts.entry(to).or_default().push(OwnerContact {
+                message_id: r.message_id,
+                from,
+                at: r.at,
+            });
         }
-        {
-            let retractions = &mut v.retractions;
-            let p = Params::new()
-                .with("maxRating", NEGATIVE_MAX_RATING)
-                .with("minNewRating", RETRACTED_MIN_RATING);
-            let (query, p) = Scope::pick(
-                scope,
-                &q::RINGS_REVIEW_RETRACTIONS,
-                &q::RINGS_REVIEW_RETRACTIONS_IN,
-                p,
-            );
-            graph
-                .for_each_row(query, p, |r: RetractionRow| {
-                    retractions
-                        .entry(r.review_id)
-                        .or_default()
-                        .push(Retraction {
-                            event_id: r.event_id,
-                            action: r.action,
-                            at: r.at,
-                            new_rating: r.new_rating,
-                        });
-                })
-                .await?;
+        for r in retractions {
+            v.retractions
+                .entry(r.review_id)
+                .or_default()
+                .push(Retraction {
+                    event_id: r.event_id,
+                    action: r.action,
+                    at: r.at,
+                    new_rating: r.new_rating,
+                });
         }
+        // time order, ids breaking ties: the projection must not depend on the order a query
+        // plan happens to stream rows in
         for list in v.transfers.values_mut() {
-            list.sort_by_key(|t| t.at);
+            list.sort_by(|a, b| {
+                a.at.cmp(&b.at)
+                    .then_with(|| a.payment_id.cmp(&b.payment_id))
+            });
         }
         for list in v.contacts.values_mut() {
-            list.sort_by_key(|c| c.at);
+            list.sort_by(|a, b| {
+                a.at.cmp(&b.at)
+                    .then_with(|| a.message_id.cmp(&b.message_id))
+            });
         }
         for list in v.retractions.values_mut() {
-            list.sort_by_key(|r| r.at);
+            list.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.event_id.cmp(&b.event_id)));
         }
-        v.negative.sort_by_key(|r| r.at);
+        v.negative
+            .sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+        v.critics = v
+            .negative
+            .iter()
+            .map(|r| (r.author, v.owner_of(r)))
+            .collect();
         tracing::info!(
             shops = v.shops.len(),
             negative_reviews = v.negative.len(),
             owners_paying = v.transfers.len(),
             owners_contacted = v.contacts.len(),
             millis = started.elapsed().as_millis() as u64,
+            peak_rss_mib = crate::detect::peak_rss_mib(),
             "victim-side projection loaded"
         );
         Ok(v)
@@ -318,22 +350,55 @@ impl VictimSide {
         self.shops[review.shop as usize].owner
     }
 
-    /// Transfers from `owner` with `lo < at <= hi`.
-    pub fn transfers_between(&self, owner: u32, lo: i64, hi: i64) -> &[OwnerTransfer] {
-        window(self.transfers.get(&owner), lo, hi, |t| t.at)
+    /// The messages owner received, oldest first (see [`Self::contacts`]).
+    pub fn contacts_of(&self, owner: u32) -> &[OwnerContact] {
+        self.contacts.get(&owner).map_or(&[], Vec::as_slice)
     }
 
-    /// Messages to `owner` with `lo < at <= hi`.
-    pub fn contacts_between(&self, owner: u32, lo: i64, hi: i64) -> &[OwnerContact] {
-        window(self.contacts.get(&owner), lo, hi, |c| c.at)
+    /// Positions in [`Self::contacts_of`] of the messages with lo < at <= hi.
+    pub fn contacts_range(&self, owner: u32, lo: i64, hi: i64) -> Range<usize> {
+        window_range(self.contacts_of(owner), lo, hi, |c| c.at)
+    }
+
+    /// The private transfers owner sent, oldest first.
+    pub fn transfers_of(&self, owner: u32) -> &[OwnerTransfer] {
+        self.transfers.get(&owner).map_or(&[], Vec::as_slice)
+    }
+
+    /// Positions in [`Self::transfers_of`] of the transfers with lo < at <= hi.
+    pub fn transfers_range(&self, owner: u32, lo: i64, hi: i64) -> Range<usize> {
+        window_range(self.transfers_of(owner), lo, hi, |t| t.at)
+    }
+
+    /// Whether `account` wrote a negative review of one of `owner`'s shops.
+    pub fn is_critic(&self, account: u32, owner: u32) -> bool {
+        self.critics.contains(&(account, owner))
     }
 }
 
-fn window<T>(list: Option<&Vec<T>>, lo: i64, hi: i64, at: impl Fn(&T) -> i64) -> &[T] {
-    let Some(list) = list else { return &[] };
+/// Awaits one projection query and logs how long it took and how many rows it streamed.
+async fn timed(
+    what: &'static str,
+    query: impl std::future::Future<Output = Result<u64, crate::graph::GraphError>>,
+) -> Result<u64, DetectError> {
+    let started = std::time::Instant::now();
+    // boxed: five of these are joined, and a driver query's future is large enough for five
+    // on the stack to overflow a test thread's stack in a debug build
+    let rows = Box::pin(query).await?;
+    tracing::debug!(
+        what,
+        rows,
+        millis = started.elapsed().as_millis() as u64,
+        "victim-side query"
+    );
+    Ok(rows)
+}
+
+/// Positions of the items of a time-sorted list with lo < at <= hi.
+fn window_range<T>(list: &[T], lo: i64, hi: i64, at: impl Fn(&T) -> i64) -> Range<usize> {
     let start = list.partition_point(|x| at(x) <= lo);
     let end = list.partition_point(|x| at(x) <= hi);
-    &list[start..end.max(start)]
+    start..end.max(start)
 }
 
 #[cfg(test)]
@@ -343,8 +408,11 @@ mod tests {
     #[test]
     fn window_is_half_open_on_the_left() {
         let v = vec![1i64, 2, 3, 5, 8];
-        assert_eq!(window(Some(&v), 2, 5, |x| *x), &[3, 5]);
-        assert_eq!(window(Some(&v), 8, 10, |x| *x), &[] as &[i64]);
-        assert_eq!(window(None::<&Vec<i64>>, 0, 10, |x| *x), &[] as &[i64]);
+        assert_eq!(&v[window_range(&v, 2, 5, |x| *x)], &[3, 5]);
+        assert!(window_range(&v, 8, 10, |x| *x).is_empty());
+        // an owner with no messages or transfers has an empty window
+        let side = VictimSide::default();
+        assert!(side.contacts_range(7, 0, 10).is_empty());
+        assert!(side.transfers_range(7, 0, 10).is_empty());
     }
 }

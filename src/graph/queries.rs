@@ -99,6 +99,7 @@ catalog! {
     ADMIN_WIPE_BATCH = "admin_wipe_batch";
     ADMIN_SCHEMA_NAMES = "admin_schema_names";
     ADMIN_AWAIT_INDEXES = "admin_await_indexes";
+    ADMIN_INDEX_POPULATION = "admin_index_population";
 
     TOKEN_CREATE = "token_create";
     TOKEN_BY_HASH = "token_by_hash";
@@ -107,6 +108,7 @@ catalog! {
     AUDIT_HEAD = "audit_head";
     AUDIT_HEAD_READ = "audit_head_read";
     AUDIT_APPEND = "audit_append";
+    AUDIT_APPEND_IF_HEAD = "audit_append_if_head";
     AUDIT_LIST = "audit_list";
     AUDIT_CHAIN = "audit_chain";
     SECRET_PSEUDONYM_KEY = "secret_pseudonym_key";
@@ -146,6 +148,9 @@ catalog! {
     ACCOUNT_BY_ID = "account_by_id";
     ACCOUNTS_BY_IDS = "accounts_by_ids";
     SHOP_BY_ID = "shop_by_id";
+    ACCOUNT_OVERVIEW = "account_overview";
+    SHOP_OVERVIEW = "shop_overview";
+    PAYMENTS_SENT_BY_ACCOUNTS = "payments_sent_by_accounts";
     ORDER_BY_ID = "order_by_id";
     REVIEW_BY_ID = "review_by_id";
     ACCOUNT_ORDERS = "account_orders";
@@ -182,6 +187,7 @@ catalog! {
     INCREMENTAL_NEGATIVE_SHOPS = "incremental_negative_shops";
     INCREMENTAL_OWNER_SHOPS = "incremental_owner_shops";
     INCREMENTAL_COPAYER_SHOPS = "incremental_copayer_shops";
+    INCREMENTAL_OWNER_MATES = "incremental_owner_mates";
     INCREMENTAL_PREV_RINGS = "incremental_prev_rings";
     RINGS_CARRY = "rings_carry";
     INCIDENTS_CARRY = "incidents_carry";

@@ -55,6 +55,33 @@ pub struct GraphCounts {
     pub relationships: i64,
 }
 
+/// An account with first pages of its lists, fetched in one statement (`account_overview`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AccountOverview {
+    pub account: Account,
+    pub orders: Vec<Order>,
+    pub reviews: Vec<Review>,
+    pub identifiers: Vec<IdentifierUse>,
+}
+
+/// A shop with a first page of its reviews and their authors, in one statement
+/// (`shop_overview`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ShopOverview {
+    pub shop: Shop,
+    pub reviews: Vec<Review>,
+    pub authors: Vec<Account>,
+}
+
+/// A page of the payments one account sent, with their recipients
+/// (`payments_sent_by_accounts`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SentPayments {
+    pub id: String,
+    pub payments: Vec<Payment>,
+    pub recipients: Vec<Account>,
+}
+
 /// Read operations with one time limit for every query.
 #[derive(Clone)]
 pub struct Reader {
@@ -120,6 +147,56 @@ impl Reader {
         self.graph.row(&q::SHOP_BY_ID, id(key), self.limit).await
     }
 
+    /// The account and the lists asked for (`None` skips a list), in one statement.
+    pub async fn account_overview(
+        &self,
+        key: &str,
+        orders: Option<Slice>,
+        reviews: Option<Slice>,
+        identifiers: bool,
+    ) -> Result<Option<AccountOverview>, GraphError> {
+        let none = Slice { skip: 0, limit: 0 };
+        let (o, r) = (orders.unwrap_or(none), reviews.unwrap_or(none));
+        let p = id(key)
+            .with("ordersSkip", o.skip)
+            .with("ordersLimit", o.limit)
+            .with("reviewsSkip", r.skip)
+            .with("reviewsLimit", r.limit)
+            .with("identifiers", identifiers);
+        self.graph.row(&q::ACCOUNT_OVERVIEW, p, self.limit).await
+    }
+
+    /// Runs the one-statement lookups once (an id that matches nothing), so Neo4j has planned
+    /// them before a request needs them: planning one takes several times longer than the
+    /// simple statements, and a plan cut short by a tight statement budget is not cached.
+    /// Plans are cached by text and parameter types, so any values do.
+    pub async fn plan_lookups(&self) -> Result<(), GraphError> {
+        let page = Some(Slice { skip: 0, limit: 1 });
+        self.account_overview("", page, page, true).await?;
+        self.shop_overview("", 5, page, true).await?;
+        self.payments_sent_of(&[], false, Slice { skip: 0, limit: 1 })
+            .await?;
+        Ok(())
+    }
+
+    /// The shop, a page of its reviews (`None` skips them) and, when `authors`, their authors,
+    /// in one statement.
+    pub async fn shop_overview(
+        &self,
+        key: &str,
+        max_rating: i64,
+        reviews: Option<Slice>,
+        authors: bool,
+    ) -> Result<Option<ShopOverview>, GraphError> {
+        let r = reviews.unwrap_or(Slice { skip: 0, limit: 0 });
+        let p = id(key)
+            .with("maxRating", max_rating)
+            .with("reviewsSkip", r.skip)
+            .with("reviewsLimit", r.limit)
+            .with("authors", authors);
+        self.graph.row(&q::SHOP_OVERVIEW, p, self.limit).await
+    }
+
     pub async fn order(&self, key: &str) -> Result<Option<Order>, GraphError> {
         self.graph.row(&q::ORDER_BY_ID, id(key), self.limit).await
     }
@@ -149,6 +226,23 @@ impl Reader {
         let p = paged(key, s).with("privateOnly", private_only);
         self.graph
             .rows(&q::ACCOUNT_PAYMENTS_SENT, p, self.limit)
+            .await
+    }
+
+    /// The same page of sent payments for each of `ids`, in one statement.
+    pub async fn payments_sent_of(
+        &self,
+        ids: &[String],
+        private_only: bool,
+        s: Slice,
+    ) -> Result<Vec<SentPayments>, GraphError> {
+        let p = Params::new()
+            .with("ids", ids.to_vec())
+            .with("privateOnly", private_only)
+            .with("skip", s.skip)
+            .with("limit", s.limit);
+        self.graph
+            .rows(&q::PAYMENTS_SENT_BY_ACCOUNTS, p, self.limit)
             .await
     }
 

@@ -74,6 +74,18 @@ fn target(statement: &str) -> Option<(bool, &str)> {
 /// instead of one per statement at every start-up and load. Returns the statements run.
 #[tracing::instrument(skip_all)]
 pub async fn apply(graph: &Graph) -> Result<usize, GraphError> {
+    let applied = create(graph).await?;
+    if applied > 0 {
+        graph
+            .run(&queries::ADMIN_AWAIT_INDEXES, Params::new())
+            .await?;
+    }
+    Ok(applied)
+}
+
+/// [`apply`]'s statements without the wait: indexes over existing data are still being
+/// populated when this returns (see [`await_online`]).
+pub async fn create(graph: &Graph) -> Result<usize, GraphError> {
     let statements = statements();
     let present: std::collections::HashSet<String> = graph
         .column(
@@ -101,13 +113,54 @@ pub async fn apply(graph: &Graph) -> Result<usize, GraphError> {
         graph.run(&q, Params::new()).await?;
         applied += 1;
     }
-    if applied > 0 {
-        graph
-            .run(&queries::ADMIN_AWAIT_INDEXES, Params::new())
-            .await?;
-    }
     tracing::info!(statements = statements.len(), applied, "schema in place");
     Ok(applied)
+}
+
+#[derive(serde::Deserialize)]
+struct Populating {
+    name: String,
+    state: String,
+    percent: f64,
+}
+
+/// Waits until every index is online, logging the population progress every few seconds
+/// (a bulk load's indexes are built over millions of nodes). Fails on a FAILED index.
+pub async fn await_online(graph: &Graph) -> Result<(), GraphError> {
+    let started = std::time::Instant::now();
+    let mut last_log = started;
+    loop {
+        let pending: Vec<Populating> = graph
+            .rows(
+                &queries::ADMIN_INDEX_POPULATION,
+                Params::new(),
+                std::time::Duration::from_secs(30),
+            )
+            .await?;
+        if let Some(failed) = pending.iter().find(|p| p.state == "FAILED") {
+            return Err(GraphError::Decode {
+                query: queries::ADMIN_INDEX_POPULATION.name.into(),
+                reason: format!("index {} failed to populate", failed.name),
+            });
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if last_log.elapsed() >= std::time::Duration::from_secs(5) {
+            last_log = std::time::Instant::now();
+            let least = pending
+                .iter()
+                .min_by(|a, b| a.percent.total_cmp(&b.percent))
+                .map(|p| format!("{} {:.0}%", p.name, p.percent));
+            tracing::info!(
+                populating = pending.len(),
+                least = least.unwrap_or_default(),
+                seconds = started.elapsed().as_secs(),
+                "indexes populating"
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
 }
 
 #[cfg(test)]

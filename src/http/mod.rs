@@ -110,6 +110,8 @@ impl AppState {
             deadline,
             accounts: Default::default(),
             shops: Default::default(),
+            prefetched: Default::default(),
+            payments_sent: Default::default(),
         }
     }
 

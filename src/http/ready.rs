@@ -104,11 +104,16 @@ async fn bring_up(
     Ok(())
 }
 
-/// Runs what analysts open first: the findings lists, lineage from the top rings' members,
+/// Plans the one-statement lookups, then runs what analysts open first: the findings lists, lineage from the top rings' members,
 /// the top insider suspect's trace, those accounts' neighbourhoods. Failures are logged, not
 /// fatal (a slow first trace is better than never being ready).
 async fn warm_up(graph: &Graph, reader: &Reader, limit: Duration) {
     let started = Instant::now();
+    // Planning is not what a statement's budget is for: a generous limit here.
+    let generous = Reader::new(graph.clone(), limit.max(Duration::from_secs(30)));
+    if let Err(e) = generous.plan_lookups().await {
+        tracing::warn!(error = %e, "warm-up: planning the lookups failed");
+    }
     let slice = Slice { skip: 0, limit: 20 };
     let filter = rings::RingFilter::default();
     let mut starts: Vec<String> = Vec::new();

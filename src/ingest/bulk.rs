@@ -63,10 +63,21 @@ pub struct BulkReport {
     pub relationships: u64,
     /// Validation and CSV writing (one pass).
     pub validate_seconds: f64,
-    /// Stopping Neo4j, importing, starting it again.
+    /// Stopping Neo4j, importing, starting it again (the sum of the next three).
     pub import_seconds: f64,
-    /// Constraints and indexes built and online.
+    /// Of `import_seconds`: until the importer printed its first line (Neo4j stopping).
+    pub stop_seconds: f64,
+    /// Of `import_seconds`: the importer itself, first line to `IMPORT DONE`.
+    pub importer_seconds: f64,
+    /// Of `import_seconds`: after `IMPORT DONE` until the importer command exited (Neo4j
+    /// started on the new store).
+    pub start_seconds: f64,
+    /// Constraints and indexes built and online (the sum of the next two).
     pub schema_seconds: f64,
+    /// Of `schema_seconds`: the DDL statements (constraints and indexes created).
+    pub ddl_seconds: f64,
+    /// Of `schema_seconds`: index population over the imported data, until all are online.
+    pub populate_seconds: f64,
 }
 
 /// Validates `source` and imports it into the empty database of `cfg`. See the module docs.
@@ -97,7 +108,12 @@ pub async fn load_bulk(
         }
         .into());
     }
+    let t = Instant::now();
     let files = input.finish().map_err(io_err)?;
+    tracing::info!(
+        seconds = format!("{:.1}", t.elapsed().as_secs_f64()),
+        "importer input finished (referrals, widened windows, flushed)"
+    );
     let records: u64 = checked.counts.values().map(|c| c.read).sum();
     let validate_seconds = started.elapsed().as_secs_f64();
     tracing::info!(
@@ -112,16 +128,28 @@ pub async fn load_bulk(
     drop(graph); // its connections die with the restart below
 
     let t = Instant::now();
-    run_importer(bulk, cfg, &files.args)?;
+    let phases = run_importer(bulk, cfg, &files.args)?;
     let import_seconds = t.elapsed().as_secs_f64();
-    tracing::info!(seconds = format!("{import_seconds:.1}"), "imported");
+    tracing::info!(
+        seconds = format!("{import_seconds:.1}"),
+        stop_seconds = format!("{:.1}", phases.stop),
+        importer_seconds = format!("{:.1}", phases.importer),
+        start_seconds = format!("{:.1}", phases.start),
+        "imported; Neo4j started on the new store"
+    );
 
     let t = Instant::now();
     let graph = Graph::connect(cfg).await?;
-    graph::schema::apply(&graph).await?;
+    graph::schema::create(&graph).await?;
+    let ddl_seconds = t.elapsed().as_secs_f64();
+    let p = Instant::now();
+    graph::schema::await_online(&graph).await?;
+    let populate_seconds = p.elapsed().as_secs_f64();
     let schema_seconds = t.elapsed().as_secs_f64();
     tracing::info!(
         seconds = format!("{schema_seconds:.1}"),
+        ddl_seconds = format!("{ddl_seconds:.1}"),
+        populate_seconds = format!("{populate_seconds:.1}"),
         "constraints and indexes online"
     );
     Ok((
@@ -132,7 +160,12 @@ pub async fn load_bulk(
             relationships: files.relationships,
             validate_seconds,
             import_seconds,
+            stop_seconds: phases.stop,
+            importer_seconds: phases.importer,
+            start_seconds: phases.start,
             schema_seconds,
+            ddl_seconds,
+            populate_seconds,
         },
     ))
 }
@@ -176,7 +209,18 @@ fn uri_port(uri: &str) -> u16 {
         .unwrap_or(7687)
 }
 
-fn run_importer(bulk: &BulkOptions, cfg: &Neo4jConfig, args: &[String]) -> Result<(), BulkError> {
+/// Seconds of the importer command's three parts, told apart by the importer's output.
+struct ImportPhases {
+    stop: f64,
+    importer: f64,
+    start: f64,
+}
+
+fn run_importer(
+    bulk: &BulkOptions,
+    cfg: &Neo4jConfig,
+    args: &[String],
+) -> Result<ImportPhases, BulkError> {
     let (program, leading) = bulk
         .importer
         .split_first()
@@ -192,6 +236,7 @@ fn run_importer(bulk: &BulkOptions, cfg: &Neo4jConfig, args: &[String]) -> Resul
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     tracing::info!(importer = %program, "running Neo4j's importer");
+    let spawned = Instant::now();
     let mut child = command.spawn().map_err(|e| {
         BulkError::Import(format!(
             "cannot run the importer {program:?}: {e} (set INVESTIGATOR_BULK_IMPORTER; the bundled Neo4j's is tools/neo4j/neo4j-dev import)"
@@ -200,9 +245,14 @@ fn run_importer(bulk: &BulkOptions, cfg: &Neo4jConfig, args: &[String]) -> Resul
     // The importer's progress: its stage lines and summary go to the log; the rest (dots) is
     // kept for an error message.
     let mut tail: Vec<String> = Vec::new();
+    let (mut first, mut done) = (None, None);
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
+            first.get_or_insert_with(Instant::now);
             let l = line.trim();
+            if l.starts_with("IMPORT DONE") {
+                done = Some(Instant::now());
+            }
             if l.starts_with('(')
                 || l.starts_with("IMPORT")
                 || l.contains("COMPLETED")
@@ -229,7 +279,14 @@ fn run_importer(bulk: &BulkOptions, cfg: &Neo4jConfig, args: &[String]) -> Resul
             tail.join("\n")
         )));
     }
-    Ok(())
+    let exited = Instant::now();
+    let first = first.unwrap_or(exited);
+    let done = done.unwrap_or(exited).max(first);
+    Ok(ImportPhases {
+        stop: (first - spawned).as_secs_f64(),
+        importer: (done - first).as_secs_f64(),
+        start: (exited - done).as_secs_f64(),
+    })
 }
 
 /// The staging directory; removed on drop unless kept.

@@ -18,6 +18,7 @@ mod write;
 
 pub use bulk::{load_bulk, BulkError, BulkOptions, BulkReport};
 
+use source::RawRecord;
 pub use source::{Location, Source};
 
 use crate::graph::{Graph, GraphError, Params};
@@ -192,6 +193,7 @@ async fn validate(
             source.size_hint(kind),
             &format!("checking {}", kind.file_stem()),
         );
+        let kind_started = Instant::now();
         let src = Arc::clone(source);
         let bar2 = bar.clone();
         let mut task_sink = sink.take();
@@ -239,6 +241,12 @@ async fn validate(
             .map(|e| &e.location)
             .collect::<HashSet<_>>()
             .len() as u64;
+        tracing::info!(
+            kind = kind.file_stem(),
+            records = count.read,
+            seconds = format!("{:.1}", kind_started.elapsed().as_secs_f64()),
+            "checked"
+        );
         checked.counts.insert(kind, count);
     }
     checked.errors.sort_by(|a, b| {
@@ -262,92 +270,203 @@ struct KindValidation {
     unknown: BTreeSet<String>,
 }
 
+/// Records per chunk handed to a parsing thread.
+const PARSE_CHUNK: usize = 2048;
+
+/// One record as a parsing thread leaves it: checked on its own (JSON, fields), not yet
+/// against the other records.
+struct Parsed {
+    location: Location,
+    bytes: u64,
+    outcome: Result<(Record, Vec<String>), (String, String)>,
+}
+
+fn parse(kind: RecordKind, raw: RawRecord) -> Parsed {
+    let bytes = raw.text.len() as u64 + 1;
+    let outcome = match serde_json::from_str::<serde_json::Value>(&raw.text) {
+        Err(e) => Err(("-".to_string(), format!("malformed JSON: {e}"))),
+        Ok(value) => Record::from_json(kind, value).map_err(|e| (e.field, e.reason)),
+    };
+    Parsed {
+        location: raw.location,
+        bytes,
+        outcome,
+    }
+}
+
+/// Validates one kind. Parsing (JSON, fields, enums, money, times) needs no state and is most
+/// of the work, so `workers` threads parse chunks of records; this thread takes the chunks back
+/// in input order and checks ids and references and feeds the sink, exactly as one thread
+/// would.
 fn validate_kind(
     source: &Source,
     kind: RecordKind,
     index: &mut IdIndex,
     bar: &ProgressBar,
-    mut sink: Option<&mut (dyn RecordSink + 'static)>,
+    sink: Option<&mut (dyn RecordSink + 'static)>,
 ) -> Result<KindValidation, LoadError> {
-    let mut out = KindValidation {
-        count: KindCount {
-            kind: kind.file_stem(),
-            ..Default::default()
-        },
-        errors: Vec::new(),
-        pending: Vec::new(),
-        unknown: BTreeSet::new(),
-    };
-    let file = kind.file_stem();
-    let mut sink_error: Option<std::io::Error> = None;
-    let result = source.for_each(kind, |raw| -> Result<(), std::convert::Infallible> {
-        out.count.read += 1;
-        bar.inc(raw.text.len() as u64 + 1);
-        let reject = |field: &str, reason: String| RecordError {
-            location: raw.location.clone(),
-            kind: file,
-            field: field.to_string(),
-            reason,
-        };
-        let value: serde_json::Value = match serde_json::from_str(&raw.text) {
-            Ok(v) => v,
-            Err(e) => {
-                out.errors.push(reject("-", format!("malformed JSON: {e}")));
-                return Ok(());
+    use std::sync::mpsc::sync_channel;
+    use std::sync::Mutex;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 8));
+    std::thread::scope(|scope| {
+        let (chunk_tx, chunk_rx) = sync_channel::<(u64, Vec<RawRecord>)>(workers * 2);
+        let (parsed_tx, parsed_rx) = sync_channel::<(u64, Vec<Parsed>)>(workers * 2);
+        // Owned by the parsers only: when they stop, the reader's next send fails and it stops.
+        let chunk_rx = Arc::new(Mutex::new(chunk_rx));
+        let reader = scope.spawn(move || {
+            let (mut seq, mut chunk) = (0u64, Vec::with_capacity(PARSE_CHUNK));
+            let result = source.for_each(kind, |raw| {
+                chunk.push(raw);
+                if chunk.len() == PARSE_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(PARSE_CHUNK));
+                    chunk_tx.send((seq, full)).map_err(|_| ())?;
+                    seq += 1;
+                }
+                Ok(())
+            });
+            if !chunk.is_empty() && result.is_ok() {
+                chunk_tx
+                    .send((seq, chunk))
+                    .map_err(|_| source::SourceError::Stop(()))?;
+                seq += 1;
             }
-        };
-        let (record, unknown) = match Record::from_json(kind, value) {
+            result.map(|()| seq)
+        });
+        for _ in 0..workers {
+            let (chunk_rx, parsed_tx) = (Arc::clone(&chunk_rx), parsed_tx.clone());
+            scope.spawn(move || loop {
+                let next = match chunk_rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((seq, raws)) = next else { return };
+                let parsed = raws.into_iter().map(|raw| parse(kind, raw)).collect();
+                if parsed_tx.send((seq, parsed)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop((parsed_tx, chunk_rx));
+        let mut checker = Checker::new(kind, index, sink);
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, chunk) in parsed_rx.iter() {
+            waiting.insert(seq, chunk);
+            while let Some(chunk) = waiting.remove(&next) {
+                for p in chunk {
+                    bar.inc(p.bytes);
+                    checker.check(p);
+                }
+                next += 1;
+            }
+            if checker.sink_error.is_some() {
+                break; // dropping the receiver stops the parsers, then the reader
+            }
+        }
+        drop(parsed_rx);
+        let read = reader
+            .join()
+            .map_err(|_| LoadError::Source("the dataset reader panicked".into()))?;
+        if let Some(e) = checker.sink_error {
+            return Err(LoadError::Source(format!(
+                "cannot write the importer's input: {e}"
+            )));
+        }
+        match read {
+            Ok(chunks) if chunks == next => Ok(checker.out),
+            Ok(_) => Err(LoadError::Source("a dataset parser thread failed".into())),
+            Err(source::SourceError::Io(path, e)) => Err(LoadError::Source(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+            Err(source::SourceError::Stop(())) => Err(LoadError::Source(
+                "the dataset parsers stopped early".into(),
+            )),
+        }
+    })
+}
+
+/// The in-order half of validation: ids, references, the sink.
+struct Checker<'a> {
+    kind: RecordKind,
+    index: &'a mut IdIndex,
+    sink: Option<&'a mut (dyn RecordSink + 'static)>,
+    sink_error: Option<std::io::Error>,
+    out: KindValidation,
+}
+
+impl<'a> Checker<'a> {
+    fn new(
+        kind: RecordKind,
+        index: &'a mut IdIndex,
+        sink: Option<&'a mut (dyn RecordSink + 'static)>,
+    ) -> Self {
+        Checker {
+            kind,
+            index,
+            sink,
+            sink_error: None,
+            out: KindValidation {
+                count: KindCount {
+                    kind: kind.file_stem(),
+                    ..Default::default()
+                },
+                errors: Vec::new(),
+                pending: Vec::new(),
+                unknown: BTreeSet::new(),
+            },
+        }
+    }
+
+    fn check(&mut self, p: Parsed) {
+        let (kind, file) = (self.kind, self.kind.file_stem());
+        let out = &mut self.out;
+        out.count.read += 1;
+        let (record, unknown) = match p.outcome {
             Ok(r) => r,
-            Err(e) => {
-                out.errors.push(reject(&e.field, e.reason));
-                return Ok(());
+            Err((field, reason)) => {
+                out.errors.push(RecordError {
+                    location: p.location,
+                    kind: file,
+                    field,
+                    reason,
+                });
+                return;
             }
         };
         out.unknown.extend(unknown);
         let mut missing = Vec::new();
         for r in record.references() {
-            if !index.contains(r.kind, r.id) {
+            if !self.index.contains(r.kind, r.id) {
                 missing.push((r.field, r.kind, r.id.to_string()));
             }
         }
         let own_id = record.id().map(str::to_string);
         if let Some(id) = &own_id {
-            if !index.insert(kind, id) {
-                out.errors.push(reject(
-                    "id",
-                    format!("duplicate id {id:?}: an earlier {file} record has it"),
-                ));
-                return Ok(());
+            if !self.index.insert(kind, id) {
+                out.errors.push(RecordError {
+                    location: p.location,
+                    kind: file,
+                    field: "id".into(),
+                    reason: format!("duplicate id {id:?}: an earlier {file} record has it"),
+                });
+                return;
             }
         }
         for (field, target, target_id) in missing {
             out.pending.push(Pending {
-                location: raw.location.clone(),
+                location: p.location.clone(),
                 field,
                 target,
                 target_id,
                 own_id: own_id.clone(),
             });
         }
-        if let (Some(sink), None) = (sink.as_deref_mut(), &sink_error) {
+        if let (Some(sink), None) = (self.sink.as_deref_mut(), &self.sink_error) {
             if let Err(e) = sink.accept(&record) {
-                sink_error = Some(e);
+                self.sink_error = Some(e);
             }
         }
-        Ok(())
-    });
-    if let Some(e) = sink_error {
-        return Err(LoadError::Source(format!(
-            "cannot write the importer's input: {e}"
-        )));
-    }
-    match result {
-        Ok(()) => Ok(out),
-        Err(source::SourceError::Io(path, e)) => Err(LoadError::Source(format!(
-            "cannot read {}: {e}",
-            path.display()
-        ))),
-        Err(source::SourceError::Stop(never)) => match never {},
     }
 }
 

@@ -156,11 +156,10 @@ pub fn best_chain(
             best = Some(chain);
         }
     };
-    for m in c.contacts.iter().filter(|m| m.at <= r.at + w.contact_ms) {
+    for m in c.contacts(v).filter(|m| m.at <= r.at + w.contact_ms) {
         let t1 = tie(v, ties, rings, a, m.from);
         for p in c
-            .payments
-            .iter()
+            .payments(v)
             .filter(|p| p.at > m.at && p.at <= m.at + w.pay_after_contact_ms)
         {
             let Some(t2) = payee_tie(v, ties, rings, a, p) else {
@@ -195,8 +194,7 @@ pub fn best_chain(
         }
     }
     for p in c
-        .payments
-        .iter()
+        .payments(v)
         .filter(|p| p.at <= r.at + w.pay_without_contact_ms)
     {
         let Some(t2) = payee_tie(v, ties, rings, a, p) else {

@@ -113,14 +113,16 @@ struct MembershipRow {
 }
 
 /// Recomputes every incident and replaces the stored ones.
-#[tracing::instrument(skip(graph, params))]
+// `v` stays out of the span: formatted, it is a 100 MB line at 1M accounts.
+#[tracing::instrument(skip(graph, params, v))]
 pub async fn run(
     graph: &Graph,
     params: &IncidentParams,
     run_id: &str,
     rings_run: Option<&str>,
+    v: &mut VictimSide,
 ) -> Result<u64, DetectError> {
-    let incidents = detect(graph, params, rings_run).await?;
+    let incidents = detect_on(graph, params, rings_run, v).await?;
     store::store(graph, run_id, &incidents).await?;
     Ok(incidents.len() as u64)
 }
@@ -136,27 +138,35 @@ pub async fn detect(
 }
 
 /// [`detect`] over the negative reviews of the shops in `scope` (None: all).
-#[tracing::instrument(skip(graph, p, scope))]
 pub async fn detect_in(
     graph: &Graph,
     p: &IncidentParams,
     rings_run: Option<&str>,
     scope: Option<&crate::detect::victim::Scope>,
 ) -> Result<Vec<Incident>, DetectError> {
-    let started = Instant::now();
     let mut v = VictimSide::load_in(graph, scope).await?;
+    detect_on(graph, p, rings_run, &mut v).await
+}
+
+/// Finds incidents over a loaded victim-side projection (shared with rings: only its
+/// account numbering grows, and nothing here depends on that numbering).
+pub async fn detect_on(
+    graph: &Graph,
+    p: &IncidentParams,
+    rings_run: Option<&str>,
+    v: &mut VictimSide,
+) -> Result<Vec<Incident>, DetectError> {
+    let started = Instant::now();
     let pay_reach = p
         .pay_without_contact_ms
         .max(p.contact_window_ms + p.pay_after_contact_ms);
-    let cands: Vec<candidates::Candidate> =
-        candidates::generate(&v, pay_reach, p.contact_window_ms)
-            .into_iter()
-            .map(|mut c| {
-                c.payments.retain(|x| x.amount >= p.min_payment);
-                c
-            })
-            .filter(|c| !c.payments.is_empty())
-            .collect();
+    let cands: Vec<candidates::Candidate> = candidates::generate(v, pay_reach, p.contact_window_ms)
+        .into_iter()
+        .filter_map(|mut c| {
+            c.retain_payments(v, |x| x.amount >= p.min_payment)
+                .then_some(c)
+        })
+        .collect();
     let mut rings: HashMap<u32, Vec<String>> = HashMap::new();
     {
         let accounts = &mut v.accounts;
@@ -179,9 +189,9 @@ pub async fn detect_in(
     let mut needs_ties: Vec<(u32, i64)> = Vec::new();
     for c in &cands {
         let (a, at) = (v.negative[c.review].author, v.negative[c.review].at);
-        if c.payments.iter().any(|x| x.to != a) || c.contacts.iter().any(|x| x.from != a) {
+        if c.payments(v).any(|x| x.to != a) || c.contacts(v).any(|x| x.from != a) {
             needs_ties.push((a, at));
-            needs_ties.extend(c.payments.iter().map(|x| (x.to, at)).filter(|x| x.0 != a));
+            needs_ties.extend(c.payments(v).map(|x| (x.to, at)).filter(|x| x.0 != a));
         }
     }
     // messages are no tie for incidents
@@ -192,6 +202,15 @@ pub async fn detect_in(
     let mut ties = Ties::default();
     ties.fetch(graph, &mut v.accounts, &needs_ties, light)
         .await?;
+    let (pairs, vias) = ties.size();
+    tracing::info!(
+        accounts = needs_ties.len(),
+        tie_pairs = pairs,
+        ties = vias,
+        millis = started.elapsed().as_millis() as u64,
+        peak_rss_mib = crate::detect::peak_rss_mib(),
+        "extortion ties"
+    );
     let w = chain::Windows {
         contact_ms: p.contact_window_ms,
         pay_after_contact_ms: p.pay_after_contact_ms,
@@ -200,11 +219,11 @@ pub async fn detect_in(
     };
     let chains: Vec<chain::Chain> = cands
         .iter()
-        .filter_map(|c| chain::best_chain(&v, &ties, &rings, c, w))
+        .filter_map(|c| chain::best_chain(v, &ties, &rings, c, w))
         .collect();
-    let mut out: Vec<Incident> = explained_payees(&v, chains, p.min_explained)
+    let mut out: Vec<Incident> = explained_payees(v, chains, p.min_explained)
         .iter()
-        .map(|ch| describe(&v, &ties, ch))
+        .map(|ch| describe(v, &ties, ch))
         .collect();
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.id.cmp(&b.id)));
     tracing::info!(
@@ -215,6 +234,7 @@ pub async fn detect_in(
             .filter(|i| i.confidence >= DEFAULT_MIN_CONFIDENCE)
             .count(),
         millis = started.elapsed().as_millis() as u64,
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "extortion incidents detected"
     );
     Ok(out)

@@ -14,8 +14,46 @@ use std::collections::{HashMap, HashSet};
 pub struct Candidate {
     /// Index into [`VictimSide::negative`].
     pub review: usize,
-    pub payments: Vec<OwnerTransfer>,
-    pub contacts: Vec<OwnerContact>,
+    /// The owner's private transfers in the payment window to anyone but itself, as
+    /// positions in its list ([`VictimSide::transfers_of`]; positions, not copies, for the
+    /// same reason as the contacts).
+    payments: Vec<u32>,
+    /// The owner's messages in the contact window, as positions in its list
+    /// ([`VictimSide::contacts_of`]): a busy owner's week holds hundreds of messages, and a
+    /// copy of them for each of its negative reviews came to most of detection's memory at a
+    /// million accounts.
+    contacts: (u32, u32),
+}
+
+impl Candidate {
+    /// The owner's private transfers in the review's payment window, oldest first.
+    pub fn payments<'v>(&'v self, v: &'v VictimSide) -> impl Iterator<Item = &'v OwnerTransfer> {
+        let list = v.transfers_of(v.owner_of(&v.negative[self.review]));
+        self.payments.iter().map(move |&k| &list[k as usize])
+    }
+
+    /// Keeps the payments `keep` accepts; false when none is left.
+    pub fn retain_payments(
+        &mut self,
+        v: &VictimSide,
+        keep: impl Fn(&OwnerTransfer) -> bool,
+    ) -> bool {
+        let list = v.transfers_of(v.owner_of(&v.negative[self.review]));
+        self.payments.retain(|&k| keep(&list[k as usize]));
+        !self.payments.is_empty()
+    }
+
+    /// The messages in the review's contact window from the author, or from anyone but a
+    /// fellow critic of the owner (a household panning one bad shop all message the owner),
+    /// oldest first.
+    pub fn contacts<'v>(&'v self, v: &'v VictimSide) -> impl Iterator<Item = &'v OwnerContact> {
+        let r = &v.negative[self.review];
+        let owner = v.owner_of(r);
+        let (start, end) = (self.contacts.0 as usize, self.contacts.1 as usize);
+        v.contacts_of(owner)[start..end]
+            .iter()
+            .filter(move |c| c.from == r.author || !v.is_critic(c.from, owner))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -37,39 +75,39 @@ impl Hit {
 /// Negative reviews followed by owner payments or contacts from someone other than a fellow
 /// critic of the same owner's shops (a household panning one bad shop all message the owner).
 pub fn generate(v: &VictimSide, pay_window_ms: i64, contact_window_ms: i64) -> Vec<Candidate> {
-    let critics: HashSet<(u32, u32)> = v
-        .negative
-        .iter()
-        .map(|r| (r.author, v.owner_of(r)))
-        .collect();
     let mut out = Vec::new();
     for (i, r) in v.negative.iter().enumerate() {
         let owner = v.owner_of(r);
         if r.author == owner {
             continue;
         }
-        let payments: Vec<OwnerTransfer> = v
-            .transfers_between(owner, r.at, r.at + pay_window_ms)
-            .iter()
-            .filter(|t| t.to != owner)
-            .cloned()
+        let sent = v.transfers_of(owner);
+        let payments: Vec<u32> = v
+            .transfers_range(owner, r.at, r.at + pay_window_ms)
+            .filter(|&k| sent[k].to != owner)
+            .map(|k| k as u32)
             .collect();
-        let contacts: Vec<OwnerContact> = v
-            .contacts_between(owner, r.at, r.at + contact_window_ms)
-            .iter()
-            .filter(|c| c.from == r.author || !critics.contains(&(c.from, owner)))
-            .cloned()
-            .collect();
-        let other_contact = contacts.iter().any(|c| c.from != r.author);
-        if payments.is_empty() && !other_contact {
-            continue;
-        }
-        out.push(Candidate {
+        let window = v.contacts_range(owner, r.at, r.at + contact_window_ms);
+        let c = Candidate {
             review: i,
             payments,
-            contacts,
-        });
+            contacts: (window.start as u32, window.end as u32),
+        };
+        let other_contact = c.contacts(v).any(|m| m.from != r.author);
+        if c.payments.is_empty() && !other_contact {
+            continue;
+        }
+        out.push(c);
     }
+    tracing::debug!(
+        candidates = out.len(),
+        payment_refs = out.iter().map(|c| c.payments.len()).sum::<usize>(),
+        contact_refs = out
+            .iter()
+            .map(|c| (c.contacts.1 - c.contacts.0) as usize)
+            .sum::<usize>(),
+        "candidates generated"
+    );
     out
 }
 
@@ -130,8 +168,7 @@ pub fn validate(
     for c in candidates {
         let author = v.negative[c.review].author;
         let payment = c
-            .payments
-            .iter()
+            .payments(v)
             .filter(|p| p.amount >= rules.min_payment)
             .find(|p| {
                 tied(ties, author, p.to, rules.two_hops)
@@ -142,8 +179,7 @@ pub fn validate(
             .cloned();
         let payee = payment.as_ref().map(|p| p.to);
         let other = c
-            .contacts
-            .iter()
+            .contacts(v)
             .find(|m| {
                 m.from != author
                     && (Some(m.from) == payee
@@ -188,8 +224,7 @@ pub fn validate(
         if h.contact.is_none() {
             if let Some(p) = &h.payment {
                 h.contact = c
-                    .contacts
-                    .iter()
+                    .contacts(v)
                     .find(|m| m.from == author && m.at <= p.at)
                     .cloned();
             }

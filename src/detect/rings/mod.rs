@@ -125,12 +125,18 @@ pub struct Ring {
     pub evidence: Evidence,
 }
 
-/// Recomputes every ring from the current graph and replaces the stored ones.
-#[tracing::instrument(skip(graph, params))]
-/// Finds rings and stores them as findings of run `run_id` (readers see them once the run
-/// completes; see [`crate::detect::run`]).
-pub async fn run(graph: &Graph, params: &RingParams, run_id: &str) -> Result<u64, DetectError> {
-    let rings = detect(graph, params).await?;
+/// Recomputes every ring from the current graph and stores them as findings of run `run_id`
+/// (readers see them once the run completes; see [`crate::detect::run`]).
+/// `v` is the victim-side projection, loaded once for rings and extortion.
+// `v` stays out of the span: formatted, it is a 100 MB line at 1M accounts.
+#[tracing::instrument(skip(graph, params, v))]
+pub async fn run(
+    graph: &Graph,
+    params: &RingParams,
+    run_id: &str,
+    v: &mut VictimSide,
+) -> Result<u64, DetectError> {
+    let rings = detect_on(graph, params, v).await?;
     let n = rings.len() as u64;
     store::store(graph, run_id, &rings).await?;
     Ok(n)
@@ -143,22 +149,31 @@ pub async fn detect(graph: &Graph, p: &RingParams) -> Result<Vec<Ring>, DetectEr
 
 /// Finds rings from the negative reviews of the shops in `scope` (None: all) without storing
 /// them; an incremental run ([`crate::detect::incremental`]) chooses a scope closed enough.
-#[tracing::instrument(skip(graph, p, scope))]
 pub async fn detect_in(
     graph: &Graph,
     p: &RingParams,
     scope: Option<&victim::Scope>,
 ) -> Result<Vec<Ring>, DetectError> {
-    let started = Instant::now();
     let mut v = VictimSide::load_in(graph, scope).await?;
-    let cands = candidates::generate(&v, p.pay_window_ms, p.contact_window_ms);
-    let blocks = lockstep::find(&v, &p.lockstep);
-    let paid = paid::find(graph, &mut v, p.paid).await?;
+    detect_on(graph, p, &mut v).await
+}
+
+/// Finds rings over a loaded victim-side projection (only its account numbering grows).
+pub async fn detect_on(
+    graph: &Graph,
+    p: &RingParams,
+    v: &mut VictimSide,
+) -> Result<Vec<Ring>, DetectError> {
+    let started = Instant::now();
+    let cands = candidates::generate(v, p.pay_window_ms, p.contact_window_ms);
+    let blocks = lockstep::find(v, &p.lockstep);
+    let paid = paid::find(graph, v, p.paid).await?;
     tracing::info!(
         candidates = cands.len(),
         blocks = blocks.len(),
         paid_panning = paid.len(),
         millis = started.elapsed().as_millis() as u64,
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "ring candidates"
     );
     let mut ties = Ties::default();
@@ -167,8 +182,7 @@ pub async fn detect_in(
     for c in &cands {
         let at = v.negative[c.review].at;
         let paying: Vec<(u32, i64)> = c
-            .payments
-            .iter()
+            .payments(v)
             .filter(|x| x.amount >= p.hits.min_payment)
             .map(|x| (x.to, at))
             .collect();
@@ -182,16 +196,25 @@ pub async fn detect_in(
         ..p.ties
     };
     ties.fetch(graph, &mut v.accounts, &around, light).await?;
-    let hits = candidates::validate(&v, &ties, &cands, p.hits);
+    let hits = candidates::validate(v, &ties, &cands, p.hits);
     let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
     let seeds = cluster::Seeds {
         hits: &hits,
         blocks: &blocks,
         paid: &paid,
     };
-    let clusters = cluster::cluster(graph, &mut v, &mut ties, seeds, &owners, p).await?;
+    let clusters = cluster::cluster(graph, v, &mut ties, seeds, &owners, p).await?;
+    let (pairs, vias) = ties.size();
+    tracing::info!(
+        groups = clusters.groups.len(),
+        tie_pairs = pairs,
+        ties = vias,
+        millis = started.elapsed().as_millis() as u64,
+        peak_rss_mib = crate::detect::peak_rss_mib(),
+        "ring clusters"
+    );
     // again with the ties of every group member: contacts by members count now
-    let hits = candidates::validate(&v, &ties, &cands, p.hits);
+    let hits = candidates::validate(v, &ties, &cands, p.hits);
     let mut owners_cat: HashMap<u32, Vec<String>> = HashMap::new();
     for s in &v.shops {
         if let Some(c) = &s.category {
@@ -241,7 +264,7 @@ pub async fn detect_in(
         let last_review = attacks.iter().map(|r| r.at).max().unwrap_or(0);
         let funding = funding::find(
             graph,
-            &mut v,
+            v,
             &mut ties,
             &members,
             &reviewers,
@@ -266,7 +289,7 @@ pub async fn detect_in(
             funding,
             recruited_by,
         };
-        rings.push(describe::describe(p.lockstep.window_ms, &v, &ties, &group));
+        rings.push(describe::describe(p.lockstep.window_ms, v, &ties, &group));
     }
     rings.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
     tracing::info!(
@@ -276,6 +299,7 @@ pub async fn detect_in(
             .filter(|r| r.score >= DEFAULT_MIN_SCORE)
             .count(),
         millis = started.elapsed().as_millis() as u64,
+        peak_rss_mib = crate::detect::peak_rss_mib(),
         "rings detected"
     );
     Ok(rings)

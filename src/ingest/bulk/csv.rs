@@ -15,10 +15,10 @@
 //! Records whose free text holds a line break go to a separate file of the same label that
 //! the importer reads with multi-line parsing (slower, so only where needed).
 
-use crate::ingest::ids::digest;
+use crate::ingest::ids::{digest, DigestMap, DigestSet};
 use crate::ingest::RecordSink;
 use crate::model::{Record, Timestamp};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -246,12 +246,12 @@ struct Inner {
     files: HashMap<(F, bool), Out>,
     order: Vec<(F, bool)>,
     line: Vec<u8>,
-    identifiers: HashSet<u64>,
-    pairs: HashMap<u64, Pair>,
+    identifiers: DigestSet,
+    pairs: DigestMap<Pair>,
     /// The pair digest of each USES row, in file order (for the widening rewrite).
     uses_rows: Vec<u64>,
     /// (inviter, invitee) → index in `referrals`; the last record's time wins.
-    referral_index: HashMap<u64, usize>,
+    referral_index: DigestMap<usize>,
     referrals: Vec<(String, String, i64)>,
 }
 
@@ -263,10 +263,10 @@ impl CsvInput {
                 files: HashMap::new(),
                 order: Vec::new(),
                 line: Vec::with_capacity(4096),
-                identifiers: HashSet::new(),
-                pairs: HashMap::new(),
+                identifiers: DigestSet::default(),
+                pairs: DigestMap::default(),
                 uses_rows: Vec::new(),
-                referral_index: HashMap::new(),
+                referral_index: DigestMap::default(),
                 referrals: Vec::new(),
             })),
         })
@@ -584,16 +584,16 @@ impl Inner {
                 l.s(&inviter).s(&invitee).i(at);
             })?;
         }
-        self.referral_index = HashMap::new();
+        self.referral_index = DigestMap::default();
         for out in self.files.values_mut() {
             out.w.flush()?;
         }
         if self.pairs.values().any(|p| p.repeated) {
             self.widen_repeated_uses()?;
         }
-        self.pairs = HashMap::new();
+        self.pairs = DigestMap::default();
         self.uses_rows = Vec::new();
-        self.identifiers = HashSet::new();
+        self.identifiers = DigestSet::default();
 
         let (mut args, mut multiline_files) = (Vec::new(), Vec::new());
         let (mut nodes, mut relationships) = (0, 0);

@@ -9,11 +9,14 @@ path, dataset = sys.argv[1], sys.argv[2]
 cells = defaultdict(list)
 for line in open(path):
     r = json.loads(line)
-    cells[(r["side"], r["work"], r["conc"])].append(r)
+    cells[(r["side"], r["work"], r["conc"], r.get("servers", 1))].append(r)
+server_counts = sorted({k[3] for k in cells if k[0] == "ours"}) or [1]
 
 
-def median(side, work, conc):
-    runs = sorted(cells[(side, work, conc)], key=lambda r: r["rps"])
+def median(side, work, conc, servers=None):
+    if servers is None:
+        servers = server_counts[0] if side == "ours" else 1
+    runs = sorted(cells[(side, work, conc, servers)], key=lambda r: r["rps"])
     if not runs:
         return None
     m = runs[len(runs) // 2]
@@ -48,3 +51,17 @@ for w in works:
         continue
     ratio = f"{o['p50'] / d['p50']:.2f}×" if o else "–"
     print(f"| {w} | {fmt(d)} | {d['cpu_neo4j']:.2f} | {o['p50']:.2f} ms | {ratio} |" if o else f"| {w} | {fmt(d)} | {d['cpu_neo4j']:.2f} | – | – |")
+
+if len(server_counts) > 1:
+    print()
+    print("Scaling: the investigator with several `serve` processes on the same Neo4j (requests spread in turn).\n")
+    print("| work | conc. | " + " | ".join(f"{n} process{'es' if n > 1 else ''}: req/s · p50/p99 ms" for n in server_counts)
+          + f" | {server_counts[-1]} / {server_counts[0]} throughput | Neo4j CPU ms/req ({server_counts[0]} / {server_counts[-1]}) |")
+    print("|---|---|" + "---|" * len(server_counts) + "---|---|")
+    for w in works:
+        for c in concs:
+            rs = [median("ours", w, c, n) for n in server_counts]
+            if not all(rs):
+                continue
+            print(f"| {w} | {c} | " + " | ".join(fmt(r) for r in rs)
+                  + f" | {rs[-1]['rps'] / rs[0]['rps']:.2f}× | {rs[0]['cpu_neo4j']:.2f} / {rs[-1]['cpu_neo4j']:.2f} |")
