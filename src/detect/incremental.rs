@@ -7,29 +7,35 @@
 //! ingestion time, and the detectors' windows are over these times anyway; a record that
 //! arrives late with an old time is only seen by a full run (run one after back-filling).
 //!
-//! **Scope** ([`Touched`] → [`rings_scope`] → [`incidents_scope`]):
+//! **Scope** ([`Touched`] → [`scopes`] → [`incidents`]):
 //! - *rings*: the shops whose negative reviews are reloaded (`S`) and the accounts whose
 //!   negative reviews must all be in (`A`). Seeds: new negative reviews (author, shop),
 //!   new private transfers (both parties; the payer's shops), new messages and retractions
 //!   (the owner's shop). Every previous ring naming an anchor (any party of a new record, or
 //!   an account sharing a newly linked identifier) or a shop of `S` is recomputed whole: its
-//!   members join `A` and its shops `S`; `S` takes every shop `A` panned and the shops panned
-//!   by accounts `A` paid (paid panning). The rings detector then runs over `S`; while a ring
-//!   it finds has a member outside `A` (the ring grew or merged), that member joins and the
-//!   scope is run again, so a component is never cut.
+//!   members join `A` and its shops `S`; `S` takes every shop `A` panned, the shops panned
+//!   by accounts `A` paid (paid panning) and every shop of an owner it holds (whether a
+//!   sender is a fellow critic depends on all of them). The rings detector then runs over
+//!   `S`; while a ring it finds has a member outside `A` (the ring grew or merged), that
+//!   member joins and the scope is run again, so a component is never cut.
 //! - *incidents*: shops with new negative reviews, owner transfers, owner messages or
 //!   retractions, and the shops where an anchor or a member of a recomputed or dropped ring
-//!   could be reviewer, payee or contact; closed under "an owner paid the same payee"
-//!   (the payee rule couples those incidents).
+//!   could be reviewer, payee or contact (closed over owners), then the shops the payee rule
+//!   couples to them — found from the previous run's chain pairs, not by walking every
+//!   owner who ever paid the same account (on generated data that walk reaches most shops
+//!   from a handful of records).
 //! - *insider suspects* are always recomputed whole: each is scored against the median of all
-//!   staff, and the whole ranking takes a few seconds even at 1M accounts.
+//!   staff, and the whole ranking takes under a second at 1M accounts.
 //!
-//! Without a previous complete run of every detector, or when a scope stops converging, the
-//! run is a full one, and the log says so. `tests/integration/incremental.rs` compares an
-//! incremental run's findings with a full run's.
+//! **When it pays.** Scoped reads seek shop by shop where a full run scans, and the shops a
+//! batch touches are the busiest. Past a budget of rows ([`Budget`]), checked before any
+//! detection, the same run computes everything instead and records `mode: full`. Without
+//! a previous complete run of every detector (with chain pairs), or when a scope stops
+//! converging, likewise. `tests/incremental.rs` compares an incremental run's findings with
+//! a full run's; `tools/bench/incremental/run` does so on a generated graph.
 
 use super::rings::paid::PANNING_MAX_RATING;
-use super::victim::{Scope, NEGATIVE_MAX_RATING};
+use super::victim::{Scope, VictimSide, NEGATIVE_MAX_RATING};
 use super::{extortion, insider, rings, runs, DetectError, Detector, RunSummary};
 use crate::graph::{queries as q, Graph, Params};
 use serde::Deserialize;
@@ -41,8 +47,13 @@ const LIMIT: Duration = Duration::from_secs(300);
 const HUB_MAX_FACTOR: i64 = 5;
 /// Re-runs of the rings scope before giving up and running everything.
 const MAX_ROUNDS: usize = 6;
-/// Past this share of all shops an incremental run saves nothing; run everything.
-const MAX_SHOP_SHARE: f64 = 0.5;
+/// Past this share of a full projection's rows (every review and message), summed over the
+/// loads it needs, an incremental run costs more than a full one: scoped reads seek shop by
+/// shop where a full run scans, and the shops a batch touches are the busiest (1M accounts,
+/// before this budget: a day's scope took 26 s against a full run's 12 s, 200 records' 17 s).
+const MAX_WEIGHT_SHARE: f64 = 0.25;
+/// Scopes this light are always incremental (well under a second of reads).
+const MIN_WEIGHT: i64 = 50_000;
 
 /// What records at or after `since` touch.
 #[derive(Debug, Default)]
@@ -165,106 +176,210 @@ pub struct RingsOutcome {
     pub changed_members: BTreeSet<String>,
 }
 
-/// Expands the rings scope to closure and recomputes the rings in it; None when it does not
-/// converge or grows past [`MAX_SHOP_SHARE`].
-async fn rings_scope(
-    graph: &Graph,
-    touched: &Touched,
-    prev: &[PrevRing],
-    total_shops: usize,
-) -> Result<Option<RingsOutcome>, DetectError> {
-    let mut accounts: BTreeSet<String> = BTreeSet::new();
-    let mut shops: BTreeSet<String> = touched.shops.clone();
-    let mut anchors: HashSet<String> = touched.anchors.iter().cloned().collect();
-    let mut pending: Vec<String> = touched.authors.iter().cloned().collect();
-    let mut dropped: HashSet<usize> = HashSet::new();
-    let mut owners_closed: HashSet<String> = HashSet::new();
-    let params = rings::RingParams::default();
-    for round in 0..MAX_ROUNDS {
-        // expand: previous rings naming an anchor or a scoped shop come in whole, and every
-        // account in scope brings the shops it (or a reviewer it paid) panned
+/// What an incremental run may load before a full run is cheaper (see [`MAX_WEIGHT_SHARE`]).
+struct Budget {
+    /// Every review and message.
+    total: i64,
+}
+
+impl Budget {
+    async fn load(graph: &Graph) -> Result<Self, DetectError> {
+        let total: Vec<i64> = graph
+            .column(&q::INCREMENTAL_TOTAL_WEIGHT, Params::new(), "weight", LIMIT)
+            .await?;
+        Ok(Budget {
+            total: total.first().copied().unwrap_or(0),
+        })
+    }
+
+    /// Whether loading each of `loads` (shop sets, one projection each) fits; logs the
+    /// weights either way.
+    async fn allows(
+        &self,
+        graph: &Graph,
+        what: &str,
+        loads: &[&BTreeSet<String>],
+    ) -> Result<bool, DetectError> {
+        let mut weight = 0;
+        for shops in loads {
+            for chunk in shops.iter().cloned().collect::<Vec<_>>().chunks(5_000) {
+                let w: Vec<i64> = graph
+                    .column(
+                        &q::INCREMENTAL_SCOPE_WEIGHT,
+                        Params::new().with("shops", chunk.to_vec()),
+                        "weight",
+                        LIMIT,
+                    )
+                    .await?;
+                weight += w.first().copied().unwrap_or(0);
+            }
+        }
+        let ok = weight <= MIN_WEIGHT || weight as f64 <= MAX_WEIGHT_SHARE * self.total as f64;
+        tracing::info!(
+            what,
+            weight,
+            total = self.total,
+            share = weight as f64 / self.total.max(1) as f64,
+            incremental = ok,
+            "incremental scope weight"
+        );
+        Ok(ok)
+    }
+}
+
+/// The rings scope while it grows: accounts whose negative reviews are all in, shops whose
+/// negative reviews are reloaded, and the previous rings it replaces.
+struct Expansion {
+    accounts: BTreeSet<String>,
+    shops: BTreeSet<String>,
+    anchors: HashSet<String>,
+    pending: Vec<String>,
+    dropped: HashSet<usize>,
+    owners_closed: HashSet<String>,
+}
+
+impl Expansion {
+    fn new(touched: &Touched) -> Self {
+        Expansion {
+            accounts: BTreeSet::new(),
+            shops: touched.shops.clone(),
+            anchors: touched.anchors.iter().cloned().collect(),
+            pending: touched.authors.iter().cloned().collect(),
+            dropped: HashSet::new(),
+            owners_closed: HashSet::new(),
+        }
+    }
+
+    /// Grows to closure: previous rings naming an anchor or a scoped shop come in whole,
+    /// every account in scope brings the shops it (or a reviewer it paid) panned, and every
+    /// scoped shop brings its owner's other shops.
+    async fn close(&mut self, graph: &Graph, prev: &[PrevRing]) -> Result<(), DetectError> {
         loop {
             let mut grew = false;
             for (i, r) in prev.iter().enumerate() {
-                if dropped.contains(&i) {
+                if self.dropped.contains(&i) {
                     continue;
                 }
                 if r.members
                     .iter()
-                    .any(|m| anchors.contains(m) || accounts.contains(m))
-                    || r.shops.iter().any(|s| shops.contains(s))
+                    .any(|m| self.anchors.contains(m) || self.accounts.contains(m))
+                    || r.shops.iter().any(|s| self.shops.contains(s))
                 {
-                    dropped.insert(i);
+                    self.dropped.insert(i);
                     grew = true;
                     for m in &r.members {
-                        anchors.insert(m.clone());
-                        if !accounts.contains(m) {
-                            pending.push(m.clone());
+                        self.anchors.insert(m.clone());
+                        if !self.accounts.contains(m) {
+                            self.pending.push(m.clone());
                         }
                     }
-                    shops.extend(r.shops.iter().cloned());
+                    self.shops.extend(r.shops.iter().cloned());
                 }
             }
-            pending.retain(|a| !accounts.contains(a));
-            pending.sort();
-            pending.dedup();
-            if !pending.is_empty() {
-                let found = panned_shops(graph, &pending).await?;
-                accounts.extend(pending.drain(..));
-                shops.extend(found);
+            let accounts = &self.accounts;
+            self.pending.retain(|a| !accounts.contains(a));
+            self.pending.sort();
+            self.pending.dedup();
+            if !self.pending.is_empty() {
+                let found = panned_shops(graph, &self.pending).await?;
+                self.accounts.extend(self.pending.drain(..));
+                self.shops.extend(found);
                 // new accounts may name previous rings: check them again
                 grew = true;
             }
-            grew |= close_over_owners(graph, &mut shops, &mut owners_closed).await?;
+            grew |= close_over_owners(graph, &mut self.shops, &mut self.owners_closed).await?;
             if !grew {
-                break;
+                return Ok(());
             }
         }
-        if shops.len() as f64 > MAX_SHOP_SHARE * total_shops as f64 {
-            tracing::warn!(
-                shops = shops.len(),
-                total_shops,
-                "incremental rings scope covers most shops"
-            );
+    }
+
+    /// Accounts whose incidents' ring ties may change: the scope's accounts (every member of
+    /// a ring found in it is one) and the members of the previous rings it replaces.
+    fn changed_members(&self, prev: &[PrevRing]) -> BTreeSet<String> {
+        let mut out = self.accounts.clone();
+        for &i in &self.dropped {
+            out.extend(prev[i].members.iter().cloned());
+        }
+        out
+    }
+}
+
+/// Both scopes of an incremental run, or None when loading them does not fit `budget` (a
+/// full run is cheaper) or the rings scope does not converge. The incidents scope is computed
+/// before any detection from the rings scope's accounts — a superset of the members of the
+/// rings it will find — so a run that cannot be incremental costs only its scoping queries.
+async fn scopes(
+    graph: &Graph,
+    touched: &Touched,
+    prev: &[PrevRing],
+    budget: &Budget,
+) -> Result<Option<(RingsOutcome, BTreeSet<String>)>, DetectError> {
+    let mut x = Expansion::new(touched);
+    let params = rings::RingParams::default();
+    let mut incidents: Option<(BTreeSet<String>, BTreeSet<String>)> = None;
+    for round in 0..MAX_ROUNDS {
+        x.close(graph, prev).await?;
+        tracing::debug!(
+            round,
+            accounts = x.accounts.len(),
+            shops = x.shops.len(),
+            dropped = x.dropped.len(),
+            "rings scope closed"
+        );
+        let members = x.changed_members(prev);
+        if incidents
+            .as_ref()
+            .is_none_or(|(m, _)| !members.is_subset(m))
+        {
+            let shops = incidents_base(graph, touched, &members).await?;
+            incidents = Some((members, shops));
+        }
+        let incident_shops = incidents.as_ref().map_or(0, |(_, s)| s.len());
+        // the rings' load, and the incidents' (twice when the payee rule widens it)
+        let base = &incidents.as_ref().expect("computed above").1;
+        if !budget
+            .allows(graph, "rings and incidents", &[&x.shops, base, base])
+            .await?
+        {
             return Ok(None);
         }
         let scope = Scope {
-            shops: shops.iter().cloned().collect(),
+            shops: x.shops.iter().cloned().collect(),
         };
         let found = rings::detect_in(graph, &params, Some(&scope)).await?;
         // a ring with a member outside the scope may be cut: widen and run again
         let outside: BTreeSet<String> = found
             .iter()
             .flat_map(|r| r.members.iter().map(|m| m.account_id.clone()))
-            .filter(|m| !accounts.contains(m))
+            .filter(|m| !x.accounts.contains(m))
             .collect();
         tracing::info!(
             round,
-            accounts = accounts.len(),
-            shops = shops.len(),
+            accounts = x.accounts.len(),
+            shops = x.shops.len(),
+            incident_shops,
             rings = found.len(),
             members_outside = outside.len(),
             "incremental rings scope"
         );
         if outside.is_empty() {
-            let mut changed_members: BTreeSet<String> = found
-                .iter()
-                .flat_map(|r| r.members.iter().map(|m| m.account_id.clone()))
-                .collect();
-            for &i in &dropped {
-                changed_members.extend(prev[i].members.iter().cloned());
-            }
-            return Ok(Some(RingsOutcome {
-                accounts,
-                shops,
-                rings: found,
-                dropped: dropped.iter().map(|&i| prev[i].id.clone()).collect(),
-                changed_members,
-            }));
+            let changed_members = x.changed_members(prev);
+            let (_, incident_shops) = incidents.expect("computed above");
+            return Ok(Some((
+                RingsOutcome {
+                    dropped: x.dropped.iter().map(|&i| prev[i].id.clone()).collect(),
+                    accounts: x.accounts,
+                    shops: x.shops,
+                    rings: found,
+                    changed_members,
+                },
+                incident_shops,
+            )));
         }
         for m in outside {
-            anchors.insert(m.clone());
-            pending.push(m);
+            x.anchors.insert(m.clone());
+            x.pending.push(m);
         }
     }
     tracing::warn!(
@@ -274,14 +389,14 @@ async fn rings_scope(
     Ok(None)
 }
 
-/// The shops whose incidents are recomputed, closed under shared payees; None past
-/// [`MAX_SHOP_SHARE`].
-async fn incidents_scope(
+/// The shops whose extortion chains records since `since` can change: those touched, and
+/// those where an anchor or an account of `changed_members` could be reviewer, payee or
+/// contact, closed over owners (the payee rule's coupling is handled by [`incidents`]).
+async fn incidents_base(
     graph: &Graph,
     touched: &Touched,
     changed_members: &BTreeSet<String>,
-    total_shops: usize,
-) -> Result<Option<BTreeSet<String>>, DetectError> {
+) -> Result<BTreeSet<String>, DetectError> {
     let mut shops: BTreeSet<String> = touched.shops.clone();
     let ids: Vec<String> = touched
         .anchors
@@ -298,33 +413,102 @@ async fn incidents_scope(
         shops.extend(shops_of(graph, &q::INCREMENTAL_OWNER_SHOPS, p).await?);
     }
     close_over_owners(graph, &mut shops, &mut HashSet::new()).await?;
-    let mut frontier: Vec<String> = shops.iter().cloned().collect();
-    while !frontier.is_empty() {
-        if shops.len() as f64 > MAX_SHOP_SHARE * total_shops as f64 {
-            return Ok(None);
-        }
-        let mut next = Vec::new();
-        for chunk in frontier.chunks(5_000) {
-            let p = Params::new().with("shops", chunk.to_vec());
-            for s in shops_of(graph, &q::INCREMENTAL_COPAYER_SHOPS, p).await? {
-                if shops.insert(s.clone()) {
-                    next.push(s);
-                }
-            }
-        }
-        // (a co-payer comes with all its shops: the scope stays closed over owners)
-        frontier = next;
-    }
-    Ok(Some(shops))
+    Ok(shops)
 }
 
-async fn total_shops(graph: &Graph) -> Result<usize, DetectError> {
-    #[derive(Deserialize)]
-    struct Counts {
-        shops: i64,
+/// Recomputes the incidents of the shops `base` (whose chains records since `since` can
+/// change) and of every shop whose incidents the payee rule couples to them, stores them
+/// and the run's chain pairs; returns how many were stored and the shops recomputed (None,
+/// None past `budget`).
+///
+/// The payee rule counts, per payee, the owners with a chain to it. Chains never leave their
+/// owner's shops, so outside `base` they are the previous run's, recorded as (payee, owner)
+/// pairs ([`extortion::store_chain_pairs`]). An incident outside `base` changes only when its
+/// payee's count does: when a chain in `base` names that payee, now or in the previous run,
+/// or a new transfer reached it. Those payees' other owners (from the previous pairs) are
+/// recomputed too; every other chain is counted from the pairs without loading its shop.
+async fn incidents(
+    graph: &Graph,
+    run_id: &str,
+    touched: &Touched,
+    base: &BTreeSet<String>,
+    prev_pairs: &[(String, String)],
+    budget: &Budget,
+) -> Result<(Option<u64>, Option<BTreeSet<String>>), DetectError> {
+    let p = extortion::IncidentParams::default();
+    let load = |shops: &BTreeSet<String>| Scope {
+        shops: shops.iter().cloned().collect(),
+    };
+    // the owners whose chains a projection recomputes: those of its negative reviews' shops
+    // (every shop is listed, only the scope's reviews are loaded)
+    let owners_of = |v: &VictimSide, shops: &BTreeSet<String>| -> HashSet<String> {
+        shops
+            .iter()
+            .filter_map(|s| v.shop_index.get(s))
+            .map(|&i| v.accounts.name(v.shops[i as usize].owner).to_string())
+            .collect()
+    };
+    let outside = |owners: &HashSet<String>| -> Vec<(String, String)> {
+        prev_pairs
+            .iter()
+            .filter(|(_, o)| !owners.contains(o))
+            .cloned()
+            .collect()
+    };
+    let mut v = VictimSide::load_in(graph, Some(&load(base))).await?;
+    let mut owners = owners_of(&v, base);
+    let mut found =
+        extortion::detect_on(graph, &p, Some(run_id), &mut v, &outside(&owners)).await?;
+    // payees whose count may have changed, and their other owners
+    let prev_payees: HashSet<&str> = prev_pairs.iter().map(|(x, _)| x.as_str()).collect();
+    let mut affected: HashSet<&str> = found.chain_pairs.iter().map(|(x, _)| x.as_str()).collect();
+    affected.extend(
+        prev_pairs
+            .iter()
+            .filter(|(_, o)| owners.contains(o))
+            .map(|(x, _)| x.as_str()),
+    );
+    affected.extend(
+        touched
+            .anchors
+            .iter()
+            .map(String::as_str)
+            .filter(|a| prev_payees.contains(a)),
+    );
+    let extra: Vec<String> = prev_pairs
+        .iter()
+        .filter(|(x, o)| affected.contains(x.as_str()) && !owners.contains(o))
+        .map(|(_, o)| o.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut shops = base.clone();
+    if !extra.is_empty() {
+        for chunk in extra.chunks(5_000) {
+            let q = Params::new().with("ids", chunk.to_vec());
+            shops.extend(shops_of(graph, &q::INCREMENTAL_SHOPS_OF_OWNERS, q).await?);
+        }
+        tracing::debug!(
+            affected_payees = affected.len(),
+            extra_owners = extra.len(),
+            shops = shops.len(),
+            "incidents scope widened by the payee rule"
+        );
+        if !budget.allows(graph, "incidents widened", &[&shops]).await? {
+            return Ok((None, None));
+        }
+        drop(v);
+        let mut w = VictimSide::load_in(graph, Some(&load(&shops))).await?;
+        owners = owners_of(&w, &shops);
+        found = extortion::detect_on(graph, &p, Some(run_id), &mut w, &outside(&owners)).await?;
     }
-    let c: Option<Counts> = graph.row(&q::GRAPH_COUNTS, Params::new(), LIMIT).await?;
-    Ok(c.map_or(0, |c| c.shops.max(0) as usize))
+    extortion::store(graph, run_id, &found.incidents).await?;
+    let mut pairs = found.chain_pairs;
+    pairs.extend(outside(&owners));
+    pairs.sort();
+    pairs.dedup();
+    extortion::store_chain_pairs(graph, run_id, &pairs).await?;
+    Ok((Some(found.incidents.len() as u64), Some(shops)))
 }
 
 /// Runs every detector incrementally over what records at or after `since` (epoch ms) touch
@@ -373,17 +557,37 @@ pub async fn run(graph: &Graph, actor: &str, since: i64) -> Result<Vec<RunSummar
             tracing::info!(run = %run_id, "incremental detection run complete");
             Ok(out)
         }
-        Ok(None) => {
-            runs::fail(
-                graph,
-                held,
-                &names,
-                "scope too wide; replaced by a full run",
-            )
-            .await;
-            tracing::warn!("incremental scope too wide: running a full detection instead");
-            super::run(graph, &Detector::ALL, actor).await
-        }
+        // the scope is too wide to pay: the same run computes everything instead (it says
+        // so: mode `full`, its `since` kept)
+        Ok(None) => match super::run_detectors(graph, &Detector::ALL, &run_id).await {
+            Ok(out) => {
+                let counts: serde_json::Map<String, serde_json::Value> = out
+                    .iter()
+                    .map(|s| (s.detector.to_string(), s.found.into()))
+                    .collect();
+                graph
+                    .run(
+                        &q::DETECTION_RUN_SCOPE,
+                        Params::new()
+                            .with("runId", run_id.as_str())
+                            .with("mode", "full")
+                            .with("since", since)
+                            .with("basedOn", None::<String>)
+                            .with("scopeAccounts", None::<i64>)
+                            .with("scopeShops", None::<i64>),
+                    )
+                    .await?;
+                let counts = serde_json::Value::Object(counts).to_string();
+                runs::complete(graph, held, &names, &counts).await?;
+                tracing::info!(run = %run_id, "detection run complete (full: the incremental scope was too wide)");
+                Ok(out)
+            }
+            Err(e) => {
+                tracing::error!(run = %run_id, error = %e, "detection run failed; the previous findings stay");
+                runs::fail(graph, held, &names, &e.to_string()).await;
+                Err(e)
+            }
+        },
         Err(e) => {
             tracing::error!(run = %run_id, error = %e, "incremental detection run failed; the previous findings stay");
             runs::fail(graph, held, &names, &e.to_string()).await;
@@ -400,8 +604,15 @@ async fn run_incremental(
     prev_incidents: &str,
 ) -> Result<Option<Vec<RunSummary>>, DetectError> {
     let started = Instant::now();
+    let Some(prev_pairs) = extortion::chain_pairs(graph, prev_incidents).await? else {
+        tracing::info!(
+            run = prev_incidents,
+            "the previous incidents run recorded no chain pairs"
+        );
+        return Ok(None);
+    };
     let touched = Touched::load(graph, since).await?;
-    let total = total_shops(graph).await?;
+    let budget = Budget::load(graph).await?;
     tracing::info!(
         authors = touched.authors.len(),
         anchors = touched.anchors.len(),
@@ -420,7 +631,7 @@ async fn run_incremental(
             LIMIT,
         )
         .await?;
-    let Some(r) = rings_scope(graph, &touched, &prev, total).await? else {
+    let Some((r, c)) = scopes(graph, &touched, &prev, &budget).await? else {
         return Ok(None);
     };
     rings::store(graph, run_id, &r.rings).await?;
@@ -454,38 +665,33 @@ async fn run_incremental(
 
     // incidents: the rings of this run are complete now
     let t = Instant::now();
-    let Some(c) = incidents_scope(graph, &touched, &r.changed_members, total).await? else {
+    let (found, shops) = incidents(graph, run_id, &touched, &c, &prev_pairs, &budget).await?;
+    let Some((incidents, shops)) = found.zip(shops) else {
         return Ok(None);
     };
-    let scope = Scope {
-        shops: c.iter().cloned().collect(),
-    };
-    let p = extortion::IncidentParams::default();
-    let incidents = extortion::detect_in(graph, &p, Some(run_id), Some(&scope)).await?;
-    extortion::store(graph, run_id, &incidents).await?;
     let carried: Vec<i64> = graph
         .column(
             &q::INCIDENTS_CARRY,
             Params::new()
                 .with("prev", prev_incidents)
                 .with("runId", run_id)
-                .with("shops", scope.shops.clone()),
+                .with("shops", shops.iter().cloned().collect::<Vec<_>>()),
             "carried",
             LIMIT,
         )
         .await?;
     let carried = carried.first().copied().unwrap_or(0) as u64;
     tracing::info!(
-        recomputed = incidents.len(),
+        recomputed = incidents,
         carried,
-        shops = c.len(),
+        shops = shops.len(),
         seconds = t.elapsed().as_secs_f64(),
         "incremental incidents"
     );
     out.push(RunSummary {
         run_id: run_id.to_string(),
         detector: Detector::Extortion.name(),
-        found: incidents.len() as u64 + carried,
+        found: incidents + carried,
         seconds: t.elapsed().as_secs_f64(),
     });
 
@@ -505,7 +711,7 @@ async fn run_incremental(
         seconds: t.elapsed().as_secs_f64(),
     });
 
-    let scope_shops: BTreeSet<&String> = r.shops.iter().chain(c.iter()).collect();
+    let scope_shops: BTreeSet<&String> = r.shops.iter().chain(shops.iter()).collect();
     graph
         .run(
             &q::DETECTION_RUN_SCOPE,

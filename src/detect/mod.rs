@@ -157,7 +157,7 @@ async fn victim_side<'a>(
     Ok(side.as_mut().expect("loaded above"))
 }
 
-async fn run_detectors(
+pub(crate) async fn run_detectors(
     graph: &Graph,
     detectors: &[Detector],
     run_id: &str,

@@ -107,7 +107,7 @@ pub struct VictimSide {
 
 /// An incremental run's scope (`detect --since`, [`crate::detect::incremental`]): only these
 /// shops' negative reviews, owner events and paid reviews are projected. Every shop is still
-/// listed with its owner and category.
+/// listed with its owner and category (a ring's funding walk asks whether a payer sells).
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     pub shops: Vec<String>,

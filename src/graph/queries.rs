@@ -186,9 +186,13 @@ catalog! {
     INCREMENTAL_TOUCHED = "incremental_touched";
     INCREMENTAL_NEGATIVE_SHOPS = "incremental_negative_shops";
     INCREMENTAL_OWNER_SHOPS = "incremental_owner_shops";
-    INCREMENTAL_COPAYER_SHOPS = "incremental_copayer_shops";
     INCREMENTAL_OWNER_MATES = "incremental_owner_mates";
+    INCREMENTAL_SHOPS_OF_OWNERS = "incremental_shops_of_owners";
+    INCREMENTAL_SCOPE_WEIGHT = "incremental_scope_weight";
+    INCREMENTAL_TOTAL_WEIGHT = "incremental_total_weight";
     INCREMENTAL_PREV_RINGS = "incremental_prev_rings";
+    DETECTION_RUN_CHAIN_PAIRS = "detection_run_chain_pairs";
+    DETECTION_RUN_CHAIN_PAIRS_SET = "detection_run_chain_pairs_set";
     RINGS_CARRY = "rings_carry";
     INCIDENTS_CARRY = "incidents_carry";
     DETECTION_RUN_SCOPE = "detection_run_scope";

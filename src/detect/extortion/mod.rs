@@ -122,9 +122,61 @@ pub async fn run(
     rings_run: Option<&str>,
     v: &mut VictimSide,
 ) -> Result<u64, DetectError> {
-    let incidents = detect_on(graph, params, rings_run, v).await?;
-    store::store(graph, run_id, &incidents).await?;
-    Ok(incidents.len() as u64)
+    let found = detect_on(graph, params, rings_run, v, &[]).await?;
+    store::store(graph, run_id, &found.incidents).await?;
+    store_chain_pairs(graph, run_id, &found.chain_pairs).await?;
+    Ok(found.incidents.len() as u64)
+}
+
+/// Records on run `run_id` the (payee, owner) pairs of every chain before the payee rule:
+/// an incremental run counts the pairs of owners it does not recompute from them.
+pub async fn store_chain_pairs(
+    graph: &Graph,
+    run_id: &str,
+    pairs: &[(String, String)],
+) -> Result<(), DetectError> {
+    let (payees, owners): (Vec<String>, Vec<String>) = pairs.iter().cloned().unzip();
+    graph
+        .run(
+            &q::DETECTION_RUN_CHAIN_PAIRS_SET,
+            Params::new()
+                .with("runId", run_id)
+                .with("payees", payees)
+                .with("owners", owners),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The chain pairs recorded on run `run_id` ([`store_chain_pairs`]); None for a run that
+/// recorded none (older than this record).
+pub async fn chain_pairs(
+    graph: &Graph,
+    run_id: &str,
+) -> Result<Option<Vec<(String, String)>>, DetectError> {
+    #[derive(serde::Deserialize)]
+    struct PairsRow {
+        payees: Option<Vec<String>>,
+        owners: Option<Vec<String>>,
+    }
+    let row: Option<PairsRow> = graph
+        .row(
+            &q::DETECTION_RUN_CHAIN_PAIRS,
+            Params::new().with("runId", run_id),
+            std::time::Duration::from_secs(60),
+        )
+        .await?;
+    Ok(row.and_then(|r| match (r.payees, r.owners) {
+        (Some(p), Some(o)) if p.len() == o.len() => Some(p.into_iter().zip(o).collect()),
+        _ => None,
+    }))
+}
+
+/// What [`detect_on`] found: the incidents, and the (payee, owner) pairs of every chain
+/// before the payee rule, sorted.
+pub struct Found {
+    pub incidents: Vec<Incident>,
+    pub chain_pairs: Vec<(String, String)>,
 }
 
 /// Finds incidents without storing them. Ring membership comes from rings run `rings_run`
@@ -145,17 +197,20 @@ pub async fn detect_in(
     scope: Option<&crate::detect::victim::Scope>,
 ) -> Result<Vec<Incident>, DetectError> {
     let mut v = VictimSide::load_in(graph, scope).await?;
-    detect_on(graph, p, rings_run, &mut v).await
+    Ok(detect_on(graph, p, rings_run, &mut v, &[]).await?.incidents)
 }
 
 /// Finds incidents over a loaded victim-side projection (shared with rings: only its
-/// account numbering grows, and nothing here depends on that numbering).
+/// account numbering grows, and nothing here depends on that numbering). `outside`: chain
+/// pairs (payee, owner) of owners whose shops are not in the projection, counted by the
+/// payee rule (an incremental run's; empty for a whole projection).
 pub async fn detect_on(
     graph: &Graph,
     p: &IncidentParams,
     rings_run: Option<&str>,
     v: &mut VictimSide,
-) -> Result<Vec<Incident>, DetectError> {
+    outside: &[(String, String)],
+) -> Result<Found, DetectError> {
     let started = Instant::now();
     let pay_reach = p
         .pay_without_contact_ms
@@ -221,7 +276,19 @@ pub async fn detect_on(
         .iter()
         .filter_map(|c| chain::best_chain(v, &ties, &rings, c, w))
         .collect();
-    let mut out: Vec<Incident> = explained_payees(v, chains, p.min_explained)
+    let mut chain_pairs: Vec<(String, String)> = chains
+        .iter()
+        .map(|ch| {
+            let owner = v.owner_of(&v.negative[ch.review]);
+            (
+                v.accounts.name(ch.payment.to).to_string(),
+                v.accounts.name(owner).to_string(),
+            )
+        })
+        .collect();
+    chain_pairs.sort();
+    chain_pairs.dedup();
+    let mut out: Vec<Incident> = explained_payees(v, chains, outside, p.min_explained)
         .iter()
         .map(|ch| describe(v, &ties, ch))
         .collect();
@@ -237,15 +304,20 @@ pub async fn detect_on(
         peak_rss_mib = crate::detect::peak_rss_mib(),
         "extortion incidents detected"
     );
-    Ok(out)
+    Ok(Found {
+        incidents: out,
+        chain_pairs,
+    })
 }
 
 /// Keeps the chains whose payee owes at least `min_share` of the owners who ever paid it
 /// privately to chains: an account that many shops pay for services (a photographer, an ad
 /// agency, an insider's relative) collects no hush money because one payer's review fits.
+/// `outside` adds the chains of owners outside the projection, as (payee, owner) ids.
 pub fn explained_payees(
     v: &VictimSide,
     chains: Vec<chain::Chain>,
+    outside: &[(String, String)],
     min_share: f64,
 ) -> Vec<chain::Chain> {
     let mut payers: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
@@ -254,12 +326,17 @@ pub fn explained_payees(
             payers.entry(t.to).or_default().insert(*owner);
         }
     }
-    let mut explained: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
+    let mut explained: HashMap<u32, std::collections::HashSet<&str>> = HashMap::new();
     for ch in &chains {
         explained
             .entry(ch.payment.to)
             .or_default()
-            .insert(v.owner_of(&v.negative[ch.review]));
+            .insert(v.accounts.name(v.owner_of(&v.negative[ch.review])));
+    }
+    for (payee, owner) in outside {
+        if let Some(payee) = v.accounts.get(payee) {
+            explained.entry(payee).or_default().insert(owner);
+        }
     }
     chains
         .into_iter()

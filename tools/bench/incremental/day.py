@@ -16,6 +16,7 @@ p.add_argument("dataset")
 p.add_argument("out")
 p.add_argument("--seed", type=int, default=7)
 p.add_argument("--scale", type=float, default=1.0)
+p.add_argument("--date", default="2018-01-01", help="the day's date (every generated time lies in 2017)")
 a = p.parse_args()
 rng = random.Random(a.seed)
 
@@ -53,11 +54,11 @@ seq = [0]
 
 def nid(prefix):
     seq[0] += 1
-    return f"{prefix}-d1-{seq[0]}"
+    return f"{prefix}-{a.date}-{seq[0]}"
 
 
 def at(hour, minute=0):
-    return f"2018-01-01T{hour:02d}:{minute:02d}:00+08:00"
+    return f"{a.date}T{hour:02d}:{minute:02d}:00+08:00"
 
 
 def buyer():
@@ -118,7 +119,7 @@ for _ in range(max(per_day("payments") - orders, 0)):
 for _ in range(per_day("links")):
     b = new_accounts[rng.randrange(len(new_accounts))] if rng.random() < 0.5 else buyer()
     kind = rng.choice(["device", "ip", "phone", "address"])
-    out["links"].append({"accountId": b, "kind": kind, "value": f"{kind}:d1:{rng.randrange(10**9)}",
+    out["links"].append({"accountId": b, "kind": kind, "value": f"{kind}:{a.date}:{rng.randrange(10**9)}",
                          "firstSeen": at(rng.randrange(24))})
 for _ in range(per_day("referrals")):
     out["referrals"].append({"inviterId": buyer(), "inviteeId": new_accounts[rng.randrange(len(new_accounts))],
@@ -151,7 +152,7 @@ for x in (org, op1, op2):
     out["accounts"].append({"id": x, "role": "buyer", "registeredAt": at(0)})
 out["referrals"] += [{"inviterId": org, "inviteeId": op1, "at": at(1)},
                      {"inviterId": org, "inviteeId": op2, "at": at(1)}]
-out["links"] += [{"accountId": x, "kind": "phone", "value": f"phone:d1:{org}", "firstSeen": at(1)}
+out["links"] += [{"accountId": x, "kind": "phone", "value": f"phone:{a.date}:{org}", "firstSeen": at(1)}
                  for x in (org, op1, op2)]
 for k in range(3):
     sid, owner = shop()
