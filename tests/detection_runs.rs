@@ -6,20 +6,11 @@ use crate::common::{self, error_code};
 use crate::market::Market;
 use investigator::detect::runs;
 use investigator::graph::{Cypher, Params};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const RINGS: &str =
     "{ rings(minScore: 0) { edges { node { id runId members { account { id } } } } } }";
 const RUNS: &str = "{ detectionRuns(first: 10) { edges { node { id status startedAt finishedAt detectors params version actor counts currentFor } } } }";
-
-fn nodes(d: &Value, field: &str) -> Vec<Value> {
-    d[field]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"].clone())
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn readers_see_the_last_complete_run_until_the_next_completes() {
@@ -37,13 +28,13 @@ async fn readers_see_the_last_complete_run_until_the_next_completes() {
         .unwrap()
         .iter()
         .all(|d| d["runId"] == run1.as_str()));
-    let rings = nodes(&app.data(RINGS, json!({})).await, "rings");
+    let rings = common::nodes(&app.data(RINGS, json!({})).await, "rings");
     assert_eq!(rings.len(), 1, "{rings:?}");
     assert_eq!(rings[0]["runId"], run1.as_str(), "a finding names its run");
     let ring_id = rings[0]["id"].as_str().unwrap().to_string();
 
     let d = app.data(RUNS, json!({})).await;
-    let r = &nodes(&d, "detectionRuns")[0];
+    let r = &common::nodes(&d, "detectionRuns")[0];
     assert_eq!(r["id"], run1.as_str());
     assert_eq!(r["status"], "COMPLETE");
     assert_eq!(r["version"], env!("CARGO_PKG_VERSION"));
@@ -67,7 +58,7 @@ async fn readers_see_the_last_complete_run_until_the_next_completes() {
         )
         .await
         .unwrap();
-    let rings = nodes(&app.data(RINGS, json!({})).await, "rings");
+    let rings = common::nodes(&app.data(RINGS, json!({})).await, "rings");
     assert_eq!(
         rings.len(),
         1,
@@ -82,14 +73,14 @@ async fn readers_see_the_last_complete_run_until_the_next_completes() {
         .unwrap()
         .contains(&held.id));
     let d = app.data(RUNS, json!({})).await;
-    assert_eq!(nodes(&d, "detectionRuns")[0]["status"], "RUNNING");
+    assert_eq!(common::nodes(&d, "detectionRuns")[0]["status"], "RUNNING");
 
     // It completes: its findings replace the first run's in one step.
     let run2 = held.id.clone();
     runs::complete(&app.graph, held, &["rings"], "{\"rings\": 1}")
         .await
         .unwrap();
-    let rings = nodes(&app.data(RINGS, json!({})).await, "rings");
+    let rings = common::nodes(&app.data(RINGS, json!({})).await, "rings");
     assert_eq!(rings.len(), 1);
     assert_eq!(
         (rings[0]["id"].as_str(), rings[0]["runId"].as_str()),
@@ -97,7 +88,7 @@ async fn readers_see_the_last_complete_run_until_the_next_completes() {
     );
     // Extortion and insider findings still come from the first run.
     let d = app.data(RUNS, json!({})).await;
-    let listed = nodes(&d, "detectionRuns");
+    let listed = common::nodes(&d, "detectionRuns");
     assert_eq!(listed[0]["currentFor"], json!(["rings"]));
     assert_eq!(listed[1]["currentFor"], json!(["extortion", "insider"]));
 
@@ -106,16 +97,16 @@ async fn readers_see_the_last_complete_run_until_the_next_completes() {
         .await
         .unwrap();
     runs::fail(&app.graph, held, &["rings"], "out of memory").await;
-    let rings = nodes(&app.data(RINGS, json!({})).await, "rings");
+    let rings = common::nodes(&app.data(RINGS, json!({})).await, "rings");
     assert_eq!(rings[0]["runId"], run2.as_str());
     let d = app.data(RUNS, json!({})).await;
-    assert_eq!(nodes(&d, "detectionRuns")[0]["status"], "FAILED");
+    assert_eq!(common::nodes(&d, "detectionRuns")[0]["status"], "FAILED");
 
     // A full run afterwards: the ring is found again under its old id, and only the current
     // and the previous runs' findings are kept.
     let third = app.data("mutation { detect { runId } }", json!({})).await;
     let run3 = third["detect"][0]["runId"].as_str().unwrap().to_string();
-    let rings = nodes(&app.data(RINGS, json!({})).await, "rings");
+    let rings = common::nodes(&app.data(RINGS, json!({})).await, "rings");
     assert_eq!(rings.len(), 1);
     assert_eq!(
         (rings[0]["id"].as_str(), rings[0]["runId"].as_str()),

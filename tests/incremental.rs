@@ -35,27 +35,18 @@ fn insiders_query() -> String {
 
 const RUNS: &str = "{ detectionRuns(first: 5) { edges { node { id status mode since basedOn scopeAccounts scopeShops counts } } } }";
 
-fn nodes(d: &Value, field: &str) -> Vec<Value> {
-    d[field]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"].clone())
-        .collect()
-}
-
 /// Every finding of the current run, in a canonical order (the ids are stable across runs:
 /// a ring's is the hash of its members).
 async fn findings(app: &TestApp) -> Value {
     let key = |v: &Value, k: &str| v[k].to_string();
-    let mut rings = nodes(&app.data(&rings_query(), json!({})).await, "rings");
+    let mut rings = common::nodes(&app.data(&rings_query(), json!({})).await, "rings");
     rings.sort_by_key(|r| key(r, "id"));
-    let mut incidents = nodes(
+    let mut incidents = common::nodes(
         &app.data(&incidents_query(), json!({})).await,
         "extortionIncidents",
     );
     incidents.sort_by_key(|r| key(r, "id"));
-    let mut insiders = nodes(
+    let mut insiders = common::nodes(
         &app.data(&insiders_query(), json!({})).await,
         "insiderSuspects",
     );
@@ -74,7 +65,7 @@ async fn detect(app: &TestApp, since: Option<&str>) -> Value {
 }
 
 async fn last_run(app: &TestApp) -> Value {
-    nodes(&app.data(RUNS, json!({})).await, "detectionRuns")[0].clone()
+    common::nodes(&app.data(RUNS, json!({})).await, "detectionRuns")[0].clone()
 }
 
 fn members_of(rings: &Value) -> Vec<Vec<String>> {
@@ -82,16 +73,7 @@ fn members_of(rings: &Value) -> Vec<Vec<String>> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            let mut m: Vec<String> = r["members"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|m| m["account"]["id"].as_str().unwrap().to_string())
-                .collect();
-            m.sort();
-            m
-        })
+        .map(common::ring_members)
         .collect()
 }
 

@@ -36,17 +36,6 @@ async fn rings(app: &TestApp, vars: Value) -> Vec<Value> {
         .collect()
 }
 
-fn members(ring: &Value) -> Vec<String> {
-    let mut m: Vec<String> = ring["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["account"]["id"].as_str().unwrap().to_string())
-        .collect();
-    m.sort();
-    m
-}
-
 fn role_of(ring: &Value, id: &str) -> String {
     ring["members"]
         .as_array()
@@ -106,7 +95,7 @@ async fn extortion_crew_is_found_with_roles_and_evidence() {
     let r = &found[0];
     assert_eq!(r["kind"], "EXTORTION_CREW");
     assert!(r["score"].as_f64().unwrap() >= 0.9, "{}", r["score"]);
-    assert_eq!(members(r), vec!["c-op", "c-org", "c-rec"]);
+    assert_eq!(common::ring_members(r), vec!["c-op", "c-org", "c-rec"]);
     assert_eq!(role_of(r, "c-org"), "ORGANIZER");
     assert_eq!(role_of(r, "c-op"), "OPERATIVE");
     assert_eq!(role_of(r, "c-rec"), "RECRUIT");
@@ -180,7 +169,7 @@ async fn hired_campaign_is_found_with_the_sellers_money() {
     let r = &found[0];
     assert_eq!(r["kind"], "HIRED_CAMPAIGN");
     assert!(r["score"].as_f64().unwrap() >= 0.8);
-    let ms = members(r);
+    let ms = common::ring_members(r);
     for i in 0..5 {
         let a = format!("h-agent{i}");
         assert!(ms.contains(&a), "{ms:?}");
@@ -287,7 +276,7 @@ async fn public_wifi_hub_ties_nobody_to_a_crew() {
     let found = rings(&app, json!({"minScore": 0.0})).await;
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(
-        members(&found[0]),
+        common::ring_members(&found[0]),
         vec!["w-op", "w-org", "w-rec"],
         "the hub IP ties no café user in"
     );
@@ -433,7 +422,7 @@ async fn rerunning_detect_replaces_rings() {
     detect(&app).await;
     let after = rings(&app, json!({"minScore": 0.0})).await;
     assert_eq!(after.len(), 1, "{after:#?}");
-    assert!(members(&after[0]).contains(&"c-new".to_string()));
+    assert!(common::ring_members(&after[0]).contains(&"c-new".to_string()));
     assert_ne!(
         after[0]["id"], before[0]["id"],
         "a new member set is a new ring id"
@@ -453,7 +442,10 @@ async fn split_crew_includes_the_negotiator_and_its_payee_account() {
     assert_eq!(found.len(), 1, "{found:#?}");
     let r = &found[0];
     assert_eq!(r["kind"], "EXTORTION_CREW");
-    assert_eq!(members(r), vec!["s-neg", "s-op", "s-org", "s-pay"]);
+    assert_eq!(
+        common::ring_members(r),
+        vec!["s-neg", "s-op", "s-org", "s-pay"]
+    );
     assert_eq!(role_of(r, "s-org"), "ORGANIZER");
     assert_eq!(role_of(r, "s-op"), "OPERATIVE");
     assert_eq!(role_of(r, "s-neg"), "NEGOTIATOR");
@@ -495,7 +487,10 @@ async fn dormant_household_recruit_joins_with_a_lower_contribution() {
     let found = rings(&app, json!({})).await;
     assert_eq!(found.len(), 1, "{found:#?}");
     let r = &found[0];
-    assert_eq!(members(r), vec!["c-op", "c-org", "c-rec", "c-sleeper"]);
+    assert_eq!(
+        common::ring_members(r),
+        vec!["c-op", "c-org", "c-rec", "c-sleeper"]
+    );
     assert_eq!(role_of(r, "c-sleeper"), "RECRUIT");
     let contribution = |id: &str| {
         r["members"]
@@ -529,7 +524,7 @@ async fn farm_campaign_without_lockstep_is_found_with_its_funding() {
     let mut expected: Vec<String> = (0..6).map(|i| format!("f-op{i}")).collect();
     expected.extend(["f-ben", "f-mule1", "f-mule2", "f-org"].map(String::from));
     expected.sort();
-    assert_eq!(members(r), expected);
+    assert_eq!(common::ring_members(r), expected);
     assert_eq!(role_of(r, "f-ben"), "BENEFICIARY");
     assert_eq!(role_of(r, "f-mule1"), "INTERMEDIARY");
     assert_eq!(role_of(r, "f-mule2"), "INTERMEDIARY");

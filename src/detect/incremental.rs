@@ -538,62 +538,58 @@ pub async fn run(graph: &Graph, actor: &str, since: i64) -> Result<Vec<RunSummar
         "insider": format!("{:?}", insider::InsiderParams::default()),
     })
     .to_string();
-    let held = runs::start(graph, &names, &params, actor)
-        .await
-        .map_err(|e| match e {
-            runs::StartError::Busy(id) => DetectError::Conflict(id),
-            runs::StartError::Graph(g) => DetectError::Graph(g),
-        })?;
+    let held = super::start_run(graph, &names, &params, actor).await?;
     let run_id = held.id.clone();
     tracing::info!(run = %run_id, since, based_on = %prev_rings, "incremental detection run started");
-    match run_incremental(graph, &run_id, since, &prev_rings, &prev_incidents).await {
-        Ok(Some(out)) => {
-            let counts: serde_json::Map<String, serde_json::Value> = out
-                .iter()
-                .map(|s| (s.detector.to_string(), s.found.into()))
-                .collect();
-            let counts = serde_json::Value::Object(counts).to_string();
-            runs::complete(graph, held, &names, &counts).await?;
-            tracing::info!(run = %run_id, "incremental detection run complete");
-            Ok(out)
-        }
-        // the scope is too wide to pay: the same run computes everything instead (it says
-        // so: mode `full`, its `since` kept)
-        Ok(None) => match super::run_detectors(graph, &Detector::ALL, &run_id).await {
-            Ok(out) => {
-                let counts: serde_json::Map<String, serde_json::Value> = out
-                    .iter()
-                    .map(|s| (s.detector.to_string(), s.found.into()))
-                    .collect();
-                graph
-                    .run(
-                        &q::DETECTION_RUN_SCOPE,
-                        Params::new()
-                            .with("runId", run_id.as_str())
-                            .with("mode", "full")
-                            .with("since", since)
-                            .with("basedOn", None::<String>)
-                            .with("scopeAccounts", None::<i64>)
-                            .with("scopeShops", None::<i64>),
-                    )
-                    .await?;
-                let counts = serde_json::Value::Object(counts).to_string();
-                runs::complete(graph, held, &names, &counts).await?;
-                tracing::info!(run = %run_id, "detection run complete (full: the incremental scope was too wide)");
-                Ok(out)
-            }
-            Err(e) => {
-                tracing::error!(run = %run_id, error = %e, "detection run failed; the previous findings stay");
-                runs::fail(graph, held, &names, &e.to_string()).await;
-                Err(e)
-            }
-        },
-        Err(e) => {
-            tracing::error!(run = %run_id, error = %e, "incremental detection run failed; the previous findings stay");
-            runs::fail(graph, held, &names, &e.to_string()).await;
-            Err(e)
-        }
-    }
+    let outcome = match run_incremental(graph, &run_id, since, &prev_rings, &prev_incidents).await {
+        Ok(Some(out)) => Ok(out),
+        // the scope is too costly: the same run computes everything instead, and says so
+        // (mode `full`, its `since` kept)
+        Ok(None) => full_instead(graph, &run_id, since).await,
+        Err(e) => Err(e),
+    };
+    super::finish_run(graph, held, &names, outcome).await
+}
+
+/// Runs every detector in run `run_id` and records it as a full run asked for `since`.
+async fn full_instead(
+    graph: &Graph,
+    run_id: &str,
+    since: i64,
+) -> Result<Vec<RunSummary>, DetectError> {
+    tracing::info!(
+        run = run_id,
+        "incremental scope too costly: computing everything"
+    );
+    let out = super::run_detectors(graph, &Detector::ALL, run_id).await?;
+    record_mode(graph, run_id, since, None).await?;
+    Ok(out)
+}
+
+/// Records how run `run_id`, asked for `since`, was computed: incremental with (based on,
+/// scope accounts, scope shops), or full (`None`).
+async fn record_mode(
+    graph: &Graph,
+    run_id: &str,
+    since: i64,
+    incremental: Option<(&str, usize, usize)>,
+) -> Result<(), DetectError> {
+    let p = Params::new()
+        .with("runId", run_id)
+        .with("since", since)
+        .with(
+            "mode",
+            if incremental.is_some() {
+                "incremental"
+            } else {
+                "full"
+            },
+        )
+        .with("basedOn", incremental.map(|s| s.0.to_string()))
+        .with("scopeAccounts", incremental.map(|s| s.1 as i64))
+        .with("scopeShops", incremental.map(|s| s.2 as i64));
+    graph.run(&q::DETECTION_RUN_SCOPE, p).await?;
+    Ok(())
 }
 
 async fn run_incremental(
@@ -712,18 +708,8 @@ async fn run_incremental(
     });
 
     let scope_shops: BTreeSet<&String> = r.shops.iter().chain(shops.iter()).collect();
-    graph
-        .run(
-            &q::DETECTION_RUN_SCOPE,
-            Params::new()
-                .with("runId", run_id)
-                .with("mode", "incremental")
-                .with("since", since)
-                .with("basedOn", prev_rings)
-                .with("scopeAccounts", r.accounts.len() as i64)
-                .with("scopeShops", scope_shops.len() as i64),
-        )
-        .await?;
+    let scope = (prev_rings, r.accounts.len(), scope_shops.len());
+    record_mode(graph, run_id, since, Some(scope)).await?;
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         "incremental detection computed"

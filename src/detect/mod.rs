@@ -119,28 +119,51 @@ pub async fn run(
         "insider": format!("{:?}", insider::InsiderParams::default()),
     })
     .to_string();
-    let held = runs::start(graph, &names, &params, actor)
+    let held = start_run(graph, &names, &params, actor).await?;
+    let run_id = held.id.clone();
+    tracing::info!(run = %run_id, detectors = ?names, "detection run started");
+    let outcome = run_detectors(graph, &detectors, &run_id).await;
+    finish_run(graph, held, &names, outcome).await
+}
+
+/// Takes the detection lock and records a run in progress (`CONFLICT` while another runs).
+pub(crate) async fn start_run(
+    graph: &Graph,
+    names: &[&str],
+    params: &str,
+    actor: &str,
+) -> Result<runs::Held, DetectError> {
+    runs::start(graph, names, params, actor)
         .await
         .map_err(|e| match e {
             runs::StartError::Busy(id) => DetectError::Conflict(id),
             runs::StartError::Graph(g) => DetectError::Graph(g),
-        })?;
+        })
+}
+
+/// Completes the run with what its detectors found (readers switch to it), or marks it
+/// failed (readers keep the previous findings).
+pub(crate) async fn finish_run(
+    graph: &Graph,
+    held: runs::Held,
+    names: &[&str],
+    outcome: Result<Vec<RunSummary>, DetectError>,
+) -> Result<Vec<RunSummary>, DetectError> {
     let run_id = held.id.clone();
-    tracing::info!(run = %run_id, detectors = ?names, "detection run started");
-    match run_detectors(graph, &detectors, &run_id).await {
+    match outcome {
         Ok(out) => {
             let counts: serde_json::Map<String, serde_json::Value> = out
                 .iter()
                 .map(|s| (s.detector.to_string(), s.found.into()))
                 .collect();
             let counts = serde_json::Value::Object(counts).to_string();
-            runs::complete(graph, held, &names, &counts).await?;
+            runs::complete(graph, held, names, &counts).await?;
             tracing::info!(run = %run_id, "detection run complete");
             Ok(out)
         }
         Err(e) => {
             tracing::error!(run = %run_id, error = %e, "detection run failed; the previous findings stay");
-            runs::fail(graph, held, &names, &e.to_string()).await;
+            runs::fail(graph, held, names, &e.to_string()).await;
             Err(e)
         }
     }

@@ -334,3 +334,25 @@ pub fn small_marketplace(name: &str) -> Dataset {
     );
     d
 }
+
+/// The nodes of the connection `field` in a GraphQL response's data.
+pub fn nodes(d: &Value, field: &str) -> Vec<Value> {
+    d[field]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+/// A ring's member account ids, sorted.
+pub fn ring_members(ring: &Value) -> Vec<String> {
+    let mut m: Vec<String> = ring["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["account"]["id"].as_str().unwrap().to_string())
+        .collect();
+    m.sort();
+    m
+}
