@@ -130,3 +130,55 @@ async fn readers_see_the_last_complete_run_until_the_next_completes() {
     assert_eq!(kept, expected, "the first run's rings were purged");
     app.stop().await;
 }
+
+/// Only the current and the previous run keep their extortion chain pairs (what an
+/// incremental run based on them counts); older runs lose them when a run completes.
+#[tokio::test(flavor = "multi_thread")]
+async fn chain_pairs_stay_on_the_current_and_previous_run_only() {
+    let app = common::app().await;
+    let m = Market::new("pairs");
+    m.crew("c", 3, 3);
+    app.load(m.data.path()).await.unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let d = app
+            .data("mutation { detect { runId detector found } }", json!({}))
+            .await;
+        assert!(
+            d["detect"][1]["found"].as_i64().unwrap() > 0,
+            "the crew extorts: {d}"
+        );
+        ids.push(d["detect"][0]["runId"].as_str().unwrap().to_string());
+    }
+    let pairs = |run: &str| {
+        let (graph, run) = (app.graph.clone(), run.to_string());
+        async move {
+            let n: Vec<Option<i64>> = graph
+                .column(
+                    &Cypher {
+                        name: "test_chain_pairs",
+                        text: "MATCH (r:DetectionRun {id: $run}) RETURN size(r.chainPayees) AS n",
+                    },
+                    Params::new().with("run", run.as_str()),
+                    "n",
+                    std::time::Duration::from_secs(10),
+                )
+                .await
+                .unwrap();
+            n.first().copied().flatten()
+        }
+    };
+    assert_eq!(
+        pairs(&ids[0]).await,
+        None,
+        "the oldest run's pairs are cleared"
+    );
+    assert!(
+        pairs(&ids[1]).await.unwrap_or(0) > 0,
+        "the previous run keeps its pairs"
+    );
+    assert!(
+        pairs(&ids[2]).await.unwrap_or(0) > 0,
+        "the current run keeps its pairs"
+    );
+}

@@ -213,7 +213,8 @@ pub async fn current(graph: &Graph, detector: &str) -> Result<Option<String>, Gr
     Ok(c.and_then(|c| c.run_id))
 }
 
-/// Deletes findings of `detector` from runs other than the current and the previous one.
+/// Deletes findings of `detector` from runs other than the current and the previous one (and,
+/// for extortion, those runs' chain pairs).
 async fn purge(graph: &Graph, detector: &str) -> Result<(), GraphError> {
     let c: Option<Current> = graph
         .row(
@@ -225,6 +226,14 @@ async fn purge(graph: &Graph, detector: &str) -> Result<(), GraphError> {
     let keep: Vec<String> = c
         .map(|c| c.run_id.into_iter().chain(c.previous_run_id).collect())
         .unwrap_or_default();
+    if detector == "extortion" {
+        graph
+            .run(
+                &q::DETECTION_RUN_CHAIN_PAIRS_PURGE,
+                Params::new().with("keep", keep.clone()),
+            )
+            .await?;
+    }
     let query = match detector {
         "rings" => &q::RINGS_PURGE,
         "extortion" => &q::INCIDENTS_PURGE,

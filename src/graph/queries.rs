@@ -193,6 +193,7 @@ catalog! {
     INCREMENTAL_PREV_RINGS = "incremental_prev_rings";
     DETECTION_RUN_CHAIN_PAIRS = "detection_run_chain_pairs";
     DETECTION_RUN_CHAIN_PAIRS_SET = "detection_run_chain_pairs_set";
+    DETECTION_RUN_CHAIN_PAIRS_PURGE = "detection_run_chain_pairs_purge";
     RINGS_CARRY = "rings_carry";
     INCIDENTS_CARRY = "incidents_carry";
     DETECTION_RUN_SCOPE = "detection_run_scope";
