@@ -316,6 +316,10 @@ async fn scopes(
     budget: &Budget,
 ) -> Result<Option<(RingsOutcome, BTreeSet<String>)>, DetectError> {
     let mut x = Expansion::new(touched);
+    // the touched shops alone may already be past the budget
+    if !budget.allows(graph, "touched", &[&x.shops]).await? {
+        return Ok(None);
+    }
     let params = rings::RingParams::default();
     let mut incidents: Option<(BTreeSet<String>, BTreeSet<String>)> = None;
     for round in 0..MAX_ROUNDS {
@@ -327,6 +331,11 @@ async fn scopes(
             dropped = x.dropped.len(),
             "rings scope closed"
         );
+        // the rings' load alone may already be past the budget: decide before the incidents'
+        // scope is walked
+        if !budget.allows(graph, "rings", &[&x.shops]).await? {
+            return Ok(None);
+        }
         let members = x.changed_members(prev);
         if incidents
             .as_ref()
