@@ -427,8 +427,7 @@ async fn incidents_base(
 
 /// Recomputes the incidents of the shops `base` (whose chains records since `since` can
 /// change) and of every shop whose incidents the payee rule couples to them, stores them
-/// and the run's chain pairs; returns how many were stored and the shops recomputed (None,
-/// None past `budget`).
+/// and the run's chain pairs; returns how many were stored and the shops recomputed.
 ///
 /// The payee rule counts, per payee, the owners with a chain to it. Chains never leave their
 /// owner's shops, so outside `base` they are the previous run's, recorded as (payee, owner)
@@ -442,8 +441,7 @@ async fn incidents(
     touched: &Touched,
     base: &BTreeSet<String>,
     prev_pairs: &[(String, String)],
-    budget: &Budget,
-) -> Result<(Option<u64>, Option<BTreeSet<String>>), DetectError> {
+) -> Result<(u64, BTreeSet<String>), DetectError> {
     let p = extortion::IncidentParams::default();
     let load = |shops: &BTreeSet<String>| Scope {
         shops: shops.iter().cloned().collect(),
@@ -503,9 +501,8 @@ async fn incidents(
             shops = shops.len(),
             "incidents scope widened by the payee rule"
         );
-        if !budget.allows(graph, "incidents widened", &[&shops]).await? {
-            return Ok((None, None));
-        }
+        // no budget check here: this run's rings are stored already, and the scope was
+        // weighed (the incidents' base counted twice for this second load) before them
         drop(v);
         let mut w = VictimSide::load_in(graph, Some(&load(&shops))).await?;
         owners = owners_of(&w, &shops);
@@ -517,7 +514,7 @@ async fn incidents(
     pairs.sort();
     pairs.dedup();
     extortion::store_chain_pairs(graph, run_id, &pairs).await?;
-    Ok((Some(found.incidents.len() as u64), Some(shops)))
+    Ok((found.incidents.len() as u64, shops))
 }
 
 /// Runs every detector incrementally over what records at or after `since` (epoch ms) touch
@@ -601,6 +598,23 @@ async fn record_mode(
     Ok(())
 }
 
+/// Copies run `prev`'s findings that `query` keeps (all but those `except` names) into run
+/// `run_id`; returns how many.
+async fn carry(
+    graph: &Graph,
+    query: &crate::graph::Cypher<'static>,
+    prev: &str,
+    run_id: &str,
+    except: (&'static str, Vec<String>),
+) -> Result<u64, DetectError> {
+    let p = Params::new()
+        .with("prev", prev)
+        .with("runId", run_id)
+        .with(except.0, except.1);
+    let carried: Vec<i64> = graph.column(query, p, "carried", LIMIT).await?;
+    Ok(carried.first().copied().unwrap_or(0) as u64)
+}
+
 async fn run_incremental(
     graph: &Graph,
     run_id: &str,
@@ -640,18 +654,14 @@ async fn run_incremental(
         return Ok(None);
     };
     rings::store(graph, run_id, &r.rings).await?;
-    let carried: Vec<i64> = graph
-        .column(
-            &q::RINGS_CARRY,
-            Params::new()
-                .with("prev", prev_rings)
-                .with("runId", run_id)
-                .with("drop", r.dropped.clone()),
-            "carried",
-            LIMIT,
-        )
-        .await?;
-    let carried = carried.first().copied().unwrap_or(0) as u64;
+    let carried = carry(
+        graph,
+        &q::RINGS_CARRY,
+        prev_rings,
+        run_id,
+        ("drop", r.dropped.clone()),
+    )
+    .await?;
     tracing::info!(
         recomputed = r.rings.len(),
         dropped = r.dropped.len(),
@@ -670,22 +680,16 @@ async fn run_incremental(
 
     // incidents: the rings of this run are complete now
     let t = Instant::now();
-    let (found, shops) = incidents(graph, run_id, &touched, &c, &prev_pairs, &budget).await?;
-    let Some((incidents, shops)) = found.zip(shops) else {
-        return Ok(None);
-    };
-    let carried: Vec<i64> = graph
-        .column(
-            &q::INCIDENTS_CARRY,
-            Params::new()
-                .with("prev", prev_incidents)
-                .with("runId", run_id)
-                .with("shops", shops.iter().cloned().collect::<Vec<_>>()),
-            "carried",
-            LIMIT,
-        )
-        .await?;
-    let carried = carried.first().copied().unwrap_or(0) as u64;
+    let (incidents, shops) = incidents(graph, run_id, &touched, &c, &prev_pairs).await?;
+    let shop_list: Vec<String> = shops.iter().cloned().collect();
+    let carried = carry(
+        graph,
+        &q::INCIDENTS_CARRY,
+        prev_incidents,
+        run_id,
+        ("shops", shop_list),
+    )
+    .await?;
     tracing::info!(
         recomputed = incidents,
         carried,
