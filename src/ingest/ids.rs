@@ -4,7 +4,7 @@
 //! collision could only hide a dangling reference, never invent one.
 
 use crate::model::RecordKind;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 /// Hashes a digest by itself: it is already a uniform 64-bit hash, so SipHashing it again
@@ -26,14 +26,14 @@ impl Hasher for DigestHasher {
     }
 }
 
-/// A set of digests (see [`DigestHasher`]).
-pub type DigestSet = HashSet<u64, BuildHasherDefault<DigestHasher>>;
 /// A map keyed by digests (see [`DigestHasher`]).
 pub type DigestMap<V> = HashMap<u64, V, BuildHasherDefault<DigestHasher>>;
 
+/// Every record id seen so far, per kind, with its ordinal: the position of the id among its
+/// kind's ids (0, 1, 2, … in input order), which the bulk path turns into node ids.
 #[derive(Default)]
 pub struct IdIndex {
-    sets: HashMap<RecordKind, DigestSet>,
+    maps: HashMap<RecordKind, DigestMap<u32>>,
 }
 
 /// The 64-bit digest the index stores; also keys the loader's sets of pairs and accounts.
@@ -44,23 +44,79 @@ pub fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
 }
 
 impl IdIndex {
-    /// Adds an id; false when the kind already had it.
-    pub fn insert(&mut self, kind: RecordKind, id: &str) -> bool {
-        self.sets.entry(kind).or_default().insert(digest(id))
+    /// Adds an id and returns its ordinal; None when the kind already had it. Past 2^32 - 1
+    /// ids of one kind the ordinal saturates (the bulk path then refuses: its node ids must
+    /// be dense).
+    pub fn insert(&mut self, kind: RecordKind, id: &str) -> Option<u32> {
+        let map = self.maps.entry(kind).or_default();
+        let ordinal = u32::try_from(map.len()).unwrap_or(u32::MAX);
+        match map.entry(digest(id)) {
+            std::collections::hash_map::Entry::Occupied(_) => None,
+            std::collections::hash_map::Entry::Vacant(v) => Some(*v.insert(ordinal)),
+        }
     }
 
-    pub fn contains(&self, kind: RecordKind, id: &str) -> bool {
-        self.sets
-            .get(&kind)
-            .is_some_and(|s| s.contains(&digest(id)))
+    /// The ordinal of a known id.
+    pub fn get(&self, kind: RecordKind, id: &str) -> Option<u32> {
+        self.maps.get(&kind)?.get(&digest(id)).copied()
+    }
+
+    /// Forgets an id (its record was rejected after all), so references to it fail too.
+    pub fn remove(&mut self, kind: RecordKind, id: &str) {
+        if let Some(m) = self.maps.get_mut(&kind) {
+            m.remove(&digest(id));
+        }
     }
 }
 
-impl IdIndex {
-    /// Forgets an id (its record was rejected after all), so references to it fail too.
-    pub fn remove(&mut self, kind: RecordKind, id: &str) {
-        if let Some(s) = self.sets.get_mut(&kind) {
-            s.remove(&digest(id));
+/// Where validation found a record's ids: its own id's ordinal, and every reference's kind
+/// and ordinal by field name (at most three per record; see `Record::references`).
+#[derive(Default, Debug)]
+pub(crate) struct Resolved {
+    pub own: Option<u32>,
+    refs: [Option<(&'static str, RecordKind, u32)>; 3],
+}
+
+impl Resolved {
+    pub fn push(&mut self, field: &'static str, kind: RecordKind, ordinal: u32) {
+        if let Some(slot) = self.refs.iter_mut().find(|r| r.is_none()) {
+            *slot = Some((field, kind, ordinal));
+        } else {
+            debug_assert!(false, "a record refers to more than three ids");
         }
+    }
+
+    /// The kind and ordinal of the id held in `field`.
+    pub fn get(&self, field: &str) -> Option<(RecordKind, u32)> {
+        self.refs
+            .iter()
+            .flatten()
+            .find(|(f, _, _)| *f == field)
+            .map(|&(_, kind, ordinal)| (kind, ordinal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals_count_each_kinds_ids_in_order() {
+        let mut index = IdIndex::default();
+        assert_eq!(index.insert(RecordKind::Account, "a"), Some(0));
+        assert_eq!(index.insert(RecordKind::Account, "b"), Some(1));
+        assert_eq!(
+            index.insert(RecordKind::Shop, "a"),
+            Some(0),
+            "kinds count apart"
+        );
+        assert_eq!(index.insert(RecordKind::Account, "a"), None, "a duplicate");
+        assert_eq!(index.get(RecordKind::Account, "b"), Some(1));
+        assert_eq!(index.get(RecordKind::Order, "b"), None);
+        let mut r = Resolved::default();
+        r.push("buyerId", RecordKind::Account, 1);
+        r.push("shopId", RecordKind::Shop, 0);
+        assert_eq!(r.get("shopId"), Some((RecordKind::Shop, 0)));
+        assert_eq!(r.get("orderId"), None);
     }
 }

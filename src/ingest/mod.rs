@@ -95,11 +95,12 @@ pub enum LoadError {
     Graph(#[from] GraphError),
 }
 
-/// Receives every record that passed its own checks during validation, in input order (the
-/// bulk path writes the importer's CSV from it, so the dataset is parsed once). Whether the
-/// dataset as a whole is valid is known only when validation ends.
+/// Receives every record that passed its own checks and whose references are all earlier in
+/// the dataset, in input order, with where validation found its ids (the bulk path writes the
+/// importer's CSV from it, so the dataset is parsed once and every id looked up once).
+/// Whether the dataset as a whole is valid is known only when validation ends.
 pub(crate) trait RecordSink: Send {
-    fn accept(&mut self, record: &Record) -> std::io::Result<()>;
+    fn accept(&mut self, record: Record, resolved: ids::Resolved) -> std::io::Result<()>;
 }
 
 /// Validates and loads `source`. See the module documentation for the guarantees.
@@ -435,15 +436,16 @@ impl<'a> Checker<'a> {
             }
         };
         out.unknown.extend(unknown);
-        let mut missing = Vec::new();
+        let (mut missing, mut resolved) = (Vec::new(), ids::Resolved::default());
         for r in record.references() {
-            if !self.index.contains(r.kind, r.id) {
-                missing.push((r.field, r.kind, r.id.to_string()));
+            match self.index.get(r.kind, r.id) {
+                Some(ordinal) => resolved.push(r.field, r.kind, ordinal),
+                None => missing.push((r.field, r.kind, r.id.to_string())),
             }
         }
-        let own_id = record.id().map(str::to_string);
-        if let Some(id) = &own_id {
-            if !self.index.insert(kind, id) {
+        if let Some(id) = record.id() {
+            resolved.own = self.index.insert(kind, id);
+            if resolved.own.is_none() {
                 out.errors.push(RecordError {
                     location: p.location,
                     kind: file,
@@ -453,6 +455,17 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+        if missing.is_empty() {
+            if let (Some(sink), None) = (self.sink.as_deref_mut(), &self.sink_error) {
+                if let Err(e) = sink.accept(record, resolved) {
+                    self.sink_error = Some(e);
+                }
+            }
+            return;
+        }
+        // References still open: the database may hold them (a transactional load); such a
+        // record never reaches the sink, whose bulk load needs an empty database anyway.
+        let own_id = record.id().map(str::to_string);
         for (field, target, target_id) in missing {
             out.pending.push(Pending {
                 location: p.location.clone(),
@@ -461,11 +474,6 @@ impl<'a> Checker<'a> {
                 target_id,
                 own_id: own_id.clone(),
             });
-        }
-        if let (Some(sink), None) = (self.sink.as_deref_mut(), &self.sink_error) {
-            if let Err(e) = sink.accept(&record) {
-                self.sink_error = Some(e);
-            }
         }
     }
 }
