@@ -101,6 +101,9 @@ pub enum LoadError {
 /// Whether the dataset as a whole is valid is known only when validation ends.
 pub(crate) trait RecordSink: Send {
     fn accept(&mut self, record: Record, resolved: ids::Resolved) -> std::io::Result<()>;
+    /// A record was left out (invalid, or refers to ids not in the dataset before it): the
+    /// records after it can no longer be numbered or linked as they would be.
+    fn left_out(&mut self);
 }
 
 /// Validates and loads `source`. See the module documentation for the guarantees.
@@ -182,7 +185,12 @@ async fn validate(
     opts: &LoadOptions,
     mut sink: Option<Box<dyn RecordSink>>,
 ) -> Result<Checked, LoadError> {
-    let mut index = IdIndex::default();
+    // Ordinals only for a sink (the bulk path numbers nodes with them).
+    let mut index = if sink.is_some() {
+        IdIndex::numbered()
+    } else {
+        IdIndex::default()
+    };
     let mut checked = Checked {
         counts: BTreeMap::new(),
         errors: Vec::new(),
@@ -426,6 +434,9 @@ impl<'a> Checker<'a> {
         let (record, unknown) = match p.outcome {
             Ok(r) => r,
             Err((field, reason)) => {
+                if let Some(sink) = self.sink.as_deref_mut() {
+                    sink.left_out();
+                }
                 out.errors.push(RecordError {
                     location: p.location,
                     kind: file,
@@ -446,6 +457,9 @@ impl<'a> Checker<'a> {
         if let Some(id) = record.id() {
             resolved.own = self.index.insert(kind, id);
             if resolved.own.is_none() {
+                if let Some(sink) = self.sink.as_deref_mut() {
+                    sink.left_out();
+                }
                 out.errors.push(RecordError {
                     location: p.location,
                     kind: file,
@@ -465,6 +479,9 @@ impl<'a> Checker<'a> {
         }
         // References still open: the database may hold them (a transactional load); such a
         // record never reaches the sink, whose bulk load needs an empty database anyway.
+        if let Some(sink) = self.sink.as_deref_mut() {
+            sink.left_out();
+        }
         let own_id = record.id().map(str::to_string);
         for (field, target, target_id) in missing {
             out.pending.push(Pending {

@@ -42,6 +42,9 @@ type Batch = Vec<(Record, Resolved)>;
 const BATCH: usize = 2048;
 
 struct Feed {
+    /// Validation left a record out: the load will be refused, so nothing more is written
+    /// (ids after a gap would be wrong) and `finish` fails rather than return bad input.
+    left_out: bool,
     batch: Batch,
     tx: Option<SyncSender<Batch>>,
     writer: Option<JoinHandle<io::Result<Files>>>,
@@ -234,6 +237,7 @@ impl CsvInput {
             })?;
         Ok(CsvInput {
             feed: Arc::new(Mutex::new(Feed {
+                left_out: false,
                 batch: Vec::with_capacity(BATCH),
                 tx: Some(tx),
                 writer: Some(writer),
@@ -249,6 +253,11 @@ impl CsvInput {
             .feed
             .lock()
             .map_err(|_| io::Error::other("importer input poisoned"))?;
+        if feed.left_out {
+            return Err(io::Error::other(
+                "validation left records out: the importer input is incomplete",
+            ));
+        }
         let batch = std::mem::take(&mut feed.batch);
         if let Some(tx) = feed.tx.take() {
             // A send fails only when the writer stopped on an error, which joining returns.
@@ -270,6 +279,9 @@ impl RecordSink for CsvInput {
             .feed
             .lock()
             .map_err(|_| io::Error::other("importer input poisoned"))?;
+        if feed.left_out {
+            return Ok(());
+        }
         feed.batch.push((record, resolved));
         if feed.batch.len() < BATCH {
             return Ok(());
@@ -285,6 +297,12 @@ impl RecordSink for CsvInput {
             Some(Ok(Err(e))) => Err(e),
             Some(Err(_)) => Err(io::Error::other("the importer input writer panicked")),
             _ => Err(io::Error::other("the importer input writer stopped")),
+        }
+    }
+
+    fn left_out(&mut self) {
+        if let Ok(mut feed) = self.feed.lock() {
+            feed.left_out = true;
         }
     }
 }
@@ -764,7 +782,7 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::RecordKind;
+    use crate::ingest::ids::IdIndex;
     use serde_json::json;
 
     fn rec(kind: RecordKind, v: serde_json::Value) -> Record {
@@ -772,7 +790,7 @@ mod tests {
     }
 
     /// Hands `record` to the input the way validation does: its ids resolved in `index`.
-    fn feed(input: &mut CsvInput, index: &mut crate::ingest::ids::IdIndex, record: Record) {
+    fn feed(input: &mut CsvInput, index: &mut IdIndex, record: Record) {
         let mut resolved = Resolved::default();
         for r in record.references() {
             let ordinal = index.get(r.kind, r.id).expect("an earlier record");
@@ -793,7 +811,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bulk-csv-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let (mut input, mut index) = (CsvInput::create(&dir).unwrap(), Default::default());
+        let (mut input, mut index) = (CsvInput::create(&dir).unwrap(), IdIndex::numbered());
         let t = "2017-04-03T10:15:00+08:00";
         let later = "2017-05-03T10:15:00+08:00";
         for r in [
@@ -857,6 +875,31 @@ mod tests {
             .args
             .iter()
             .any(|a| a.starts_with("--multiline-fields=") && a.ends_with("payments.csv")));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_record_left_out_by_validation_stops_the_input() {
+        let dir = std::env::temp_dir().join(format!("bulk-csv-left-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (mut input, mut index) = (CsvInput::create(&dir).unwrap(), IdIndex::numbered());
+        feed(
+            &mut input,
+            &mut index,
+            rec(RecordKind::Account, json!({"id":"a","role":"buyer"})),
+        );
+        input.left_out();
+        feed(
+            &mut input,
+            &mut index,
+            rec(RecordKind::Account, json!({"id":"b","role":"buyer"})),
+        );
+        let err = input
+            .finish()
+            .err()
+            .expect("an incomplete input is refused");
+        assert!(err.to_string().contains("left records out"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
