@@ -6,7 +6,6 @@
 
 use super::{Money, Timestamp, MAX_ID_LEN};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 
 /// Why one record is invalid: the field (or `-` for the whole record) and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -507,40 +506,33 @@ fn check_text(name: &'static str, s: &str, max: usize, multiline: bool) -> Resul
 }
 
 /// Field accessor that remembers which keys were read, so the rest are "unknown".
+/// A record's JSON object, taken apart field by field: each field read is moved out (no copy
+/// of its text), so the fields left at the end are the unknown ones.
 struct Fields {
     map: Map<String, Value>,
-    seen: BTreeSet<&'static str>,
 }
 
 impl Fields {
     fn new(map: Map<String, Value>) -> Self {
-        Fields {
-            map,
-            seen: BTreeSet::new(),
-        }
+        Fields { map }
     }
 
     fn unknown(&self) -> Vec<String> {
-        self.map
-            .keys()
-            .filter(|k| !self.seen.contains(k.as_str()))
-            .cloned()
-            .collect()
+        self.map.keys().cloned().collect()
     }
 
-    /// The value of `name`, treating JSON null as absent.
-    fn get(&mut self, name: &'static str) -> Option<&Value> {
-        self.seen.insert(name);
-        self.map.get(name).filter(|v| !v.is_null())
+    /// The value of `name`, treating JSON null as absent. Each field is read once.
+    fn get(&mut self, name: &'static str) -> Option<Value> {
+        self.map.remove(name).filter(|v| !v.is_null())
     }
 
     fn opt_str(&mut self, name: &'static str) -> Result<Option<String>, FieldError> {
         match self.get(name) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::String(s)) => Ok(Some(s)),
             Some(other) => Err(FieldError::new(
                 name,
-                format!("must be a string, got {}", json_type(other)),
+                format!("must be a string, got {}", json_type(&other)),
             )),
         }
     }
@@ -650,7 +642,7 @@ impl Fields {
             },
             Some(other) => Err(FieldError::new(
                 name,
-                format!("must be an integer from 1 to 5, got {}", json_type(other)),
+                format!("must be an integer from 1 to 5, got {}", json_type(&other)),
             )),
         }
     }
@@ -664,13 +656,13 @@ impl Fields {
     fn money(&mut self) -> Result<Money, FieldError> {
         let amount = match self.get("amount") {
             None => return Err(FieldError::new("amount", "is required")),
-            Some(Value::String(s)) => s.clone(),
+            Some(Value::String(s)) => s,
             Some(other) => {
                 return Err(FieldError::new(
                     "amount",
                     format!(
                         "must be a decimal string such as \"600.00\", got {}",
-                        json_type(other)
+                        json_type(&other)
                     ),
                 ))
             }
@@ -712,13 +704,18 @@ mod tests {
         let (r, unknown) = Record::from_json(
             RecordKind::Payment,
             json!({"id":"p-9","fromId":"a-tea-owner","toId":"a-du","amount":"600.00","currency":"CNY",
-                   "paidAt":"2017-04-08T10:02:00+08:00","channel":"alipay","memo":"remove review","extra":1}),
+                   "paidAt":"2017-04-08T10:02:00+08:00","channel":"alipay","memo":"remove review","extra":1,
+                   "orderId":null}),
         )
         .unwrap();
         let Record::Payment(p) = r else { panic!() };
         assert_eq!(p.amount.minor, 60_000);
         assert_eq!(p.order_id, None);
-        assert_eq!(unknown, vec!["extra".to_string()]);
+        assert_eq!(
+            unknown,
+            vec!["extra".to_string()],
+            "a known field set to null is known"
+        );
     }
 
     #[test]
