@@ -62,26 +62,25 @@ pub fn statements() -> Vec<(&'static str, String)> {
 const CONCURRENT_CONSTRAINTS: usize = 2;
 
 fn is_constraint(statement: &str) -> bool {
-    let mut words = statement.split_whitespace();
-    words
-        .next()
-        .is_some_and(|w| w.eq_ignore_ascii_case("CREATE"))
-        && words
-            .next()
-            .is_some_and(|w| w.eq_ignore_ascii_case("CONSTRAINT"))
+    head(statement)
+        .is_some_and(|(create, object, _)| create && object.eq_ignore_ascii_case("CONSTRAINT"))
 }
 
 /// The object a DDL statement creates or drops, and which of the two it does:
 /// `CREATE CONSTRAINT <name> …`, `CREATE INDEX <name> …`, `DROP INDEX <name> …`.
 fn target(statement: &str) -> Option<(bool, &str)> {
+    head(statement).map(|(create, _, name)| (create, name))
+}
+
+/// (creates, CONSTRAINT | INDEX, name) of a DDL statement.
+fn head(statement: &str) -> Option<(bool, &str, &str)> {
     let mut words = statement.split_whitespace();
     let create = match words.next()? {
         w if w.eq_ignore_ascii_case("CREATE") => true,
         w if w.eq_ignore_ascii_case("DROP") => false,
         _ => return None,
     };
-    words.next()?; // CONSTRAINT | INDEX
-    Some((create, words.next()?))
+    Some((create, words.next()?, words.next()?))
 }
 
 /// Creates missing constraints and indexes, drops retired indexes, then waits until the

@@ -34,11 +34,15 @@ pub type DigestMap<V> = HashMap<u64, V, BuildHasherDefault<DigestHasher>>;
 /// Every record id seen so far, per kind; [`IdIndex::numbered`] also keeps each id's ordinal,
 /// its position among its kind's ids (0, 1, 2, … in input order), which the bulk path turns
 /// into node ids. Without ordinals an id costs half the memory (9 bytes against 17 a slot).
-#[derive(Default)]
-pub struct IdIndex {
-    numbered: bool,
-    plain: HashMap<RecordKind, DigestSet>,
-    maps: HashMap<RecordKind, DigestMap<u32>>,
+pub enum IdIndex {
+    Plain(HashMap<RecordKind, DigestSet>),
+    Numbered(HashMap<RecordKind, DigestMap<u32>>),
+}
+
+impl Default for IdIndex {
+    fn default() -> Self {
+        IdIndex::Plain(HashMap::new())
+    }
 }
 
 /// The 64-bit digest the index stores; also keys the loader's sets of pairs and accounts.
@@ -50,48 +54,44 @@ pub fn digest<T: Hash + ?Sized>(value: &T) -> u64 {
 
 impl IdIndex {
     pub fn numbered() -> IdIndex {
-        IdIndex {
-            numbered: true,
-            ..IdIndex::default()
-        }
+        IdIndex::Numbered(HashMap::new())
     }
 
     /// Adds an id and returns its ordinal (0 when the index keeps none); None when the kind
     /// already had it. Past 2^32 - 1 ids of one kind the ordinal saturates (the bulk path
     /// then refuses: its node ids must be dense).
     pub fn insert(&mut self, kind: RecordKind, id: &str) -> Option<u32> {
-        if !self.numbered {
-            return self
-                .plain
+        match self {
+            IdIndex::Plain(sets) => sets
                 .entry(kind)
                 .or_default()
                 .insert(digest(id))
-                .then_some(0);
-        }
-        let map = self.maps.entry(kind).or_default();
-        let ordinal = u32::try_from(map.len()).unwrap_or(u32::MAX);
-        match map.entry(digest(id)) {
-            std::collections::hash_map::Entry::Occupied(_) => None,
-            std::collections::hash_map::Entry::Vacant(v) => Some(*v.insert(ordinal)),
+                .then_some(0),
+            IdIndex::Numbered(maps) => {
+                let map = maps.entry(kind).or_default();
+                let ordinal = u32::try_from(map.len()).unwrap_or(u32::MAX);
+                match map.entry(digest(id)) {
+                    std::collections::hash_map::Entry::Occupied(_) => None,
+                    std::collections::hash_map::Entry::Vacant(v) => Some(*v.insert(ordinal)),
+                }
+            }
         }
     }
 
     /// The ordinal of a known id (0 when the index keeps none).
     pub fn get(&self, kind: RecordKind, id: &str) -> Option<u32> {
-        if !self.numbered {
-            return self.plain.get(&kind)?.contains(&digest(id)).then_some(0);
+        match self {
+            IdIndex::Plain(sets) => sets.get(&kind)?.contains(&digest(id)).then_some(0),
+            IdIndex::Numbered(maps) => maps.get(&kind)?.get(&digest(id)).copied(),
         }
-        self.maps.get(&kind)?.get(&digest(id)).copied()
     }
 
     /// Forgets an id (its record was rejected after all), so references to it fail too.
     pub fn remove(&mut self, kind: RecordKind, id: &str) {
-        if let Some(m) = self.plain.get_mut(&kind) {
-            m.remove(&digest(id));
-        }
-        if let Some(m) = self.maps.get_mut(&kind) {
-            m.remove(&digest(id));
-        }
+        match self {
+            IdIndex::Plain(sets) => sets.get_mut(&kind).map(|s| s.remove(&digest(id))),
+            IdIndex::Numbered(maps) => maps.get_mut(&kind).map(|m| m.remove(&digest(id)).is_some()),
+        };
     }
 }
 

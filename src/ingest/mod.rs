@@ -434,9 +434,7 @@ impl<'a> Checker<'a> {
         let (record, unknown) = match p.outcome {
             Ok(r) => r,
             Err((field, reason)) => {
-                if let Some(sink) = self.sink.as_deref_mut() {
-                    sink.left_out();
-                }
+                leave_out(&mut self.sink);
                 out.errors.push(RecordError {
                     location: p.location,
                     kind: file,
@@ -457,9 +455,7 @@ impl<'a> Checker<'a> {
         if let Some(id) = record.id() {
             resolved.own = self.index.insert(kind, id);
             if resolved.own.is_none() {
-                if let Some(sink) = self.sink.as_deref_mut() {
-                    sink.left_out();
-                }
+                leave_out(&mut self.sink);
                 out.errors.push(RecordError {
                     location: p.location,
                     kind: file,
@@ -479,9 +475,7 @@ impl<'a> Checker<'a> {
         }
         // References still open: the database may hold them (a transactional load); such a
         // record never reaches the sink, whose bulk load needs an empty database anyway.
-        if let Some(sink) = self.sink.as_deref_mut() {
-            sink.left_out();
-        }
+        leave_out(&mut self.sink);
         let own_id = record.id().map(str::to_string);
         for (field, target, target_id) in missing {
             out.pending.push(Pending {
@@ -492,6 +486,13 @@ impl<'a> Checker<'a> {
                 own_id: own_id.clone(),
             });
         }
+    }
+}
+
+/// Tells the sink, if any, that a record does not reach it.
+fn leave_out(sink: &mut Option<&mut (dyn RecordSink + 'static)>) {
+    if let Some(sink) = sink.as_deref_mut() {
+        sink.left_out();
     }
 }
 

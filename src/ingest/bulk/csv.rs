@@ -41,6 +41,20 @@ type Batch = Vec<(Record, Resolved)>;
 /// Records per batch handed to the writer thread.
 const BATCH: usize = 2048;
 
+impl Feed {
+    /// Closes the channel and waits for the writer: its files, or the error it stopped on.
+    fn join_writer(&mut self) -> io::Result<Files> {
+        self.tx = None;
+        let writer = self
+            .writer
+            .take()
+            .ok_or_else(|| io::Error::other("importer input already finished"))?;
+        writer
+            .join()
+            .map_err(|_| io::Error::other("the importer input writer panicked"))?
+    }
+}
+
 struct Feed {
     /// Validation left a record out: the load will be refused, so nothing more is written
     /// (ids after a gap would be wrong) and `finish` fails rather than return bad input.
@@ -259,17 +273,11 @@ impl CsvInput {
             ));
         }
         let batch = std::mem::take(&mut feed.batch);
-        if let Some(tx) = feed.tx.take() {
+        if let Some(tx) = &feed.tx {
             // A send fails only when the writer stopped on an error, which joining returns.
             let _ = tx.send(batch);
         }
-        let writer = feed
-            .writer
-            .take()
-            .ok_or_else(|| io::Error::other("importer input already finished"))?;
-        writer
-            .join()
-            .map_err(|_| io::Error::other("the importer input writer panicked"))?
+        feed.join_writer()
     }
 }
 
@@ -292,12 +300,10 @@ impl RecordSink for CsvInput {
             return Ok(());
         }
         // The writer stopped on an error: that error is the one to report.
-        feed.tx = None;
-        match feed.writer.take().map(JoinHandle::join) {
-            Some(Ok(Err(e))) => Err(e),
-            Some(Err(_)) => Err(io::Error::other("the importer input writer panicked")),
-            _ => Err(io::Error::other("the importer input writer stopped")),
-        }
+        Err(feed
+            .join_writer()
+            .err()
+            .unwrap_or_else(|| io::Error::other("the importer input writer stopped")))
     }
 
     fn left_out(&mut self) {
