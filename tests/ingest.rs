@@ -377,3 +377,43 @@ async fn ingest_mutation_caps_batch_size() {
     assert_eq!(body["errors"][0]["extensions"]["field"], "records");
     app.stop().await;
 }
+
+/// The ring projection reads `OWNS`, `TRANSFER` and `MESSAGED` by relationship type alone
+/// (`queries/rings_shops.cypher` and its neighbours name no labels): each type must join only
+/// the labels docs/GRAPH_MODEL.md gives it, or those reads would pick up foreign nodes.
+#[tokio::test(flavor = "multi_thread")]
+async fn relationships_read_by_type_join_only_their_documented_labels() {
+    use secrecy::ExposeSecret;
+    let app = app().await;
+    app.load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/seed-data"
+    )))
+    .await
+    .unwrap();
+    let config = neo4rs::ConfigBuilder::default()
+        .uri(app.config.neo4j.uri.as_str())
+        .user(app.config.neo4j.user.as_str())
+        .password(app.config.neo4j.password.expose_secret())
+        .db(app.config.neo4j.database.as_str())
+        .build()
+        .unwrap();
+    let driver = neo4rs::Graph::connect(config).await.unwrap();
+    for (rel, from, to) in [
+        ("OWNS", "Account", "Shop"),
+        ("TRANSFER", "Account", "Account"),
+        ("MESSAGED", "Account", "Message"),
+    ] {
+        // constants of this test, not input: the type and labels cannot be parameters
+        let text = format!(
+            "MATCH (a)-[:{rel}]->(b) \
+             RETURN count(*) AS total, count(CASE WHEN NOT (a:{from} AND b:{to}) THEN 1 END) AS foreign"
+        );
+        let mut rows = driver.execute(neo4rs::query(&text)).await.unwrap();
+        let row = rows.next().await.unwrap().unwrap();
+        let (total, foreign): (i64, i64) = (row.get("total").unwrap(), row.get("foreign").unwrap());
+        assert!(total > 0, "the seed data has {rel} relationships");
+        assert_eq!(foreign, 0, "{rel} joins only ({from})->({to})");
+    }
+    app.stop().await;
+}
