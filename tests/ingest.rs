@@ -383,7 +383,6 @@ async fn ingest_mutation_caps_batch_size() {
 /// the labels docs/GRAPH_MODEL.md gives it, or those reads would pick up foreign nodes.
 #[tokio::test(flavor = "multi_thread")]
 async fn relationships_read_by_type_join_only_their_documented_labels() {
-    use secrecy::ExposeSecret;
     let app = app().await;
     app.load(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -391,14 +390,7 @@ async fn relationships_read_by_type_join_only_their_documented_labels() {
     )))
     .await
     .unwrap();
-    let config = neo4rs::ConfigBuilder::default()
-        .uri(app.config.neo4j.uri.as_str())
-        .user(app.config.neo4j.user.as_str())
-        .password(app.config.neo4j.password.expose_secret())
-        .db(app.config.neo4j.database.as_str())
-        .build()
-        .unwrap();
-    let driver = neo4rs::Graph::connect(config).await.unwrap();
+    let driver = app.raw_driver().await;
     for (rel, from, to) in [
         ("OWNS", "Account", "Shop"),
         ("TRANSFER", "Account", "Account"),

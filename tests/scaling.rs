@@ -4,7 +4,6 @@
 
 use crate::common;
 use investigator::access::{audit, tokens, Role};
-use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -170,14 +169,7 @@ async fn a_neo4j_scheme_uri_serves_reads_and_writes() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reads_run_in_read_access_mode() {
     let app = common::app().await;
-    let config = neo4rs::ConfigBuilder::default()
-        .uri(app.config.neo4j.uri.as_str())
-        .user(app.config.neo4j.user.as_str())
-        .password(app.config.neo4j.password.expose_secret())
-        .db(app.config.neo4j.database.as_str())
-        .build()
-        .unwrap();
-    let driver = neo4rs::Graph::connect(config).await.unwrap();
+    let driver = app.raw_driver().await;
     let refused = driver
         .run(neo4rs::query("CREATE (:ReadModeProbe)").read_only())
         .await

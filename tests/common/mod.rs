@@ -165,6 +165,20 @@ impl TestApp {
         post_graphql(&self.client, base, token, query, variables).await
     }
 
+    /// A plain driver on the test database, for checks the server's catalog has no query for
+    /// (access modes, the graph's shape).
+    pub async fn raw_driver(&self) -> neo4rs::Graph {
+        use secrecy::ExposeSecret;
+        let config = neo4rs::ConfigBuilder::default()
+            .uri(self.config.neo4j.uri.as_str())
+            .user(self.config.neo4j.user.as_str())
+            .password(self.config.neo4j.password.expose_secret())
+            .db(self.config.neo4j.database.as_str())
+            .build()
+            .unwrap();
+        neo4rs::Graph::connect(config).await.unwrap()
+    }
+
     /// Loads the seed data and runs every detector (one complete detection run).
     pub async fn load_seed_with_findings(&self) {
         self.load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seed-data")))
