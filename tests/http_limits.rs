@@ -251,13 +251,33 @@ async fn bad_requests_get_clear_statuses_and_codes() {
         "{{\"query\": \"{{ stats {{ accounts }} }}\", \"pad\": \"{}\"}}",
         "x".repeat(100_000)
     );
+    let r = post(big.clone().into_bytes(), json_ct, json_ct)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
     assert_eq!(
-        post(big.into_bytes(), json_ct, json_ct)
-            .await
-            .unwrap()
-            .status(),
-        413
+        error_code(&r.json().await.unwrap()),
+        "PAYLOAD_TOO_LARGE",
+        "refused in the API's JSON error shape, not the framework's plain text"
     );
+    // Without a declared length (chunked), the limit holds while reading.
+    let chunks = futures::stream::iter(
+        big.into_bytes()
+            .chunks(8 * 1024)
+            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
+            .collect::<Vec<_>>(),
+    );
+    let r = app
+        .client()
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&app.token)
+        .header("content-type", json_ct)
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_eq!(error_code(&r.json().await.unwrap()), "PAYLOAD_TOO_LARGE");
     // Not JSON, wrong media type.
     let r = post(b"{nope".to_vec(), json_ct, json_ct).await.unwrap();
     assert_eq!(r.status(), 400);

@@ -287,6 +287,43 @@ fn over_limit_body(o: &OverLimit) -> Value {
     }] })
 }
 
+/// The request body, at most `limit` bytes. Past that the refusal is `PAYLOAD_TOO_LARGE` in the
+/// same JSON shape as every other error: the framework's own 413 is plain text, which a client
+/// reading `extensions.code` cannot parse. A declared length over the limit is refused before
+/// anything is read.
+async fn read_body(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<web::Bytes, HttpResponse> {
+    let too_large = || {
+        error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            &format!(
+                "the request body is over {limit} bytes (INVESTIGATOR_MAX_BODY_BYTES); send less, or split an ingest batch"
+            ),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(e)) => Err(error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("the request body could not be read: {e}"),
+        )),
+        Err(_) => Err(too_large()),
+    }
+}
+
 /// One document's outcome, ready to send.
 struct Outcome {
     body: Value,
@@ -298,7 +335,7 @@ struct Outcome {
 
 pub async fn handle(
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
@@ -308,6 +345,10 @@ pub async fn handle(
             "BAD_REQUEST",
             "accept application/graphql-response+json or application/json",
         );
+    };
+    let body = match read_body(&req, payload, state.config().api.max_body_bytes).await {
+        Ok(body) => body,
+        Err(refused) => return refused,
     };
     let respond = |status: StatusCode, body: Value| {
         HttpResponse::build(status)
