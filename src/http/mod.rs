@@ -380,7 +380,6 @@ pub fn server(
         let config = state.config.clone();
         App::new()
             .app_data(state.clone())
-            .app_data(web::PayloadConfig::new(config.api.max_body_bytes))
             .wrap(Compress::default())
             .wrap(cors(&config))
             .wrap(TracingLogger::<RequestSpans>::new())
