@@ -33,7 +33,7 @@ fn insiders_query() -> String {
     )
 }
 
-const RUNS: &str = "{ detectionRuns(first: 5) { edges { node { id status mode since basedOn scopeAccounts scopeShops counts } } } }";
+const RUNS: &str = "{ detectionRuns(first: 5) { edges { node { id status mode since basedOn scopeAccounts scopeShops carried counts } } } }";
 
 /// Every finding of the current run, in a canonical order (the ids are stable across runs:
 /// a ring's is the hash of its members).
@@ -77,12 +77,18 @@ fn members_of(rings: &Value) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The base marketplace: an extortion crew, a split crew, a funded campaign, an insider.
+/// The base marketplace: an extortion crew, a split crew, a funded campaign, an insider, and
+/// a second extortion crew `c5` that also squeezed one of `c1`'s victims (`c1-shop1`).
 fn base() -> (Market, common::Dataset) {
     let m = Market::new("incr-base");
     m.crew("c1", 3, 2);
     m.split_crew("c2", 2, 3);
     m.farm_campaign("f");
+    m.crew("c5", 2, 12);
+    m.review("c5-rx", "c5-op", "c1-shop1", "c1-own1", 1, 17, 10);
+    m.message("c5-mx", "c5-org", "c1-own1", 17, 15);
+    m.transfer("c5-payx", "c1-own1", "c5-org", "600.00", 18, 10);
+    m.withdraw("c5-rx", "c5-op", 18, 14);
     (m, removals("incr-insider"))
 }
 
@@ -160,6 +166,22 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
     assert!(
         scope_shops > 0 && (scope_shops as f64) < total_shops,
         "{run} of {total_shops} shops"
+    );
+    // c1 is recomputed (it grew); c5 shares an untouched victim with it and is carried
+    let carried: Value = serde_json::from_str(run["carried"].as_str().unwrap()).unwrap();
+    let base_rings = before["rings"].as_array().unwrap().len();
+    assert!(
+        members_of(&before["rings"])
+            .iter()
+            .any(|m| m.contains(&"c5-org".to_string())),
+        "c5 is a ring before the day"
+    );
+    assert_eq!(
+        carried["rings"],
+        base_rings as i64 - 1,
+        "{run}: before {:?}, after {:?}",
+        members_of(&before["rings"]),
+        members_of(&findings(&app).await["rings"])
     );
     let incremental = findings(&app).await;
 

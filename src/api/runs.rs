@@ -70,6 +70,11 @@ impl DetectionRun {
     fn scope_shops(&self) -> Option<i32> {
         self.0.scope_shops.map(|n| n.min(i32::MAX as i64) as i32)
     }
+    /// Findings an incremental run carried over unchanged from `basedOn`, per detector, as
+    /// JSON (`{"rings": 76, "extortion": 110}`); the rest it recomputed.
+    fn carried(&self) -> Option<&str> {
+        self.0.carried.as_deref()
+    }
     /// Detectors whose findings readers currently see from this run.
     fn current_for(&self) -> &[String] {
         &self.0.current

@@ -12,18 +12,21 @@
 //!   negative reviews must all be in (`A`). Seeds: new negative reviews (author, shop),
 //!   new private transfers (both parties; the payer's shops), new messages and retractions
 //!   (the owner's shop). Every previous ring naming an anchor (any party of a new record, or
-//!   an account sharing a newly linked identifier) or a shop of `S` is recomputed whole: its
-//!   members join `A` and its shops `S`; `S` takes every shop `A` panned, the shops panned
-//!   by accounts `A` paid (paid panning) and every shop of an owner it holds (whether a
-//!   sender is a fellow critic depends on all of them). The rings detector then runs over
-//!   `S`; while a ring it finds has a member outside `A` (the ring grew or merged), that
-//!   member joins and the scope is run again, so a component is never cut.
+//!   an account sharing a newly linked identifier), a touched shop, or an account that
+//!   panned one (the shop's peeling weight changed) is recomputed whole: its members join
+//!   `A` and its shops `S`; `S` takes every shop `A` panned, the shops panned by accounts `A`
+//!   paid (paid panning) and every shop of an owner it holds (whether a sender is a fellow
+//!   critic depends on all of them). The rings detector then runs over `S`. A ring it finds
+//!   that names none of those accounts or shops is a partial view of findings that stand,
+//!   and is left out; while a ring it keeps has a member outside `A` (the ring grew or
+//!   merged), that member joins and the scope is run again, so a component is never cut.
 //! - *incidents*: shops with new negative reviews, owner transfers, owner messages or
 //!   retractions, and the shops where an anchor or a member of a recomputed or dropped ring
-//!   could be reviewer, payee or contact (closed over owners), then the shops the payee rule
-//!   couples to them — found from the previous run's chain pairs, not by walking every
-//!   owner who ever paid the same account (on generated data that walk reaches most shops
-//!   from a handful of records).
+//!   could be reviewer, payee or contact of a chain (every chain needs the owner's private
+//!   payment, in time after the review), closed over owners, then the shops the payee rule
+//!   couples to them — found from the previous run's chain pairs and the payees the scope's
+//!   owners paid, not by walking every owner who ever paid the same account (on generated
+//!   data that walk reaches most shops from a handful of records). One projection serves it.
 //! - *insider suspects* are always recomputed whole: each is scored against the median of all
 //!   staff, and the whole ranking takes under a second at 1M accounts.
 //!
@@ -48,10 +51,15 @@ const HUB_MAX_FACTOR: i64 = 5;
 /// Re-runs of the rings scope before giving up and running everything.
 const MAX_ROUNDS: usize = 6;
 /// Past this share of a full projection's rows (every review and message), summed over the
-/// loads it needs, an incremental run costs more than a full one: scoped reads seek shop by
-/// shop where a full run scans, and the shops a batch touches are the busiest (1M accounts,
-/// before this budget: a day's scope took 26 s against a full run's 12 s, 200 records' 17 s).
-const MAX_WEIGHT_SHARE: f64 = 0.25;
+/// loads it needs plus [`FIXED_WEIGHT`], an incremental run costs more than a full one:
+/// scoped reads seek shop by shop where a full run scans, and the shops a batch touches are
+/// the busiest. Measured (2026-12-01, 2-core machine): at 1M accounts an hour's scope of
+/// share 0.71 ran in 6.6 s against a full run's 10.4 s; at 100k a day's of share 0.62 in
+/// 3.9 s against 1.9 s, where the fixed costs dominate.
+const MAX_WEIGHT_SHARE: f64 = 0.9;
+/// What an incremental run costs whatever its scope (finding the records, weighing the
+/// scopes, the insider ranking), in the same units: about a second of a full run's reads.
+const FIXED_WEIGHT: i64 = 300_000;
 /// Scopes this light are always incremental (well under a second of reads).
 const MIN_WEIGHT: i64 = 50_000;
 
@@ -63,11 +71,19 @@ pub struct Touched {
     /// Accounts whose findings must be recomputed (includes `authors`).
     pub anchors: BTreeSet<String>,
     pub shops: BTreeSet<String>,
+    /// Accounts that panned a shop of `shops`: the peeling weight of those shops, and which
+    /// reviews of theirs pair up, may change, so their groups are recomputed.
+    pub shop_reviewers: HashSet<String>,
 }
 
 #[derive(Deserialize)]
 struct KindRow {
     kind: String,
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct IdRow {
     id: String,
 }
 
@@ -109,7 +125,30 @@ impl Touched {
                 }
             })
             .await?;
+        let shops: Vec<String> = t.shops.iter().cloned().collect();
+        for chunk in shops.chunks(5_000) {
+            let p = Params::new()
+                .with("shops", chunk.to_vec())
+                .with("maxRating", PANNING_MAX_RATING);
+            graph
+                .for_each_row(&q::INCREMENTAL_SHOP_REVIEWERS, p, |r: IdRow| {
+                    t.shop_reviewers.insert(r.id);
+                })
+                .await?;
+        }
         Ok(t)
+    }
+
+    /// Whether ring `r`, found in a scope, can differ from the previous run: one of its
+    /// members is a party of a new record or panned a touched shop, or it names a touched shop.
+    /// Any other ring found in a scope is a partial view of accounts whose findings stand.
+    fn concerns(&self, r: &rings::Ring, scope: &Expansion) -> bool {
+        r.members.iter().any(|m| {
+            let a = &m.account_id;
+            scope.accounts.contains(a)
+                || scope.anchors.contains(a)
+                || self.shop_reviewers.contains(a)
+        }) || r.victim_shops.iter().any(|s| self.shops.contains(s))
     }
 }
 
@@ -214,7 +253,8 @@ impl Budget {
                 weight += w.first().copied().unwrap_or(0);
             }
         }
-        let ok = weight <= MIN_WEIGHT || weight as f64 <= MAX_WEIGHT_SHARE * self.total as f64;
+        let ok = weight <= MIN_WEIGHT
+            || (weight + FIXED_WEIGHT) as f64 <= MAX_WEIGHT_SHARE * self.total as f64;
         tracing::info!(
             what,
             weight,
@@ -250,20 +290,31 @@ impl Expansion {
         }
     }
 
-    /// Grows to closure: previous rings naming an anchor or a scoped shop come in whole,
-    /// every account in scope brings the shops it (or a reviewer it paid) panned, and every
-    /// scoped shop brings its owner's other shops.
-    async fn close(&mut self, graph: &Graph, prev: &[PrevRing]) -> Result<(), DetectError> {
+    /// Grows to closure: previous rings naming an anchor, a touched shop or an account that
+    /// panned one come in whole, every account in scope brings the shops it (or a reviewer it
+    /// paid) panned, and every scoped shop brings its owner's other shops.
+    ///
+    /// A previous ring that only shares an untouched shop with the scope stays out: the
+    /// scope loads every negative review of that shop, so should a scoped account now pair
+    /// with the ring's members, the ring found has a member outside the scope and the scope
+    /// widens to it ([`scopes`]).
+    async fn close(
+        &mut self,
+        graph: &Graph,
+        touched: &Touched,
+        prev: &[PrevRing],
+    ) -> Result<(), DetectError> {
         loop {
             let mut grew = false;
             for (i, r) in prev.iter().enumerate() {
                 if self.dropped.contains(&i) {
                     continue;
                 }
-                if r.members
-                    .iter()
-                    .any(|m| self.anchors.contains(m) || self.accounts.contains(m))
-                    || r.shops.iter().any(|s| self.shops.contains(s))
+                if r.members.iter().any(|m| {
+                    self.anchors.contains(m)
+                        || self.accounts.contains(m)
+                        || touched.shop_reviewers.contains(m)
+                }) || r.shops.iter().any(|s| touched.shops.contains(s))
                 {
                     self.dropped.insert(i);
                     grew = true;
@@ -313,6 +364,7 @@ async fn scopes(
     graph: &Graph,
     touched: &Touched,
     prev: &[PrevRing],
+    prev_pairs: &[(String, String)],
     budget: &Budget,
 ) -> Result<Option<(RingsOutcome, BTreeSet<String>)>, DetectError> {
     let mut x = Expansion::new(touched);
@@ -323,7 +375,7 @@ async fn scopes(
     let params = rings::RingParams::default();
     let mut incidents: Option<(BTreeSet<String>, BTreeSet<String>)> = None;
     for round in 0..MAX_ROUNDS {
-        x.close(graph, prev).await?;
+        x.close(graph, touched, prev).await?;
         tracing::debug!(
             round,
             accounts = x.accounts.len(),
@@ -341,14 +393,14 @@ async fn scopes(
             .as_ref()
             .is_none_or(|(m, _)| !members.is_subset(m))
         {
-            let shops = incidents_base(graph, touched, &members).await?;
+            let shops = incidents_scope(graph, touched, &members, prev_pairs).await?;
             incidents = Some((members, shops));
         }
         let incident_shops = incidents.as_ref().map_or(0, |(_, s)| s.len());
-        // the rings' load, and the incidents' (twice when the payee rule widens it)
+        // the rings' load, and the incidents'
         let base = &incidents.as_ref().expect("computed above").1;
         if !budget
-            .allows(graph, "rings and incidents", &[&x.shops, base, base])
+            .allows(graph, "rings and incidents", &[&x.shops, base])
             .await?
         {
             return Ok(None);
@@ -356,7 +408,9 @@ async fn scopes(
         let scope = Scope {
             shops: x.shops.iter().cloned().collect(),
         };
-        let found = rings::detect_in(graph, &params, Some(&scope)).await?;
+        let mut found = rings::detect_in(graph, &params, Some(&scope)).await?;
+        let seen = found.len();
+        found.retain(|r| touched.concerns(r, &x));
         // a ring with a member outside the scope may be cut: widen and run again
         let outside: BTreeSet<String> = found
             .iter()
@@ -369,6 +423,7 @@ async fn scopes(
             shops = x.shops.len(),
             incident_shops,
             rings = found.len(),
+            partial_views_left = seen - found.len(),
             members_outside = outside.len(),
             "incremental rings scope"
         );
@@ -398,13 +453,23 @@ async fn scopes(
     Ok(None)
 }
 
-/// The shops whose extortion chains records since `since` can change: those touched, and
-/// those where an anchor or an account of `changed_members` could be reviewer, payee or
-/// contact, closed over owners (the payee rule's coupling is handled by [`incidents`]).
-async fn incidents_base(
+/// The shops whose extortion incidents records since `since` can change, and those the payee
+/// rule couples to them:
+/// - those touched, and those where an anchor or an account of `changed_members` could be
+///   reviewer, payee or contact of a chain (whose owner paid privately enough, and in time
+///   after a review of theirs), closed over owners;
+/// - then every shop of the owners the payee rule couples to those. The rule counts, per
+///   payee, the owners with a chain to it. Chains never leave their owner's shops, so
+///   outside this scope they are the previous run's, recorded as (payee, owner) pairs
+///   ([`extortion::store_chain_pairs`]). An incident outside changes only when its payee's
+///   count does: when a chain in scope can name that payee (its owner paid it enough), did
+///   in the previous run, or a new record anchors it. Those payees' other owners come in
+///   whole; every other chain is counted from the pairs without loading its shop.
+async fn incidents_scope(
     graph: &Graph,
     touched: &Touched,
     changed_members: &BTreeSet<String>,
+    prev_pairs: &[(String, String)],
 ) -> Result<BTreeSet<String>, DetectError> {
     let mut shops: BTreeSet<String> = touched.shops.clone();
     let ids: Vec<String> = touched
@@ -415,72 +480,58 @@ async fn incidents_base(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let ip = extortion::IncidentParams::default();
+    let pay_reach = ip
+        .pay_without_contact_ms
+        .max(ip.contact_window_ms + ip.pay_after_contact_ms);
     for chunk in ids.chunks(5_000) {
         let p = Params::new()
             .with("ids", chunk.to_vec())
-            .with("maxRating", NEGATIVE_MAX_RATING);
+            .with("maxRating", NEGATIVE_MAX_RATING)
+            .with("minPayment", ip.min_payment)
+            .with("payReach", pay_reach);
         shops.extend(shops_of(graph, &q::INCREMENTAL_OWNER_SHOPS, p).await?);
     }
+    let base = shops.len();
     close_over_owners(graph, &mut shops, &mut HashSet::new()).await?;
-    Ok(shops)
-}
+    let closed = shops.len();
 
-/// Recomputes the incidents of the shops `base` (whose chains records since `since` can
-/// change) and of every shop whose incidents the payee rule couples to them, stores them
-/// and the run's chain pairs; returns how many were stored and the shops recomputed.
-///
-/// The payee rule counts, per payee, the owners with a chain to it. Chains never leave their
-/// owner's shops, so outside `base` they are the previous run's, recorded as (payee, owner)
-/// pairs ([`extortion::store_chain_pairs`]). An incident outside `base` changes only when its
-/// payee's count does: when a chain in `base` names that payee, now or in the previous run,
-/// or a new transfer reached it. Those payees' other owners (from the previous pairs) are
-/// recomputed too; every other chain is counted from the pairs without loading its shop.
-async fn incidents(
-    graph: &Graph,
-    run_id: &str,
-    touched: &Touched,
-    base: &BTreeSet<String>,
-    prev_pairs: &[(String, String)],
-) -> Result<(u64, BTreeSet<String>), DetectError> {
-    let p = extortion::IncidentParams::default();
-    let load = |shops: &BTreeSet<String>| Scope {
-        shops: shops.iter().cloned().collect(),
-    };
-    // the owners whose chains a projection recomputes: those of its negative reviews' shops
-    // (every shop is listed, only the scope's reviews are loaded)
-    let owners_of = |v: &VictimSide, shops: &BTreeSet<String>| -> HashSet<String> {
-        shops
-            .iter()
-            .filter_map(|s| v.shop_index.get(s))
-            .map(|&i| v.accounts.name(v.shops[i as usize].owner).to_string())
-            .collect()
-    };
-    let outside = |owners: &HashSet<String>| -> Vec<(String, String)> {
-        prev_pairs
-            .iter()
-            .filter(|(_, o)| !owners.contains(o))
-            .cloned()
-            .collect()
-    };
-    let mut v = VictimSide::load_in(graph, Some(&load(base))).await?;
-    let mut owners = owners_of(&v, base);
-    let mut found =
-        extortion::detect_on(graph, &p, Some(run_id), &mut v, &outside(&owners)).await?;
-    // payees whose count may have changed, and their other owners
+    // the payee rule: owners of the scope and every payee a chain of theirs can name
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct OwnerPayees {
+        owner_id: String,
+        payees: Vec<String>,
+    }
     let prev_payees: HashSet<&str> = prev_pairs.iter().map(|(x, _)| x.as_str()).collect();
-    let mut affected: HashSet<&str> = found.chain_pairs.iter().map(|(x, _)| x.as_str()).collect();
+    let mut owners: HashSet<String> = HashSet::new();
+    let mut affected: HashSet<&str> = touched
+        .anchors
+        .iter()
+        .map(String::as_str)
+        .filter(|a| prev_payees.contains(a))
+        .collect();
+    let list: Vec<String> = shops.iter().cloned().collect();
+    for chunk in list.chunks(5_000) {
+        let p = Params::new()
+            .with("shops", chunk.to_vec())
+            .with("minPayment", ip.min_payment);
+        graph
+            .for_each_row(&q::INCREMENTAL_OWNER_PAYEES, p, |r: OwnerPayees| {
+                for x in &r.payees {
+                    if let Some(&known) = prev_payees.get(x.as_str()) {
+                        affected.insert(known);
+                    }
+                }
+                owners.insert(r.owner_id);
+            })
+            .await?;
+    }
     affected.extend(
         prev_pairs
             .iter()
             .filter(|(_, o)| owners.contains(o))
             .map(|(x, _)| x.as_str()),
-    );
-    affected.extend(
-        touched
-            .anchors
-            .iter()
-            .map(String::as_str)
-            .filter(|a| prev_payees.contains(a)),
     );
     let extra: Vec<String> = prev_pairs
         .iter()
@@ -489,32 +540,57 @@ async fn incidents(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let mut shops = base.clone();
-    if !extra.is_empty() {
-        for chunk in extra.chunks(5_000) {
-            let q = Params::new().with("ids", chunk.to_vec());
-            shops.extend(shops_of(graph, &q::INCREMENTAL_SHOPS_OF_OWNERS, q).await?);
-        }
-        tracing::debug!(
-            affected_payees = affected.len(),
-            extra_owners = extra.len(),
-            shops = shops.len(),
-            "incidents scope widened by the payee rule"
-        );
-        // no budget check here: this run's rings are stored already, and the scope was
-        // weighed (the incidents' base counted twice for this second load) before them
-        drop(v);
-        let mut w = VictimSide::load_in(graph, Some(&load(&shops))).await?;
-        owners = owners_of(&w, &shops);
-        found = extortion::detect_on(graph, &p, Some(run_id), &mut w, &outside(&owners)).await?;
+    for chunk in extra.chunks(5_000) {
+        let p = Params::new().with("ids", chunk.to_vec());
+        shops.extend(shops_of(graph, &q::INCREMENTAL_SHOPS_OF_OWNERS, p).await?);
     }
+    tracing::debug!(
+        touched = touched.shops.len(),
+        accounts = ids.len(),
+        shops = base,
+        with_owners_mates = closed,
+        affected_payees = affected.len(),
+        extra_owners = extra.len(),
+        with_payee_rule = shops.len(),
+        "incidents scope"
+    );
+    Ok(shops)
+}
+
+/// Recomputes the incidents of the shops `shops` ([`incidents_scope`]), stores them and the
+/// run's chain pairs (those found, and the previous ones of every owner outside the scope);
+/// returns how many incidents were stored.
+async fn incidents(
+    graph: &Graph,
+    run_id: &str,
+    shops: &BTreeSet<String>,
+    prev_pairs: &[(String, String)],
+) -> Result<u64, DetectError> {
+    let p = extortion::IncidentParams::default();
+    let scope = Scope {
+        shops: shops.iter().cloned().collect(),
+    };
+    let mut v = VictimSide::load_in(graph, Some(&scope)).await?;
+    // the owners whose chains the projection recomputes: those of its shops (every shop is
+    // listed, only the scope's reviews are loaded)
+    let owners: HashSet<String> = shops
+        .iter()
+        .filter_map(|s| v.shop_index.get(s))
+        .map(|&i| v.accounts.name(v.shops[i as usize].owner).to_string())
+        .collect();
+    let outside: Vec<(String, String)> = prev_pairs
+        .iter()
+        .filter(|(_, o)| !owners.contains(o))
+        .cloned()
+        .collect();
+    let found = extortion::detect_on(graph, &p, Some(run_id), &mut v, &outside).await?;
     extortion::store(graph, run_id, &found.incidents).await?;
     let mut pairs = found.chain_pairs;
-    pairs.extend(outside(&owners));
+    pairs.extend(outside);
     pairs.sort();
     pairs.dedup();
     extortion::store_chain_pairs(graph, run_id, &pairs).await?;
-    Ok((found.incidents.len() as u64, shops))
+    Ok(found.incidents.len() as u64)
 }
 
 /// Runs every detector incrementally over what records at or after `since` (epoch ms) touch
@@ -572,13 +648,21 @@ async fn full_instead(
     Ok(out)
 }
 
-/// Records how run `run_id`, asked for `since`, was computed: incremental with (based on,
-/// scope accounts, scope shops), or full (`None`).
+/// How an incremental run was computed.
+struct Computed<'a> {
+    based_on: &'a str,
+    scope_accounts: usize,
+    scope_shops: usize,
+    /// Findings carried over unchanged from `based_on`, per detector.
+    carried: serde_json::Value,
+}
+
+/// Records how run `run_id`, asked for `since`, was computed: incremental, or full (`None`).
 async fn record_mode(
     graph: &Graph,
     run_id: &str,
     since: i64,
-    incremental: Option<(&str, usize, usize)>,
+    incremental: Option<Computed<'_>>,
 ) -> Result<(), DetectError> {
     let p = Params::new()
         .with("runId", run_id)
@@ -591,9 +675,22 @@ async fn record_mode(
                 "full"
             },
         )
-        .with("basedOn", incremental.map(|s| s.0.to_string()))
-        .with("scopeAccounts", incremental.map(|s| s.1 as i64))
-        .with("scopeShops", incremental.map(|s| s.2 as i64));
+        .with(
+            "basedOn",
+            incremental.as_ref().map(|s| s.based_on.to_string()),
+        )
+        .with(
+            "scopeAccounts",
+            incremental.as_ref().map(|s| s.scope_accounts as i64),
+        )
+        .with(
+            "scopeShops",
+            incremental.as_ref().map(|s| s.scope_shops as i64),
+        )
+        .with(
+            "carried",
+            incremental.as_ref().map(|s| s.carried.to_string()),
+        );
     graph.run(&q::DETECTION_RUN_SCOPE, p).await?;
     Ok(())
 }
@@ -636,6 +733,7 @@ async fn run_incremental(
         authors = touched.authors.len(),
         anchors = touched.anchors.len(),
         shops = touched.shops.len(),
+        shop_reviewers = touched.shop_reviewers.len(),
         millis = started.elapsed().as_millis() as u64,
         "records since touched"
     );
@@ -650,11 +748,11 @@ async fn run_incremental(
             LIMIT,
         )
         .await?;
-    let Some((r, c)) = scopes(graph, &touched, &prev, &budget).await? else {
+    let Some((r, c)) = scopes(graph, &touched, &prev, &prev_pairs, &budget).await? else {
         return Ok(None);
     };
     rings::store(graph, run_id, &r.rings).await?;
-    let carried = carry(
+    let rings_carried = carry(
         graph,
         &q::RINGS_CARRY,
         prev_rings,
@@ -665,7 +763,7 @@ async fn run_incremental(
     tracing::info!(
         recomputed = r.rings.len(),
         dropped = r.dropped.len(),
-        carried,
+        carried = rings_carried,
         accounts = r.accounts.len(),
         shops = r.shops.len(),
         seconds = t.elapsed().as_secs_f64(),
@@ -674,15 +772,16 @@ async fn run_incremental(
     out.push(RunSummary {
         run_id: run_id.to_string(),
         detector: Detector::Rings.name(),
-        found: r.rings.len() as u64 + carried,
+        found: r.rings.len() as u64 + rings_carried,
         seconds: t.elapsed().as_secs_f64(),
     });
 
     // incidents: the rings of this run are complete now
     let t = Instant::now();
-    let (incidents, shops) = incidents(graph, run_id, &touched, &c, &prev_pairs).await?;
+    let incidents = incidents(graph, run_id, &c, &prev_pairs).await?;
+    let shops = c;
     let shop_list: Vec<String> = shops.iter().cloned().collect();
-    let carried = carry(
+    let incidents_carried = carry(
         graph,
         &q::INCIDENTS_CARRY,
         prev_incidents,
@@ -692,7 +791,7 @@ async fn run_incremental(
     .await?;
     tracing::info!(
         recomputed = incidents,
-        carried,
+        carried = incidents_carried,
         shops = shops.len(),
         seconds = t.elapsed().as_secs_f64(),
         "incremental incidents"
@@ -700,7 +799,7 @@ async fn run_incremental(
     out.push(RunSummary {
         run_id: run_id.to_string(),
         detector: Detector::Extortion.name(),
-        found: incidents + carried,
+        found: incidents + incidents_carried,
         seconds: t.elapsed().as_secs_f64(),
     });
 
@@ -721,8 +820,16 @@ async fn run_incremental(
     });
 
     let scope_shops: BTreeSet<&String> = r.shops.iter().chain(shops.iter()).collect();
-    let scope = (prev_rings, r.accounts.len(), scope_shops.len());
-    record_mode(graph, run_id, since, Some(scope)).await?;
+    let computed = Computed {
+        based_on: prev_rings,
+        scope_accounts: r.accounts.len(),
+        scope_shops: scope_shops.len(),
+        carried: serde_json::json!({
+            Detector::Rings.name(): rings_carried,
+            Detector::Extortion.name(): incidents_carried,
+        }),
+    };
+    record_mode(graph, run_id, since, Some(computed)).await?;
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         "incremental detection computed"

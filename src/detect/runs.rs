@@ -55,6 +55,8 @@ pub struct RunRecord {
     /// How many accounts and shops an incremental run's scope held.
     pub scope_accounts: Option<i64>,
     pub scope_shops: Option<i64>,
+    /// `{detector: findings carried over from based_on}` as JSON (incremental runs).
+    pub carried: Option<String>,
     /// Detectors whose findings readers see from this run.
     pub current: Vec<String>,
 }

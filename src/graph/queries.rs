@@ -191,6 +191,8 @@ catalog! {
     INCREMENTAL_SCOPE_WEIGHT = "incremental_scope_weight";
     INCREMENTAL_TOTAL_WEIGHT = "incremental_total_weight";
     INCREMENTAL_PREV_RINGS = "incremental_prev_rings";
+    INCREMENTAL_SHOP_REVIEWERS = "incremental_shop_reviewers";
+    INCREMENTAL_OWNER_PAYEES = "incremental_owner_payees";
     DETECTION_RUN_CHAIN_PAIRS = "detection_run_chain_pairs";
     DETECTION_RUN_CHAIN_PAIRS_SET = "detection_run_chain_pairs_set";
     DETECTION_RUN_CHAIN_PAIRS_PURGE = "detection_run_chain_pairs_purge";

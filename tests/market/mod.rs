@@ -9,6 +9,8 @@ use std::cell::Cell;
 
 pub struct Market {
     pub data: Dataset,
+    /// Prefixes generated ids, so two markets loaded into one graph never share one.
+    name: String,
     seq: Cell<u32>,
 }
 
@@ -16,13 +18,14 @@ impl Market {
     pub fn new(name: &str) -> Self {
         Market {
             data: Dataset::new(name),
+            name: name.to_string(),
             seq: Cell::new(0),
         }
     }
 
     fn next(&self, prefix: &str) -> String {
         self.seq.set(self.seq.get() + 1);
-        format!("{prefix}-{}", self.seq.get())
+        format!("{prefix}-{}-{}", self.name, self.seq.get())
     }
 
     pub fn buyers(&self, ids: &[&str]) -> &Self {
