@@ -409,3 +409,161 @@ async fn relationships_read_by_type_join_only_their_documented_labels() {
     }
     app.stop().await;
 }
+
+/// The references of `label {id}`: (relationship type, direction, other end's id), sorted.
+async fn references(
+    driver: &neo4rs::Graph,
+    label: &str,
+    id: &str,
+) -> Vec<(String, String, String)> {
+    // the label is a constant of this test, not input: labels cannot be parameters
+    let text = format!(
+        "MATCH (n:{label} {{id: $id}})-[r]-(x) \
+         RETURN type(r) AS rel, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS dir, \
+                coalesce(x.id, x.key) AS other \
+         ORDER BY rel, dir, other"
+    );
+    let mut rows = driver
+        .execute(neo4rs::query(&text).param("id", id))
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().await.unwrap() {
+        out.push((
+            row.get("rel").unwrap(),
+            row.get("dir").unwrap(),
+            row.get("other").unwrap(),
+        ));
+    }
+    out
+}
+
+/// Upsert by id means the record's new version wins, references included: a corrected
+/// record must not leave its old payee, author or review attached beside the new one (money
+/// traced to two accounts, an event on two reviews).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrected_record_replaces_its_references() {
+    let app = app().await;
+    app.load(small_marketplace("corrected-base").path())
+        .await
+        .unwrap();
+    let s = |v: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+        v.iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect()
+    };
+    let driver = app.raw_driver().await;
+    assert_eq!(
+        references(&driver, "Payment", "p-2").await,
+        s(&[("PAID", "in", "a-seller"), ("TO", "out", "a-buyer")])
+    );
+
+    // the producer corrects: p-2 went to a-buyer2, r-1 was about o-2, e-1 was on r-3 by
+    // a-buyer2, m-1 went to a-staff, s-tea is owned by a-buyer2, o-1 was a-buyer2's, c-1
+    // was not handled yet
+    let fix = Dataset::new("corrected");
+    fix.add(
+        "shops",
+        &[json!({"id":"s-tea","ownerId":"a-buyer2","name":"Fine Tea","category":"tea","openedAt":t(1,8)})],
+    )
+    .add(
+        "orders",
+        &[json!({"id":"o-1","buyerId":"a-buyer2","shopId":"s-tea","amount":"128.50","placedAt":t(3,10),"status":"delivered"})],
+    )
+    .add(
+        "payments",
+        &[json!({"id":"p-2","fromId":"a-seller","toId":"a-buyer2","amount":"600.00","paidAt":t(8,10),"channel":"wechat"})],
+    )
+    .add(
+        "reviews",
+        &[json!({"id":"r-1","orderId":"o-2","authorId":"a-buyer","shopId":"s-tea","rating":1,"text":"fake goods","postedAt":t(6,21)})],
+    )
+    .add(
+        "complaints",
+        &[json!({"id":"c-1","reviewId":"r-1","filedById":"a-seller","filedAt":t(7,9),"status":"pending"})],
+    )
+    .add(
+        "review_events",
+        &[json!({"id":"e-1","reviewId":"r-3","action":"withdrawn","actorId":"a-buyer2","at":t(8,12)})],
+    )
+    .add(
+        "messages",
+        &[json!({"id":"m-1","fromId":"a-buyer","toId":"a-staff","sentAt":t(7,8),"channel":"im","text":"pay"})],
+    );
+    let before = counts(&app).await;
+    app.load(fix.path()).await.unwrap();
+    let after = counts(&app).await;
+    assert_eq!(before["payments"], after["payments"]);
+    assert_eq!(
+        before["relationships"].as_f64().unwrap() - 1.0,
+        after["relationships"].as_f64().unwrap(),
+        "every reference moved, none added; c-1 lost its handler: {before} -> {after}"
+    );
+
+    assert_eq!(
+        references(&driver, "Payment", "p-2").await,
+        s(&[("PAID", "in", "a-seller"), ("TO", "out", "a-buyer2")])
+    );
+    // the private transfer's shortcut moved with it: one TRANSFER, to the new payee
+    let mut rows = driver
+        .execute(neo4rs::query(
+            "MATCH (x:Account)-[t:TRANSFER {paymentId: 'p-2'}]->(y:Account) RETURN x.id AS x, y.id AS y",
+        ))
+        .await
+        .unwrap();
+    let mut transfers = Vec::new();
+    while let Some(row) = rows.next().await.unwrap() {
+        transfers.push((
+            row.get::<String>("x").unwrap(),
+            row.get::<String>("y").unwrap(),
+        ));
+    }
+    assert_eq!(
+        transfers,
+        vec![("a-seller".to_string(), "a-buyer2".to_string())]
+    );
+
+    assert_eq!(
+        references(&driver, "Shop", "s-tea")
+            .await
+            .into_iter()
+            .filter(|r| r.0 == "OWNS")
+            .collect::<Vec<_>>(),
+        s(&[("OWNS", "in", "a-buyer2")])
+    );
+    let o1 = references(&driver, "Order", "o-1").await;
+    assert!(
+        o1.contains(&("PLACED".into(), "in".into(), "a-buyer2".into())),
+        "{o1:?}"
+    );
+    assert!(!o1.iter().any(|r| r.2 == "a-buyer"), "{o1:?}");
+    assert_eq!(
+        references(&driver, "Review", "r-1")
+            .await
+            .into_iter()
+            .filter(|r| r.1 == "out" || r.0 == "WROTE")
+            .collect::<Vec<_>>(),
+        s(&[
+            ("ABOUT", "out", "s-tea"),
+            ("OF_ORDER", "out", "o-2"),
+            ("WROTE", "in", "a-buyer")
+        ])
+    );
+    assert_eq!(
+        references(&driver, "ReviewEvent", "e-1").await,
+        s(&[("ON", "out", "r-3"), ("PERFORMED", "in", "a-buyer2")])
+    );
+    assert_eq!(
+        references(&driver, "Complaint", "c-1").await,
+        s(&[("AGAINST", "out", "r-1"), ("FILED", "in", "a-seller")])
+    );
+    assert_eq!(
+        references(&driver, "Message", "m-1").await,
+        s(&[("MESSAGED", "in", "a-buyer"), ("TO", "out", "a-staff")])
+    );
+
+    // and the corrected version loads idempotently
+    app.load(fix.path()).await.unwrap();
+    assert_eq!(counts(&app).await, after);
+    app.stop().await;
+}
