@@ -481,15 +481,12 @@ async fn incidents_scope(
         .into_iter()
         .collect();
     let ip = extortion::IncidentParams::default();
-    let pay_reach = ip
-        .pay_without_contact_ms
-        .max(ip.contact_window_ms + ip.pay_after_contact_ms);
     for chunk in ids.chunks(5_000) {
         let p = Params::new()
             .with("ids", chunk.to_vec())
             .with("maxRating", NEGATIVE_MAX_RATING)
             .with("minPayment", ip.min_payment)
-            .with("payReach", pay_reach);
+            .with("payReach", ip.pay_reach_ms());
         shops.extend(shops_of(graph, &q::INCREMENTAL_OWNER_SHOPS, p).await?);
     }
     let base = shops.len();

@@ -67,6 +67,14 @@ pub struct IncidentParams {
     pub ties: TieParams,
 }
 
+impl IncidentParams {
+    /// How long after a review an owner's payment can still be part of its chain.
+    pub fn pay_reach_ms(&self) -> i64 {
+        self.pay_without_contact_ms
+            .max(self.contact_window_ms + self.pay_after_contact_ms)
+    }
+}
+
 impl Default for IncidentParams {
     fn default() -> Self {
         IncidentParams {
@@ -212,9 +220,7 @@ pub async fn detect_on(
     outside: &[(String, String)],
 ) -> Result<Found, DetectError> {
     let started = Instant::now();
-    let pay_reach = p
-        .pay_without_contact_ms
-        .max(p.contact_window_ms + p.pay_after_contact_ms);
+    let pay_reach = p.pay_reach_ms();
     let cands: Vec<candidates::Candidate> = candidates::generate(v, pay_reach, p.contact_window_ms)
         .into_iter()
         .filter_map(|mut c| {
