@@ -38,7 +38,7 @@
 //! a full run's; `tools/bench/incremental/run` does so on a generated graph.
 
 use super::rings::paid::PANNING_MAX_RATING;
-use super::victim::{Scope, VictimSide, NEGATIVE_MAX_RATING};
+use super::victim::{Scope, ShopListing, VictimSide, NEGATIVE_MAX_RATING};
 use super::{extortion, insider, rings, runs, DetectError, Detector, RunSummary};
 use crate::graph::{queries as q, Graph, Params};
 use serde::Deserialize;
@@ -366,6 +366,7 @@ async fn scopes(
     prev: &[PrevRing],
     prev_pairs: &[(String, String)],
     budget: &Budget,
+    listing: &ShopListing,
 ) -> Result<Option<(RingsOutcome, BTreeSet<String>)>, DetectError> {
     let mut x = Expansion::new(touched);
     // the touched shops alone may already be past the budget
@@ -407,6 +408,7 @@ async fn scopes(
         }
         let scope = Scope {
             shops: x.shops.iter().cloned().collect(),
+            listing: listing.clone(),
         };
         let mut found = rings::detect_in(graph, &params, Some(&scope)).await?;
         let seen = found.len();
@@ -562,10 +564,12 @@ async fn incidents(
     run_id: &str,
     shops: &BTreeSet<String>,
     prev_pairs: &[(String, String)],
+    listing: &ShopListing,
 ) -> Result<u64, DetectError> {
     let p = extortion::IncidentParams::default();
     let scope = Scope {
         shops: shops.iter().cloned().collect(),
+        listing: listing.clone(),
     };
     let mut v = VictimSide::load_in(graph, Some(&scope)).await?;
     // the owners whose chains the projection recomputes: those of its shops (every shop is
@@ -745,7 +749,9 @@ async fn run_incremental(
             LIMIT,
         )
         .await?;
-    let Some((r, c)) = scopes(graph, &touched, &prev, &prev_pairs, &budget).await? else {
+    // every projection of the run lists the shops: read them once
+    let listing = ShopListing::default();
+    let Some((r, c)) = scopes(graph, &touched, &prev, &prev_pairs, &budget, &listing).await? else {
         return Ok(None);
     };
     rings::store(graph, run_id, &r.rings).await?;
@@ -775,7 +781,7 @@ async fn run_incremental(
 
     // incidents: the rings of this run are complete now
     let t = Instant::now();
-    let incidents = incidents(graph, run_id, &c, &prev_pairs).await?;
+    let incidents = incidents(graph, run_id, &c, &prev_pairs, &listing).await?;
     let shops = c;
     let shop_list: Vec<String> = shops.iter().cloned().collect();
     let incidents_carried = carry(
