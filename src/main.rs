@@ -442,7 +442,7 @@ async fn load_dataset(graph: &Graph, config: &Config, args: &LoadArgs) -> anyhow
                     read = k.read,
                     written = k.written,
                     created = k.created,
-                    updated = k.written - k.created,
+                    merged = k.written - k.created,
                     rejected = k.rejected,
                     "loaded"
                 );

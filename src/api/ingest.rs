@@ -27,7 +27,7 @@ pub struct IngestResult {
 pub struct IngestKindCount {
     pub kind: String,
     pub read: i32,
-    /// Records written: `created` of them were new, the rest updated records already present.
+    /// Records written: `created` of them were known to be new and created; the rest were merged (updated when present, added otherwise: referrals, and identifier links of accounts already in the graph, are always merged).
     pub written: i32,
     pub created: i32,
     pub rejected: i32,

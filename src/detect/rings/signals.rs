@@ -119,22 +119,45 @@ fn contact_evidence(c: &Ctx, acc: &mut Acc, h: &Hit) {
 }
 
 /// **Extortion.** A victim's owner privately paid a member after a member's negative review
-/// on their shop: 0.55 per hit, 0.75 when a member also contacted the owner; noisy-OR.
+/// on their shop: 0.55 per payment, 0.75 when a member also contacted the owner; noisy-OR.
+/// A payment that followed several reviews counts once (its money and its strength, the
+/// strongest of its hits), and its reason names every review it followed.
 pub fn extortion(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
-    let mut strengths = Vec::new();
+    // the hits of each payment, payments in the order they first appear
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_payment: HashMap<&str, Vec<&Hit>> = HashMap::new();
     for h in hits {
         let Some(pay) = &h.payment else { continue };
-        let r = &c.v.negative[h.review];
+        by_payment
+            .entry(&pay.payment_id)
+            .or_insert_with(|| {
+                order.push(&pay.payment_id);
+                Vec::new()
+            })
+            .push(h);
+    }
+    let mut strengths = Vec::new();
+    for id in order {
+        let group = &by_payment[id];
+        let mut strength: f64 = 0.0;
+        for h in group {
+            let r = &c.v.negative[h.review];
+            let shop = &c.v.shops[r.shop as usize];
+            review_evidence(c, acc, h.review, "victim");
+            acc.ev
+                .node(c.name(shop.owner), "Account", Some("victim owner".into()));
+            acc.ev.edge(EvidenceEdge::new(
+                c.name(shop.owner),
+                shop.id.clone(),
+                "OWNS",
+            ));
+            contact_evidence(c, acc, h);
+            strength = strength.max(score::hit_strength(true, h.contacted_by_member(r.author)));
+        }
+        let first = group[0];
+        let pay = first.payment.as_ref().expect("grouped by payment");
+        let r = &c.v.negative[first.review];
         let shop = &c.v.shops[r.shop as usize];
-        review_evidence(c, acc, h.review, "victim");
-        acc.ev
-            .node(c.name(shop.owner), "Account", Some("victim owner".into()));
-        acc.ev.edge(EvidenceEdge::new(
-            c.name(shop.owner),
-            shop.id.clone(),
-            "OWNS",
-        ));
-        contact_evidence(c, acc, h);
         acc.times.push(pay.at);
         acc.money_in.add(pay.amount, &pay.currency);
         acc.acts.entry(pay.to).or_default().owner_payments += 1;
@@ -146,8 +169,12 @@ pub fn extortion(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
                 .at(pay.at)
                 .amount(pay.amount, &pay.currency),
         );
+        let also: Vec<&str> = group[1..]
+            .iter()
+            .map(|h| c.v.negative[h.review].id.as_str())
+            .collect();
         acc.reasons.push(format!(
-            "{}, owner of shop {}, privately paid {} {} (payment {}, no order) at {}, {:.1} days after {}'s {}-star review {}.",
+            "{}, owner of shop {}, privately paid {} {} (payment {}, no order) at {}, {:.1} days after {}'s {}-star review {}{}",
             c.name(shop.owner),
             shop.id,
             c.name(pay.to),
@@ -157,9 +184,17 @@ pub fn extortion(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
             (pay.at - r.at) as f64 / DAY as f64,
             c.name(r.author),
             r.rating,
-            r.id
+            r.id,
+            if also.is_empty() {
+                ".".to_string()
+            } else {
+                format!(
+                    "; the same payment also followed review(s) {} and is counted once.",
+                    also.join(", ")
+                )
+            }
         ));
-        strengths.push(score::hit_strength(true, h.contacted_by_member(r.author)));
+        strengths.push(strength);
     }
     score::noisy_or(strengths)
 }
@@ -566,6 +601,40 @@ mod tests {
         assert_eq!(acc.money_in.describe(), "1600.00 CNY");
         assert_eq!(acc.acts[&0].owner_payments, 2);
         assert_eq!(acc.acts[&0].owner_contacts, 1);
+    }
+
+    #[test]
+    fn a_payment_after_several_reviews_counts_once() {
+        let (v, ties) = (side(), Ties::default());
+        let members = [0, 1, 2];
+        let c = ctx(&v, &ties, &members);
+        // r0 and r2 (both on s0) were followed by the same payment of o0 to a0
+        let mut second = hit(2, Some(0), None);
+        second.payment = hit(0, Some(0), None).payment;
+        let hits = [hit(0, Some(0), Some(0)), second];
+        let refs: Vec<&Hit> = hits.iter().collect();
+        let mut acc = Acc::default();
+        let s = extortion(&c, &refs, &mut acc);
+        assert!(
+            (s - 0.75).abs() < 1e-9,
+            "one payment, the strongest hit: {s}"
+        );
+        assert_eq!(acc.money_in.describe(), "800.00 CNY");
+        assert_eq!(acc.acts[&0].owner_payments, 1);
+        let paid: Vec<&String> = acc
+            .reasons
+            .iter()
+            .filter(|r| r.contains("privately paid"))
+            .collect();
+        assert_eq!(paid.len(), 1, "{paid:?}");
+        assert!(
+            paid[0].contains("also followed review(s) r2 and is counted once"),
+            "{}",
+            paid[0]
+        );
+        // both reviews stay in the evidence
+        assert_eq!(acc.reviews_by[&1].len(), 1);
+        assert_eq!(acc.reviews_by[&2].len(), 1);
     }
 
     #[test]
