@@ -464,7 +464,10 @@ pub(crate) fn negotiators<'a>(
             ));
         }
     }
-    candidates.retain(|a, _| *a != organizer && !cell.contains(a));
+    // a victim's owner is the crew's target, never its negotiator: one victim paying another
+    // (sellers settle with suppliers and each other privately) is commerce between victims
+    let victim_owners: HashSet<&str> = victims.values().map(|v| v.owner).collect();
+    candidates.retain(|a, _| *a != organizer && !cell.contains(a) && !victim_owners.contains(a));
     let mut crew: BTreeSet<&str> = cell.clone();
     crew.insert(organizer);
     let mut out: BTreeMap<&'a str, Vec<String>> = BTreeMap::new();
@@ -1309,6 +1312,29 @@ mod tests {
         assert!(negs["neg"]
             .iter()
             .any(|r| r.contains("tied to the crew through payee")));
+    }
+
+    #[test]
+    fn a_victim_paid_by_another_victim_is_no_negotiator() {
+        let (mut ties, reviews) = crew();
+        // the owner of s2 (also attacked) shares an office IP with the organizer, and the
+        // owner of s1 pays it privately after the crew's review: a supplier payment
+        ties.push(tie(
+            "o-s1",
+            "o-s2",
+            TieKind::Transfer,
+            4 * DAY,
+            Some(125_394),
+        ));
+        ties.push(shares("o-s2", "org"));
+        let inp = input("org", &ties, &reviews, &[]);
+        let ext = extortion_victims(&inp, &attacks(&inp));
+        let cell: BTreeSet<&str> = ["op", "rec"].into_iter().collect();
+        let negs = negotiators(&inp, "org", &cell, &ext);
+        assert_eq!(
+            negs.keys().copied().collect::<Vec<_>>(),
+            vec!["neg", "payee"]
+        );
     }
 
     #[test]
