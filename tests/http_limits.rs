@@ -447,3 +447,178 @@ async fn neo4j_going_away_fails_fast_with_unavailable() {
     }
     app.stop().await;
 }
+
+/// The executor's parser accepts `\u{…}` escapes, the cost parser does not: such a document
+/// used to run unmeasured (201 aliases; a mutation over GET). Now nothing it cannot measure runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn documents_the_cost_parser_cannot_read_never_run() {
+    let app = common::app().await;
+    let aliases: Vec<String> = (0..201)
+        .map(|i| format!("a{i}: stats {{ accounts }}"))
+        .collect();
+    let q = format!(
+        "{{ {} account(id: \"\\u{{73}}\") {{ id }} }}",
+        aliases.join(" ")
+    );
+    let (_, body, _) = post_raw(&app, json!({ "query": q })).await;
+    assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED", "{body}");
+    assert!(body.get("data").is_none(), "nothing ran: {body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("\\u{…}"), "names the construct: {message}");
+
+    let r = app
+        .client()
+        .get(format!("{}/graphql", app.base))
+        .bearer_auth(&app.token)
+        .query(&[(
+            "query",
+            "mutation { detect(only: [\"\\u{72}ings\"]) { detector found } }",
+        )])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED", "{body}");
+    let runs = app
+        .data(
+            "{ detectionRuns(first: 5) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(runs["detectionRuns"]["edges"], json!([]), "no mutation ran");
+    // An operation name the document does not hold: refused, not guessed.
+    let r = app
+        .client()
+        .get(format!("{}/graphql", app.base))
+        .bearer_auth(&app.token)
+        .query(&[
+            ("query", "query Q { stats { accounts } }"),
+            ("operationName", "M"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "BAD_REQUEST", "{body}");
+    app.stop().await;
+}
+
+/// Spreads that double at each of 24 fragments, closed into a cycle, took seconds of CPU per
+/// request to measure; refused at once now, and the acyclic variant is over the budget.
+#[tokio::test(flavor = "multi_thread")]
+async fn doubling_and_cyclic_fragments_are_refused_at_once() {
+    let app = common::app().await;
+    let mut cyclic = String::from("query Q { ...F0 }");
+    for i in 0..24 {
+        let next = (i + 1) % 24;
+        cyclic += &format!(" fragment F{i} on Query {{ ...F{next} ...F{next} }}");
+    }
+    let (_, body, took) = post_raw(&app, json!({ "query": cyclic })).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    assert!(
+        took < Duration::from_millis(500),
+        "refused at once ({took:?})"
+    );
+    let acyclic = cyclic.replace(
+        "fragment F23 on Query { ...F0 ...F0 }",
+        "fragment F23 on Query { stats { accounts } }",
+    );
+    let (_, body, took) = post_raw(&app, json!({ "query": acyclic })).await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert!(
+        took < Duration::from_millis(500),
+        "refused at once ({took:?})"
+    );
+    let (_, body, _) = post_raw(&app, json!({ "query": "{ ...Missing }" })).await;
+    assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_from_a_variable_default_is_measured() {
+    let app = common::app().await;
+    let q = "query H($f: Int = 100) { account(id: \"a-buyer\") { orders(first: $f) { edges { node { buyer { orders(first: $f) { edges { node { id } } } } } } } } }";
+    let (_, body, _) = post_raw(&app, json!({ "query": q })).await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "complexity");
+    // A sent value still wins over the default (and the document runs).
+    let (_, body, _) = post_raw(&app, json!({ "query": q, "variables": {"f": 5} })).await;
+    assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
+    app.stop().await;
+}
+
+/// A mutation in a batch used to give every document of it the mutation deadline (10 min).
+#[tokio::test(flavor = "multi_thread")]
+async fn each_document_of_a_batch_has_the_deadline_of_its_own_operation() {
+    let mut config = common::test_config();
+    config.api.request_timeout_ms = 25;
+    let app = common::app_with(config).await;
+    app.load(small_marketplace("batch-deadline").path())
+        .await
+        .unwrap();
+    let fields: Vec<String> = (0..25)
+        .map(|i| format!("a{i}: account(id: \"a-buyer\") {{ orders(first: 20) {{ edges {{ node {{ id payments {{ id }} }} }} }} }}"))
+        .collect();
+    let heavy = format!("{{ {} }}", fields.join(" "));
+    let (status, body, _) = post_raw(
+        &app,
+        json!([{ "query": "mutation { ingest(records: []) { written } }" }, { "query": heavy }]),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let codes: Vec<&str> = body[1]["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["extensions"]["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"TIMEOUT"),
+        "the query keeps its read deadline: {body}"
+    );
+    // A TIMEOUT names the configured limit, not what happened to be left of it.
+    for e in body[1]["errors"].as_array().unwrap() {
+        let message = e["message"].as_str().unwrap();
+        assert!(message.contains("time limit of 25 ms"), "{message}");
+    }
+    app.stop().await;
+}
+
+/// Sends `head` over a raw connection and returns what comes back within `wait` (empty when
+/// nothing does).
+async fn raw_exchange(app: &common::TestApp, head: String, wait: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = app.base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut got = vec![0u8; 4096];
+    match tokio::time::timeout(wait, stream.read(&mut got)).await {
+        Ok(Ok(n)) => String::from_utf8_lossy(&got[..n]).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Unauthenticated clients used to get their body (up to 8 MiB) read before the 401; and a
+/// body that never arrives held the request open for ever.
+#[tokio::test(flavor = "multi_thread")]
+async fn bodies_are_read_only_for_known_callers_and_only_for_so_long() {
+    let mut config = common::test_config();
+    config.api.request_timeout_ms = 1000;
+    let app = common::app_with(config).await;
+    // 7 MiB announced, none sent: the 401 comes from the headers alone.
+    let head = |token: Option<&str>| {
+        format!(
+            "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7340032\r\n{}\r\n{{\"query\"",
+            token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default()
+        )
+    };
+    let answer = raw_exchange(&app, head(None), Duration::from_secs(3)).await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer:?}");
+    // A known caller whose body stalls is cut at the read deadline, in the API's error shape.
+    let started = Instant::now();
+    let answer = raw_exchange(&app, head(Some(&app.token)), Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+    assert!(answer.contains("\"TIMEOUT\""), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    app.stop().await;
+}

@@ -472,3 +472,131 @@ async fn the_server_log_carries_no_personal_data() {
     }
     app.stop().await;
 }
+
+/// Requests refused before any document ran (bad JSON, media types, batch size, a mutation
+/// over GET, an oversized body) used to leave no audit entry.
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_requests_of_known_callers_are_audited_with_their_code() {
+    let mut config = common::test_config();
+    config.api.max_body_bytes = 64 * 1024;
+    let app = common::app_with(config).await;
+    let name = common::unique("refused");
+    let token = app.token(&name, &[Role::Analyst], false).await;
+    let auditor = app
+        .token(&common::unique("r-auditor"), &[Role::Auditor], false)
+        .await;
+    let url = format!("{}/graphql", app.base);
+    let post = |body: Vec<u8>, content_type: &str, accept: &str| {
+        app.client()
+            .post(&url)
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .header("accept", accept)
+            .body(body)
+            .send()
+    };
+    let json_ct = "application/json";
+    let batch = serde_json::to_vec(&vec![json!({"query": "{ apiVersion }"}); 11]).unwrap();
+    let cases: Vec<(reqwest::Response, u16, &str)> = vec![
+        (
+            post(b"{nope".to_vec(), json_ct, json_ct).await.unwrap(),
+            400,
+            "error:BAD_REQUEST",
+        ),
+        (
+            post(b"{}".to_vec(), "text/plain", json_ct).await.unwrap(),
+            415,
+            "error:BAD_REQUEST",
+        ),
+        (
+            post(b"{}".to_vec(), json_ct, "text/html").await.unwrap(),
+            406,
+            "error:BAD_REQUEST",
+        ),
+        (
+            post(batch, json_ct, json_ct).await.unwrap(),
+            400,
+            "error:QUERY_TOO_COMPLEX",
+        ),
+        (
+            post(vec![b' '; 100_000], json_ct, json_ct).await.unwrap(),
+            413,
+            "error:PAYLOAD_TOO_LARGE",
+        ),
+        (
+            app.client()
+                .get(&url)
+                .bearer_auth(&token)
+                .query(&[("query", "mutation { detect { found } }")])
+                .send()
+                .await
+                .unwrap(),
+            405,
+            "error:METHOD_NOT_ALLOWED",
+        ),
+    ];
+    let mut expected = Vec::new();
+    for (r, status, outcome) in cases {
+        assert_eq!(r.status().as_u16(), status, "{outcome}");
+        expected.push(outcome);
+    }
+    let entries = audit_entries(&app, &auditor, &name).await;
+    let mut outcomes: Vec<&str> = entries
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    outcomes.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(
+        outcomes, expected,
+        "one entry per refused request: {entries:#?}"
+    );
+    assert!(entries
+        .iter()
+        .all(|e| e["operation"] == "POST /graphql" || e["operation"] == "GET /graphql"));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_hygiene_scheme_case_no_store_explorer_csp_and_json_404() {
+    let app = common::app().await;
+    let client = app.client();
+    // The auth scheme is case-insensitive (RFC 7235).
+    let r = client
+        .post(format!("{}/graphql", app.base))
+        .header("Authorization", format!("BEARER {}", app.token))
+        .json(&json!({"query": "{ stats { accounts } }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Answers carry personal data: no cache may keep them.
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    // The explorer may not be framed and runs only its own scripts.
+    let r = client
+        .get(format!("{}/graphiql", app.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline'; connect"),
+        "{csp}"
+    );
+    let page = r.text().await.unwrap();
+    assert!(
+        !page.contains("<script>"),
+        "no inline script: the CSP would block it"
+    );
+    let r = app.get("/graphiql/assets/explorer.js").await;
+    assert_eq!(r.status(), 200);
+    // Unknown paths answer in the API's error shape.
+    for path in ["/no/such/path", "/graphiql/assets/nope.js"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status(), 404, "{path}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(error_code(&body), "NOT_FOUND", "{path}");
+    }
+    app.stop().await;
+}

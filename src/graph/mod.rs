@@ -108,7 +108,8 @@ pub struct Graph {
     inner: neo4rs::Graph,
     uri: String,
     permits: Arc<Semaphore>,
-    deadline: Option<Instant>,
+    /// The deadline, and the configured time limit it stands for (named in `TIMEOUT`s).
+    deadline: Option<(Instant, Duration)>,
 }
 
 impl Graph {
@@ -147,9 +148,9 @@ impl Graph {
     }
 
     /// The same pool, with every statement bounded by `deadline` (an API request's budget).
-    pub fn with_deadline(&self, deadline: Instant) -> Graph {
+    pub fn with_deadline(&self, deadline: Instant, limit: Duration) -> Graph {
         Graph {
-            deadline: Some(deadline),
+            deadline: Some((deadline, limit)),
             ..self.clone()
         }
     }
@@ -164,14 +165,14 @@ impl Graph {
 
     /// The time a statement may take: its own `limit`, cut to what is left of the deadline.
     fn budget(&self, query: &str, limit: Duration) -> Result<Duration, GraphError> {
-        let Some(deadline) = self.deadline else {
+        let Some((deadline, total)) = self.deadline else {
             return Ok(limit);
         };
         let left = deadline.saturating_duration_since(Instant::now());
         if left < Duration::from_millis(5) {
             return Err(GraphError::Timeout {
                 query: query.into(),
-                millis: limit.as_millis() as u64,
+                millis: total.as_millis() as u64,
             });
         }
         Ok(limit.min(left))
@@ -220,16 +221,28 @@ impl Graph {
         Fut: std::future::Future<Output = Result<T, GraphError>>,
     {
         let started = Instant::now();
+        // The configured limit that binds (the request's once less of it is left than the
+        // statement's own): a TIMEOUT names it, not whatever was left.
+        let binding = match self.deadline {
+            Some((deadline, total)) if deadline.saturating_duration_since(started) < limit => total,
+            _ => limit,
+        };
+        let timed_out = || GraphError::Timeout {
+            query: q.name.into(),
+            millis: binding.as_millis() as u64,
+        };
         let budget = self.budget(q.name, limit)?;
-        let _permit = self.permit(q.name, Some(budget)).await?;
+        let _permit = self
+            .permit(q.name, Some(budget))
+            .await
+            .map_err(|e| match e {
+                GraphError::Timeout { .. } => timed_out(),
+                e => e,
+            })?;
         let left = budget
             .saturating_sub(started.elapsed())
             .max(Duration::from_millis(1));
         let query = access_mode(q, params.into_query(q.text)).with_tx_timeout(left);
-        let timed_out = || GraphError::Timeout {
-            query: q.name.into(),
-            millis: limit.as_millis() as u64,
-        };
         match tokio::time::timeout(left + CLIENT_GRACE, work(query)).await {
             Ok(Err(GraphError::Query { source, .. })) if is_server_timeout(&source) => {
                 Err(timed_out())
@@ -261,7 +274,7 @@ impl Graph {
             .permit(q.name, self.deadline.map(|_| MAX_POOL_WAIT))
             .await?;
         let mut query = params.into_query(q.text);
-        if let Some(deadline) = self.deadline {
+        if let Some((deadline, _)) = self.deadline {
             query = query.with_tx_timeout(self.budget(q.name, deadline - Instant::now())?);
         }
         self.inner
@@ -294,7 +307,7 @@ impl Graph {
         let mut attempt = 1;
         loop {
             let tx_limit = match self.deadline {
-                Some(deadline) => {
+                Some((deadline, _)) => {
                     Some(self.budget(q.name, deadline.saturating_duration_since(Instant::now()))?)
                 }
                 None => None,

@@ -1,13 +1,14 @@
 //! GraphQL over HTTP (the GraphQL-over-HTTP specification, checked by the `graphql-http`
 //! audit in `tests/`): GET for queries, POST for anything, `application/json` and
 //! `application/graphql-response+json` responses, batches of at most `api.max_batch`
-//! documents. Before a document runs: authentication, then its cost ([`crate::api::cost`]);
+//! documents. Before a document runs: authentication (from the headers, before the body is
+//! read), then its cost ([`crate::api::cost`]; a document it cannot measure never runs);
 //! mutations over GET are refused (405) so that no link or page can trigger one. After: every
 //! error gets an `extensions.code`, the guard masks the whole response, and the audit entry
-//! is committed before the response leaves.
+//! is committed before the response leaves — for refusals too.
 
-use super::{error_response, AppState, Budget};
-use crate::api::cost::{Limits, OperationKind, OverLimit};
+use super::{AppState, Budget};
+use crate::api::cost::{Cost, Limits, OperationKind, OverLimit, Rejected};
 use crate::api::Context;
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -15,6 +16,7 @@ use juniper::http::{GraphQLRequest, GraphQLResponse};
 use juniper::GraphQLError;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::time::Duration;
 use tracing_actix_web::RequestId;
 
 /// The response media types this server speaks.
@@ -85,16 +87,21 @@ struct Document {
 /// A request-level failure: nothing executed.
 struct Refusal {
     status: StatusCode,
-    code: &'static str,
-    message: String,
+    body: Value,
+    /// The `Allow` header of a 405.
+    allow: Option<&'static str>,
 }
 
 fn refuse(status: StatusCode, code: &'static str, message: impl Into<String>) -> Refusal {
     Refusal {
         status,
-        code,
-        message: message.into(),
+        body: error_body(code, &message.into()),
+        allow: None,
     }
+}
+
+fn error_body(code: &str, message: &str) -> Value {
+    json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })
 }
 
 /// The documents of a request, from the query string (GET) or the body (POST).
@@ -287,20 +294,22 @@ fn over_limit_body(o: &OverLimit) -> Value {
     }] })
 }
 
-/// The request body, at most `limit` bytes. Past that the refusal is `PAYLOAD_TOO_LARGE` in the
-/// same JSON shape as every other error: the framework's own 413 is plain text, which a client
-/// reading `extensions.code` cannot parse. A declared length over the limit is refused before
-/// anything is read.
+/// The request body, at most `limit` bytes, within `timeout`. Past the size the refusal is
+/// `PAYLOAD_TOO_LARGE` in the same JSON shape as every other error: the framework's own 413
+/// is plain text, which a client reading `extensions.code` cannot parse. A declared length
+/// over the limit is refused before anything is read; a body trickling in (slowloris) is cut
+/// at the timeout.
 async fn read_body(
     req: &HttpRequest,
     payload: web::Payload,
     limit: usize,
-) -> Result<web::Bytes, HttpResponse> {
+    timeout: Duration,
+) -> Result<web::Bytes, Refusal> {
     let too_large = || {
-        error_response(
+        refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PAYLOAD_TOO_LARGE",
-            &format!(
+            format!(
                 "the request body is over {limit} bytes (INVESTIGATOR_MAX_BODY_BYTES); send less, or split an ingest batch"
             ),
         )
@@ -313,14 +322,22 @@ async fn read_body(
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(e)) => Err(error_response(
+    match tokio::time::timeout(timeout, payload.to_bytes_limited(limit)).await {
+        Ok(Ok(Ok(body))) => Ok(body),
+        Ok(Ok(Err(e))) => Err(refuse(
             StatusCode::BAD_REQUEST,
             "BAD_REQUEST",
-            &format!("the request body could not be read: {e}"),
+            format!("the request body could not be read: {e}"),
         )),
-        Err(_) => Err(too_large()),
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => Err(refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            "TIMEOUT",
+            format!(
+                "the request body did not arrive within {} ms (INVESTIGATOR_REQUEST_TIMEOUT_MS); send it at once",
+                timeout.as_millis()
+            ),
+        )),
     }
 }
 
@@ -333,116 +350,99 @@ struct Outcome {
     variables: Value,
 }
 
+/// A document to run, with its measure.
+struct Measured {
+    doc: Checked,
+    cost: Result<Cost, Rejected>,
+}
+
 pub async fn handle(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
     request_id: RequestId,
 ) -> HttpResponse {
-    let Some(media) = negotiate(&req) else {
-        return error_response(
+    let mut resp = answer(req, payload, state, request_id).await;
+    // Responses carry personal data (and errors about it): never store them anywhere.
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
+async fn answer(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+    request_id: RequestId,
+) -> HttpResponse {
+    // From the headers alone: an unknown caller never gets its body read (memory).
+    // Unauthenticated requests cannot be attributed and are not audited (the access log
+    // has them).
+    let identity = match state.authenticate(&req).await {
+        Ok(identity) => identity,
+        Err(resp) => return resp,
+    };
+    let request_ctx = state.context(identity.clone(), request_id.to_string(), Budget::Read);
+    let media = negotiate(&req);
+    let prepared = match media {
+        Some(_) => prepare(&req, payload, &state).await,
+        None => Err(refuse(
             StatusCode::NOT_ACCEPTABLE,
             "BAD_REQUEST",
             "accept application/graphql-response+json or application/json",
-        );
+        )),
     };
-    let body = match read_body(&req, payload, state.config().api.max_body_bytes).await {
-        Ok(body) => body,
-        Err(refused) => return refused,
-    };
+    let media = media.unwrap_or(Media::Json);
     let respond = |status: StatusCode, body: Value| {
         HttpResponse::build(status)
             .content_type(media.content_type())
             .body(body.to_string())
     };
-    let refusal = |r: Refusal| {
-        respond(
-            r.status,
-            json!({ "errors": [{ "message": r.message, "extensions": { "code": r.code } }] }),
-        )
-    };
-    let identity = match state.authenticate(&req).await {
-        Ok(identity) => identity,
-        Err(resp) => return resp,
-    };
-    let (docs, batched) = match documents(&req, &body) {
-        Ok(d) => d,
-        Err(r) => return refusal(r),
-    };
-    let max_batch = state.config().api.max_batch;
-    if docs.len() > max_batch || docs.is_empty() {
-        let o = OverLimit {
-            limit: "batch",
-            max: max_batch as u64,
-            actual: docs.len() as u64,
-        };
-        return respond(StatusCode::BAD_REQUEST, over_limit_body(&o));
-    }
-    let docs = match docs.into_iter().map(check).collect::<Result<Vec<_>, _>>() {
-        Ok(d) => d,
-        Err(r) => return refusal(r),
-    };
-    // Measure every document before any runs.
-    let limits = limits(&state);
-    let mut measured = Vec::with_capacity(docs.len());
-    for d in &docs {
-        let cost = state
-            .cost
-            .measure(&d.query, d.operation_name.as_deref(), &d.variables, &limits);
-        if let Ok(Some(c)) = &cost {
-            if c.kind == OperationKind::Mutation && req.method() == Method::GET {
-                return HttpResponse::MethodNotAllowed()
-                    .insert_header((header::ALLOW, "POST"))
-                    .content_type(media.content_type())
-                    .body(
-                        json!({ "errors": [{
-                            "message": "mutations are accepted only over POST",
-                            "extensions": { "code": "METHOD_NOT_ALLOWED" }
-                        }] })
-                        .to_string(),
-                    );
+    let (docs, batched) = match prepared {
+        Ok(p) => p,
+        Err(r) => {
+            // Refused before any document ran: still one audit entry, with its code.
+            let outcome = Outcome {
+                body: r.body,
+                request_error: true,
+                operation: format!("{} /graphql", req.method()),
+                variables: Value::Null,
+            };
+            if let Err(resp) = record(&state, &[(&request_ctx, &outcome)], respond).await {
+                return resp;
             }
+            let mut resp = respond(r.status, outcome.body);
+            if let Some(allow) = r.allow {
+                resp.headers_mut()
+                    .insert(header::ALLOW, header::HeaderValue::from_static(allow));
+            }
+            return resp;
         }
-        measured.push(cost);
-    }
-    let mutation = measured
-        .iter()
-        .any(|c| matches!(c, Ok(Some(c)) if c.kind == OperationKind::Mutation));
-    let budget = if mutation {
-        Budget::Mutation
-    } else {
-        Budget::Read
     };
-    let ctx = state.context(identity, request_id.to_string(), budget);
+    // Each document has its own context: its deadline by its own operation type.
     let mut outcomes = Vec::with_capacity(docs.len());
-    for (d, cost) in docs.into_iter().zip(measured) {
-        outcomes.push(run(&state, &ctx, d, cost).await);
+    for m in docs {
+        let budget = match &m.cost {
+            Ok(c) if c.kind == OperationKind::Mutation => Budget::Mutation,
+            _ => Budget::Read,
+        };
+        let ctx = state.context(identity.clone(), request_id.to_string(), budget);
+        let mut outcome = run(&state, &ctx, m.doc, m.cost).await;
+        // Mask the whole response as this caller may see it, then record it.
+        ctx.guard.redact(&mut outcome.body);
+        outcomes.push((ctx, outcome));
     }
-    // Mask the whole response as this caller may see it, then record it.
-    for o in &mut outcomes {
-        ctx.guard.redact(&mut o.body);
-    }
-    let audits = outcomes.iter().map(|o| {
-        state.finish(
-            &ctx,
-            o.operation.clone(),
-            o.variables.clone(),
-            entities(&o.body),
-            outcome_of(&o.body),
-        )
-    });
-    if let Err(e) = futures::future::try_join_all(audits).await {
-        tracing::error!(error = %e, "audit entry not written; response withheld");
-        return respond(
-            StatusCode::SERVICE_UNAVAILABLE,
-            json!({ "errors": [{ "message": "the request could not be recorded in the audit log; retry shortly", "extensions": { "code": "UNAVAILABLE" } }] }),
-        );
+    let entries: Vec<(&Context, &Outcome)> = outcomes.iter().map(|(c, o)| (c, o)).collect();
+    if let Err(resp) = record(&state, &entries, respond).await {
+        return resp;
     }
     if batched {
-        let bodies: Vec<Value> = outcomes.into_iter().map(|o| o.body).collect();
+        let bodies: Vec<Value> = outcomes.into_iter().map(|(_, o)| o.body).collect();
         return respond(StatusCode::OK, Value::Array(bodies));
     }
-    let o = outcomes.pop().expect("one document");
+    let (_, o) = outcomes.pop().expect("one document");
     let status = if o.request_error && media == Media::GraphqlResponse {
         StatusCode::BAD_REQUEST
     } else {
@@ -451,20 +451,99 @@ pub async fn handle(
     respond(status, o.body)
 }
 
-async fn run(
+/// Reads, parses and measures the request's documents; a refusal means none may run.
+async fn prepare(
+    req: &HttpRequest,
+    payload: web::Payload,
     state: &AppState,
-    ctx: &Context,
-    d: Checked,
-    cost: Result<Option<crate::api::cost::Cost>, OverLimit>,
-) -> Outcome {
+) -> Result<(Vec<Measured>, bool), Refusal> {
+    let api = &state.config().api;
+    let timeout = Duration::from_millis(api.request_timeout_ms);
+    let body = read_body(req, payload, api.max_body_bytes, timeout).await?;
+    let (docs, batched) = documents(req, &body)?;
+    if docs.len() > api.max_batch || docs.is_empty() {
+        let o = OverLimit {
+            limit: "batch",
+            max: api.max_batch as u64,
+            actual: docs.len() as u64,
+        };
+        return Err(Refusal {
+            status: StatusCode::BAD_REQUEST,
+            body: over_limit_body(&o),
+            allow: None,
+        });
+    }
+    let docs = docs.into_iter().map(check).collect::<Result<Vec<_>, _>>()?;
+    // Measure every document before any runs.
+    let limits = limits(state);
+    let mut measured = Vec::with_capacity(docs.len());
+    for doc in docs {
+        let cost = state.cost.measure(
+            &doc.query,
+            doc.operation_name.as_deref(),
+            &doc.variables,
+            &limits,
+        );
+        // Only a measured document runs, so GET never runs what could be a mutation.
+        if matches!(&cost, Ok(c) if c.kind == OperationKind::Mutation)
+            && req.method() == Method::GET
+        {
+            return Err(Refusal {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                body: error_body(
+                    "METHOD_NOT_ALLOWED",
+                    "mutations are accepted only over POST",
+                ),
+                allow: Some("POST"),
+            });
+        }
+        measured.push(Measured { doc, cost });
+    }
+    Ok((measured, batched))
+}
+
+/// Appends the audit entries and waits for their commit; the `Err` is the response to send
+/// instead (no answer goes unrecorded).
+async fn record(
+    state: &AppState,
+    entries: &[(&Context, &Outcome)],
+    respond: impl Fn(StatusCode, Value) -> HttpResponse,
+) -> Result<(), HttpResponse> {
+    let audits = entries.iter().map(|(ctx, o)| {
+        state.finish(
+            ctx,
+            o.operation.clone(),
+            o.variables.clone(),
+            entities(&o.body),
+            outcome_of(&o.body),
+        )
+    });
+    if let Err(e) = futures::future::try_join_all(audits).await {
+        tracing::error!(error = %e, "audit entry not written; response withheld");
+        return Err(respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_body(
+                "UNAVAILABLE",
+                "the request could not be recorded in the audit log; retry shortly",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+async fn run(state: &AppState, ctx: &Context, d: Checked, cost: Result<Cost, Rejected>) -> Outcome {
     let operation = match (&d.operation_name, &cost) {
         (Some(name), _) => name.clone(),
-        (None, Ok(Some(c))) => c.name.clone().unwrap_or_else(|| c.root_fields.join(",")),
-        _ => "(unparsed)".to_string(),
+        (None, Ok(c)) => c.name.clone().unwrap_or_else(|| c.root_fields.join(",")),
+        _ => "(unmeasured)".to_string(),
     };
-    if let Err(o) = cost {
+    if let Err(rejected) = cost {
+        let body = match &rejected {
+            Rejected::OverLimit(o) => over_limit_body(o),
+            other => error_body(other.code(), &other.to_string()),
+        };
         return Outcome {
-            body: over_limit_body(&o),
+            body,
             request_error: true,
             operation,
             variables: d.variables,

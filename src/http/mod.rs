@@ -98,7 +98,9 @@ impl AppState {
             Budget::Mutation => self.config.api.mutation_timeout_ms,
         };
         let deadline = Instant::now() + Duration::from_millis(millis);
-        let graph = self.graph.with_deadline(deadline);
+        let graph = self
+            .graph
+            .with_deadline(deadline, Duration::from_millis(millis));
         let limit = Duration::from_millis(self.config.api.query_timeout_ms);
         Context {
             reader: Reader::new(graph.clone(), limit),
@@ -121,8 +123,9 @@ impl AppState {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
+                // The scheme is case-insensitive (RFC 7235).
+                let (scheme, secret) = v.trim_start().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then_some(secret)
             })
             .map(str::trim);
         let Some(secret) = presented else {
@@ -280,7 +283,23 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "application/javascript",
         asset!("react-dom.min.js"),
     ),
+    (
+        "explorer.js",
+        "application/javascript",
+        include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tools/graphiql/explorer.js"
+        )),
+    ),
 ];
+
+/// The explorer runs only its own embedded scripts (no inline one), talks only to this
+/// server and may not be framed (clickjacking with a pasted token). GraphiQL and CodeMirror
+/// inject style elements, hence `'unsafe-inline'` for styles only.
+const GRAPHIQL_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
+base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// The explorer page itself needs no token: the token is pasted into (or passed to) its
 /// header editor, and every query it sends is authenticated like any other.
@@ -288,6 +307,8 @@ async fn graphiql() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Referrer-Policy", "no-referrer"))
+        .insert_header(("Content-Security-Policy", GRAPHIQL_CSP))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(GRAPHIQL_HTML)
 }
 
@@ -297,8 +318,17 @@ async fn graphiql_asset(file: web::Path<String>) -> HttpResponse {
             .content_type(*mime)
             .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
             .body(*bytes),
-        None => HttpResponse::NotFound().finish(),
+        None => not_found().await,
     }
+}
+
+/// Unknown paths answer in the API's error shape, like every other error.
+async fn not_found() -> HttpResponse {
+    error_response(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no such path: the API is at /graphql (see /graphiql)",
+    )
 }
 
 async fn index() -> HttpResponse {
@@ -384,6 +414,7 @@ pub fn server(
             .wrap(cors(&config))
             .wrap(TracingLogger::<RequestSpans>::new())
             .configure(routes)
+            .default_service(web::to(not_found))
     })
     .listen(listener)?
     .shutdown_timeout(20);
