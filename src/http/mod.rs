@@ -112,6 +112,7 @@ impl AppState {
             shops: Default::default(),
             prefetched: Default::default(),
             payments_sent: Default::default(),
+            batched: Default::default(),
         }
     }
 
@@ -386,6 +387,9 @@ pub fn server(
             .configure(routes)
     })
     .listen(listener)?
+    // A client that hangs up ends its request: the handler (and every statement it has not
+    // started) is dropped instead of running to completion for nobody.
+    .h1_allow_half_closed(false)
     .shutdown_timeout(20);
     if let Some(n) = workers {
         server = server.workers(n);
