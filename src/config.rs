@@ -16,6 +16,8 @@ or INVESTIGATOR_CONFIG; TOML keys in brackets):
   NEO4J_PASSWORD            password [neo4j.password]                 default neo4j-dev
   NEO4J_DATABASE            database [neo4j.database]                 default neo4j
   NEO4J_MAX_CONNECTIONS     pool size [neo4j.max_connections]         default 16
+  NEO4J_MAX_CONNECTIONS_PER_REQUEST  statements one API request may run at once
+                            [neo4j.max_connections_per_request]     default 0 (a quarter of the pool, at least 1)
   INVESTIGATOR_BIND         HTTP listen address [http.bind]           default 127.0.0.1:8080
   INVESTIGATOR_LOG          tracing filter, e.g. info,investigator=debug [log.filter]
   INVESTIGATOR_LOG_FORMAT   text | json [log.format]                  default text
@@ -58,6 +60,21 @@ pub struct Neo4jConfig {
     pub password: SecretString,
     pub database: String,
     pub max_connections: usize,
+    /// Statements one API request may have in flight; 0 means a quarter of the pool (at
+    /// least 1), so one request queues on its own share instead of filling the pool.
+    #[serde(default)]
+    pub max_connections_per_request: usize,
+}
+
+impl Neo4jConfig {
+    /// [`Neo4jConfig::max_connections_per_request`] resolved: at least 1, at most the pool.
+    pub fn per_request(&self) -> usize {
+        let pool = self.max_connections.max(1);
+        match self.max_connections_per_request {
+            0 => (pool / 4).max(1),
+            n => n.min(pool),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,6 +179,7 @@ impl Default for Config {
                 password: SecretString::from("neo4j-dev"),
                 database: "neo4j".into(),
                 max_connections: 16,
+                max_connections_per_request: 0,
             },
             http: HttpConfig {
                 bind: "127.0.0.1:8080".into(),
@@ -216,6 +234,10 @@ impl Config {
             .merge(env("NEO4J_PASSWORD", "neo4j.password"))
             .merge(env("NEO4J_DATABASE", "neo4j.database"))
             .merge(env("NEO4J_MAX_CONNECTIONS", "neo4j.max_connections"))
+            .merge(env(
+                "NEO4J_MAX_CONNECTIONS_PER_REQUEST",
+                "neo4j.max_connections_per_request",
+            ))
             .merge(env("INVESTIGATOR_BIND", "http.bind"))
             .merge(env("INVESTIGATOR_LOG", "log.filter"))
             .merge(env("INVESTIGATOR_LOG_FORMAT", "log.format"))

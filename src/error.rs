@@ -5,6 +5,7 @@
 
 use crate::graph::GraphError;
 use juniper::{graphql_value, FieldError, IntoFieldError, ScalarValue, Value};
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -24,7 +25,7 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("the graph database is unavailable; retry shortly")]
-    Unavailable(#[source] GraphError),
+    Unavailable(#[source] Arc<GraphError>),
     #[error("the query took longer than its time limit of {0} ms; narrow it (smaller maxDepth, a time window)")]
     Timeout(u64),
     /// Every connection to the graph database stayed busy: the server is saturated.
@@ -41,6 +42,29 @@ impl AppError {
         AppError::BadInput {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// The same error again, for each field that waited on the failed work (the siblings of a
+    /// batched lookup): the same code and message, so a lookup that timed out is `TIMEOUT`
+    /// on every field that needed it.
+    pub fn again(&self) -> AppError {
+        match self {
+            AppError::NotFound { kind, id } => AppError::NotFound {
+                kind,
+                id: id.clone(),
+            },
+            AppError::BadInput { field, reason } => AppError::bad_input(field, reason),
+            AppError::InvalidRecords { total, errors } => AppError::InvalidRecords {
+                total: *total,
+                errors: errors.clone(),
+            },
+            AppError::Forbidden(m) => AppError::Forbidden(m.clone()),
+            AppError::Conflict(m) => AppError::Conflict(m.clone()),
+            AppError::Unavailable(e) => AppError::Unavailable(Arc::clone(e)),
+            AppError::Timeout(ms) => AppError::Timeout(*ms),
+            AppError::Overloaded(ms) => AppError::Overloaded(*ms),
+            AppError::Internal(e) => AppError::Internal(anyhow::anyhow!("{e:#}")),
         }
     }
 
@@ -68,7 +92,7 @@ impl From<GraphError> for AppError {
             return AppError::Overloaded(millis);
         }
         if e.is_unavailable() {
-            AppError::Unavailable(e)
+            AppError::Unavailable(Arc::new(e))
         } else {
             AppError::Internal(e.into())
         }

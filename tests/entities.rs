@@ -203,3 +203,103 @@ async fn identifiers_are_masked_without_unmask() {
     assert_ne!(d["account"]["name"], "Li Wei");
     app.stop().await;
 }
+
+/// A shop with `buyers` buyers of two orders each; every order paid, every other one reviewed,
+/// the reviews with an event and a complaint.
+fn busy_shop(name: &str, buyers: usize) -> common::Dataset {
+    use common::t;
+    let d = common::Dataset::new(name);
+    let mut accounts = vec![json!({"id": "seller", "role": "seller"})];
+    let (mut orders, mut payments, mut reviews, mut events, mut complaints) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for b in 0..buyers {
+        let buyer = format!("b-{b:02}");
+        accounts.push(json!({"id": buyer, "role": "buyer"}));
+        for k in 0..2u32 {
+            let o = format!("o-{b:02}-{k}");
+            orders.push(json!({"id": o, "buyerId": buyer, "shopId": "s-big", "amount": "10", "placedAt": t(2 + k, b as u32 % 20), "status": "delivered"}));
+            payments.push(json!({"id": format!("p-{b:02}-{k}"), "fromId": buyer, "toId": "seller", "amount": "10", "paidAt": t(2 + k, b as u32 % 20), "orderId": o}));
+            if k == 0 {
+                let r = format!("r-{b:02}");
+                reviews.push(json!({"id": r, "orderId": o, "authorId": buyer, "shopId": "s-big", "rating": 1, "postedAt": t(5, b as u32 % 20)}));
+                events.push(json!({"id": format!("e-{b:02}"), "reviewId": r, "action": "withdrawn", "actorId": buyer, "at": t(6, b as u32 % 20)}));
+                complaints.push(json!({"id": format!("c-{b:02}"), "reviewId": r, "filedById": "seller", "filedAt": t(6, b as u32 % 20), "status": "pending"}));
+            }
+        }
+    }
+    d.add("accounts", &accounts)
+        .add(
+            "shops",
+            &[json!({"id": "s-big", "ownerId": "seller", "name": "Big"})],
+        )
+        .add("orders", &orders)
+        .add("payments", &payments)
+        .add("reviews", &reviews)
+        .add("complaints", &complaints)
+        .add("review_events", &events);
+    d
+}
+
+/// Each item's own lists (an order's payments and review, a review's order, events and
+/// complaints, a buyer's orders) cost one statement per list of items, not one per item: a
+/// page of 40 orders used to cost over 200 statements and could fill the whole pool.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_of_orders_with_their_neighbours_costs_a_few_statements() {
+    let app = app().await;
+    app.load(busy_shop("batched", 20).path()).await.unwrap();
+    let query = r#"{ shop(id: "s-big") { orders(first: 40) { edges { node { id
+        payments { id orderId from { id } }
+        review { id order { id } events { id } complaints { id } }
+        buyer { id orders(first: 5) { edges { node { id payments { id } } } } }
+    } } } } }"#;
+    app.data("{ apiVersion }", json!({})).await; // the token check, outside the count
+    let before = app.graph.statements_started();
+    let data = app.data(query, json!({})).await;
+    let statements = app.graph.statements_started() - before;
+    let orders = common::nodes(&data["shop"], "orders");
+    assert_eq!(orders.len(), 40);
+    for o in &orders {
+        let id = o["id"].as_str().unwrap();
+        assert_eq!(o["payments"][0]["id"], id.replacen("o-", "p-", 1));
+        assert_eq!(o["payments"][0]["orderId"], id);
+        assert_eq!(o["buyer"]["id"], format!("b-{}", &id[2..4]));
+        let buyer_orders = common::nodes(&o["buyer"], "orders");
+        assert_eq!(buyer_orders.len(), 2, "{o}");
+        assert_eq!(buyer_orders[1]["payments"].as_array().unwrap().len(), 1);
+        if id.ends_with("-0") {
+            assert_eq!(o["review"]["order"]["id"], id);
+            assert_eq!(o["review"]["events"].as_array().unwrap().len(), 1);
+            assert_eq!(o["review"]["complaints"].as_array().unwrap().len(), 1);
+        } else {
+            assert!(o["review"].is_null(), "{o}");
+        }
+    }
+    // Ten lists of items, one statement each; a little slack for readiness polling.
+    assert!(statements <= 20, "{statements} statements for one request");
+    app.stop().await;
+}
+
+/// When a batched lookup fails, every field that waited on it reports the lookup's own code
+/// (here TIMEOUT), not INTERNAL.
+#[tokio::test(flavor = "multi_thread")]
+async fn siblings_of_a_failed_lookup_share_its_code() {
+    let mut config = common::test_config();
+    // Spent before the first statement: every lookup times out.
+    config.api.request_timeout_ms = 1;
+    let app = common::app_with(config).await;
+    app.load(small_marketplace("sibling-codes").path())
+        .await
+        .unwrap();
+    let body = app
+        .gql(
+            r#"{ a: shop(id: "s-tea") { id } b: shop(id: "s-tea") { id } c: shop(id: "s-tea") { id } }"#,
+            json!({}),
+        )
+        .await;
+    let errors = body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 3, "{body}");
+    for e in errors {
+        assert_eq!(e["extensions"]["code"], "TIMEOUT", "{body}");
+    }
+    app.stop().await;
+}

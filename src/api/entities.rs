@@ -1,12 +1,51 @@
 //! GraphQL objects for the marketplace records and their neighbourhoods. Resolvers are thin:
-//! authorize through the guard, call one `Reader` function, wrap the result.
+//! authorize through the guard, call one `Reader` function, wrap the result. A list's items
+//! asking for their own neighbours (each order's `payments`) share one statement through
+//! [`Batched`].
 
+use super::loader::{Batcher, ListBatchers};
 use super::{not_found, Context};
 use crate::connection;
 use crate::error::AppResult;
-use crate::graph::read::{IdentifierUse, LinkedAccount as LinkedRow};
+use crate::graph::read::{IdentifierUse, LinkedAccount as LinkedRow, ListOf};
+use crate::graph::GraphError;
 use crate::model::{self, Timestamp};
 use juniper::graphql_object;
+use std::future::Future;
+
+/// Per-request batchers of the lookups below: one statement per list of items, not per item
+/// (see [`super::loader`]).
+#[derive(Default)]
+pub struct Batched {
+    orders: Batcher<model::Order>,
+    review_of_order: Batcher<model::Review>,
+    payments_of_order: Batcher<Vec<model::Payment>>,
+    events_of_review: Batcher<Vec<model::ReviewEvent>>,
+    complaints_of_review: Batcher<Vec<model::Complaint>>,
+    orders_of_account: ListBatchers<model::Order>,
+    reviews_of_author: ListBatchers<model::Review>,
+    orders_of_shop: ListBatchers<model::Order>,
+    reviews_of_shop: ListBatchers<model::Review>,
+}
+
+/// `parent`'s list from `b`, fetched by `fetch` together with the lists its siblings ask for.
+async fn list_of<T, F, Fut>(b: &Batcher<Vec<T>>, parent: &str, fetch: F) -> AppResult<Vec<T>>
+where
+    T: Clone,
+    F: FnOnce(Vec<String>) -> Fut,
+    Fut: Future<Output = Result<Vec<ListOf<T>>, GraphError>>,
+{
+    let rows = b
+        .load(parent, |ids| async move {
+            Ok(fetch(ids)
+                .await?
+                .into_iter()
+                .map(|l| (l.id, l.rows))
+                .collect())
+        })
+        .await?;
+    Ok(rows.unwrap_or_default())
+}
 
 fn time(ms: i64) -> String {
     Timestamp(ms).rfc3339()
@@ -70,7 +109,14 @@ impl Account {
             .take(&self.0.id, page.slice(), 0)
         {
             Some(rows) => rows,
-            None => ctx.reader.account_orders(&self.0.id, page.slice()).await?,
+            None => {
+                let (reader, s) = (&ctx.reader, page.slice());
+                let b = ctx.batched.orders_of_account.of(s.skip, s.limit, 0);
+                list_of(&b, &self.0.id, |ids| async move {
+                    reader.orders_of_accounts(&ids, s).await
+                })
+                .await?
+            }
         };
         Ok(OrderConnection::from_rows(&page, rows, Order))
     }
@@ -88,7 +134,14 @@ impl Account {
             .take(&self.0.id, page.slice(), 0)
         {
             Some(rows) => rows,
-            None => ctx.reader.account_reviews(&self.0.id, page.slice()).await?,
+            None => {
+                let (reader, s) = (&ctx.reader, page.slice());
+                let b = ctx.batched.reviews_of_author.of(s.skip, s.limit, 0);
+                list_of(&b, &self.0.id, |ids| async move {
+                    reader.reviews_of_authors(&ids, s).await
+                })
+                .await?
+            }
         };
         Ok(ReviewConnection::from_rows(&page, rows, Review))
     }
@@ -282,9 +335,12 @@ impl Shop {
         let rows = match stashed {
             Some(rows) => rows,
             None => {
-                ctx.reader
-                    .shop_reviews(&self.0.id, max_rating, page.slice())
-                    .await?
+                let (reader, s) = (&ctx.reader, page.slice());
+                let b = ctx.batched.reviews_of_shop.of(s.skip, s.limit, max_rating);
+                list_of(&b, &self.0.id, |ids| async move {
+                    reader.reviews_of_shops(&ids, max_rating, s).await
+                })
+                .await?
             }
         };
         Ok(ReviewConnection::from_rows(&page, rows, Review))
@@ -297,7 +353,12 @@ impl Shop {
         after: Option<String>,
     ) -> AppResult<OrderConnection> {
         let page = ctx.page(first, after.as_deref())?;
-        let rows = ctx.reader.shop_orders(&self.0.id, page.slice()).await?;
+        let (reader, s) = (&ctx.reader, page.slice());
+        let b = ctx.batched.orders_of_shop.of(s.skip, s.limit, 0);
+        let rows = list_of(&b, &self.0.id, |ids| async move {
+            reader.orders_of_shops(&ids, s).await
+        })
+        .await?;
         Ok(OrderConnection::from_rows(&page, rows, Order))
     }
 }
@@ -327,16 +388,25 @@ impl Order {
         ctx.shop(&self.0.shop_id).await
     }
     async fn payments(&self, ctx: &Context) -> AppResult<Vec<Payment>> {
-        Ok(ctx
-            .reader
-            .order_payments(&self.0.id)
-            .await?
-            .into_iter()
-            .map(Payment)
-            .collect())
+        let reader = &ctx.reader;
+        let b = &ctx.batched.payments_of_order;
+        let rows = list_of(b, &self.0.id, |ids| async move {
+            reader.payments_of_orders(&ids).await
+        })
+        .await?;
+        Ok(rows.into_iter().map(Payment).collect())
     }
     async fn review(&self, ctx: &Context) -> AppResult<Option<Review>> {
-        Ok(ctx.reader.order_review(&self.0.id).await?.map(Review))
+        let reader = &ctx.reader;
+        let found = ctx
+            .batched
+            .review_of_order
+            .load(&self.0.id, |ids| async move {
+                let rows = reader.reviews_of_orders(&ids).await?;
+                Ok(rows.into_iter().map(|r| (r.order_id.clone(), r)).collect())
+            })
+            .await?;
+        Ok(found.map(Review))
     }
 }
 
@@ -401,32 +471,36 @@ impl Review {
         ctx.shop(&self.0.shop_id).await
     }
     async fn order(&self, ctx: &Context) -> AppResult<Order> {
-        let id = &self.0.order_id;
-        ctx.reader
-            .order(id)
+        let (reader, id) = (&ctx.reader, &self.0.order_id);
+        ctx.batched
+            .orders
+            .load(id, |ids| async move {
+                let rows = reader.orders(&ids).await?;
+                Ok(rows.into_iter().map(|o| (o.id.clone(), o)).collect())
+            })
             .await?
             .map(Order)
             .ok_or_else(|| not_found("order", id))
     }
     /// What happened to the review after posting (revised, withdrawn, removed, restored).
     async fn events(&self, ctx: &Context) -> AppResult<Vec<ReviewEvent>> {
-        Ok(ctx
-            .reader
-            .review_events(&self.0.id)
-            .await?
-            .into_iter()
-            .map(ReviewEvent)
-            .collect())
+        let reader = &ctx.reader;
+        let b = &ctx.batched.events_of_review;
+        let rows = list_of(b, &self.0.id, |ids| async move {
+            reader.events_of_reviews(&ids).await
+        })
+        .await?;
+        Ok(rows.into_iter().map(ReviewEvent).collect())
     }
     /// Complaints the shop filed against the review.
     async fn complaints(&self, ctx: &Context) -> AppResult<Vec<Complaint>> {
-        Ok(ctx
-            .reader
-            .review_complaints(&self.0.id)
-            .await?
-            .into_iter()
-            .map(Complaint)
-            .collect())
+        let reader = &ctx.reader;
+        let b = &ctx.batched.complaints_of_review;
+        let rows = list_of(b, &self.0.id, |ids| async move {
+            reader.complaints_of_reviews(&ids).await
+        })
+        .await?;
+        Ok(rows.into_iter().map(Complaint).collect())
     }
 }
 

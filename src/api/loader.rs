@@ -23,8 +23,8 @@ struct State<T> {
     in_flight: HashSet<String>,
     /// Finished lookups: the record, or `None` when it does not exist.
     done: HashMap<String, Option<T>>,
-    /// A failed fetch, reported to every asker of its ids.
-    failed: HashMap<String, String>,
+    /// A failed fetch, reported to every asker of its ids with its own code.
+    failed: HashMap<String, Arc<AppError>>,
 }
 
 impl<T: Clone> Default for Batcher<T> {
@@ -88,8 +88,9 @@ impl<T: Clone> Batcher<T> {
                     }
                 }
                 Err(e) => {
+                    let shared = Arc::new(e.again());
                     for b in batch {
-                        s.failed.insert(b, e.to_string());
+                        s.failed.insert(b, Arc::clone(&shared));
                     }
                     drop(s);
                     self.fetched.notify_waiters();
@@ -108,7 +109,7 @@ impl<T: Clone> Batcher<T> {
                     return Ok(found.clone());
                 }
                 if let Some(e) = s.failed.get(id) {
-                    return Err(AppError::Internal(anyhow::anyhow!(e.clone())));
+                    return Err(e.again());
                 }
                 if !s.in_flight.contains(id) && !s.queued.contains(id) {
                     return Err(AppError::Internal(anyhow::anyhow!(
@@ -176,5 +177,22 @@ mod tests {
             Some("record b")
         );
         assert_eq!(calls.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn siblings_of_a_failed_fetch_get_its_code() {
+        for (failure, code) in [
+            (AppError::Timeout(40), "TIMEOUT"),
+            (AppError::Overloaded(2000), "OVERLOADED"),
+        ] {
+            let b: Batcher<String> = Batcher::default();
+            let failure = &failure;
+            let fetch = |_ids: Vec<String>| async move { Err(failure.again()) };
+            let ids = ["a", "b", "c"];
+            let results = futures::future::join_all(ids.iter().map(|i| b.load(i, fetch))).await;
+            for r in results {
+                assert_eq!(r.unwrap_err().code(), code);
+            }
+        }
     }
 }

@@ -44,6 +44,8 @@ pub struct Context {
     pub prefetched: prefetch::Prefetched,
     /// Pages of payments sent, batched across the accounts of a list.
     pub payments_sent: loader::ListBatchers<crate::model::Payment>,
+    /// The other per-item lookups of the entities, batched the same way.
+    pub batched: entities::Batched,
 }
 
 impl juniper::Context for Context {}

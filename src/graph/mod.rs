@@ -17,6 +17,7 @@ use futures::TryStreamExt;
 use neo4rs::{ConfigBuilder, Neo4jErrorKind};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -101,15 +102,33 @@ const MAX_POOL_WAIT: Duration = Duration::from_secs(2);
 ///
 /// Every statement holds one permit of `permits` (as many as the pool has connections) while
 /// it runs, so a caller waits for a connection here, with a limit, never inside the driver.
-/// A handle may carry a `deadline` ([`Graph::with_deadline`]): the one time budget of an API
-/// request, shared by all its statements, each of which is also limited on the server.
+/// A request's handle ([`Graph::with_deadline`]) carries the one time budget of an API
+/// request, shared by all its statements (each also limited on the server), and the request's
+/// own share of the pool: it queues on its own permits first, so one request never holds more
+/// than its share, and API requests together never hold the last connection (kept for token
+/// checks and readiness, which every caller needs).
 #[derive(Clone)]
 pub struct Graph {
     inner: neo4rs::Graph,
     uri: String,
     permits: Arc<Semaphore>,
+    /// What API requests together may hold: the pool but one (when it has more than one).
+    requests: Arc<Semaphore>,
+    /// Statements one request may have in flight (`Neo4jConfig::per_request`).
+    per_request: usize,
+    /// This request's own permits (`per_request` of them); None outside a request.
+    request: Option<Arc<Semaphore>>,
     /// The deadline, and the configured time limit it stands for (named in `TIMEOUT`s).
     deadline: Option<(Instant, Duration)>,
+    /// Statements started on this pool, for tests and diagnostics.
+    started: Arc<AtomicU64>,
+}
+
+/// The permits a running statement holds; released when it ends or is dropped.
+struct Permits {
+    _own: Option<OwnedSemaphorePermit>,
+    _requests: Option<OwnedSemaphorePermit>,
+    _pool: OwnedSemaphorePermit,
 }
 
 impl Graph {
@@ -133,11 +152,16 @@ impl Graph {
             .await
             .map_err(|_| connect_err(neo4rs::Error::ConnectionError))?
             .map_err(connect_err)?;
+        let pool = cfg.max_connections.max(1);
         let graph = Graph {
             inner,
             uri: cfg.uri.clone(),
-            permits: Arc::new(Semaphore::new(cfg.max_connections.max(1))),
+            permits: Arc::new(Semaphore::new(pool)),
+            requests: Arc::new(Semaphore::new((pool - 1).max(1))),
+            per_request: cfg.per_request(),
+            request: None,
             deadline: None,
+            started: Arc::new(AtomicU64::new(0)),
         };
         graph.ping(Duration::from_secs(20)).await?;
         Ok(graph)
@@ -147,20 +171,29 @@ impl Graph {
         &self.uri
     }
 
-    /// The same pool, with every statement bounded by `deadline` (an API request's budget).
+    /// An API request's handle on the pool: every statement bounded by `deadline` (which
+    /// stands for the configured `limit`), and at most `per_request` of them in flight at once.
     pub fn with_deadline(&self, deadline: Instant, limit: Duration) -> Graph {
         Graph {
             deadline: Some((deadline, limit)),
+            request: Some(Arc::new(Semaphore::new(self.per_request))),
             ..self.clone()
         }
     }
 
-    /// The same pool without a deadline (work that must finish even if its request ends).
+    /// The same pool without a deadline or a request's share (work that must finish even if
+    /// its request ends).
     pub fn unbounded(&self) -> Graph {
         Graph {
             deadline: None,
+            request: None,
             ..self.clone()
         }
+    }
+
+    /// How many statements have started on this pool (every handle of it).
+    pub fn statements_started(&self) -> u64 {
+        self.started.load(Ordering::Relaxed)
     }
 
     /// The time a statement may take: its own `limit`, cut to what is left of the deadline.
@@ -178,32 +211,30 @@ impl Graph {
         Ok(limit.min(left))
     }
 
-    /// Waits for a connection's permit: up to `wait` (a request is told `OVERLOADED`), or
-    /// as long as it takes for work without a deadline (loads, detection runs).
-    async fn permit(
-        &self,
-        query: &str,
-        wait: Option<Duration>,
-    ) -> Result<OwnedSemaphorePermit, GraphError> {
-        let acquire = Arc::clone(&self.permits).acquire_owned();
-        let permit = match wait {
-            None => acquire.await,
-            // Past the caller's own budget it is a timeout; past the pool's patience the
-            // server is saturated.
-            Some(budget) if budget < MAX_POOL_WAIT => tokio::time::timeout(budget, acquire)
-                .await
-                .map_err(|_| GraphError::Timeout {
-                query: query.into(),
-                millis: budget.as_millis() as u64,
-            })?,
-            Some(_) => tokio::time::timeout(MAX_POOL_WAIT, acquire)
-                .await
-                .map_err(|_| GraphError::Overloaded {
-                    query: query.into(),
-                    millis: MAX_POOL_WAIT.as_millis() as u64,
-                })?,
+    /// Waits for a connection's permits: a request first for one of its own (up to `wait`:
+    /// it waits on itself, so past its budget it is a timeout, never `OVERLOADED`), then for
+    /// the pool's, up to `wait` (past [`MAX_POOL_WAIT`] a request is told `OVERLOADED`), or as
+    /// long as it takes for work without a deadline (loads, detection runs).
+    async fn permit(&self, query: &str, wait: Option<Duration>) -> Result<Permits, GraphError> {
+        let started = Instant::now();
+        let own = match &self.request {
+            Some(own) => Some(acquire(own, query, wait, None).await?),
+            None => None,
         };
-        Ok(permit.expect("the permit semaphore is never closed"))
+        let wait = wait.map(|w| w.saturating_sub(started.elapsed()));
+        let patience = wait.map(|_| MAX_POOL_WAIT);
+        let requests = match &self.request {
+            Some(_) => Some(acquire(&self.requests, query, wait, patience).await?),
+            None => None,
+        };
+        let wait = wait.map(|w| w.saturating_sub(started.elapsed()));
+        let pool = acquire(&self.permits, query, wait, patience).await?;
+        self.started.fetch_add(1, Ordering::Relaxed);
+        Ok(Permits {
+            _own: own,
+            _requests: requests,
+            _pool: pool,
+        })
     }
 
     /// Runs a read within `limit` (cut to the deadline): Neo4j terminates it at the limit
@@ -472,6 +503,37 @@ impl Graph {
     }
 }
 
+/// One permit of `sem`: within `wait` (else a timeout: the caller's own budget ran out) and
+/// within `patience` (else `OVERLOADED`: the pool stayed saturated); None waits as long as it
+/// takes.
+async fn acquire(
+    sem: &Arc<Semaphore>,
+    query: &str,
+    wait: Option<Duration>,
+    patience: Option<Duration>,
+) -> Result<OwnedSemaphorePermit, GraphError> {
+    let acquire = Arc::clone(sem).acquire_owned();
+    let permit =
+        match (wait, patience) {
+            (None, _) => acquire.await,
+            (Some(budget), Some(p)) if p <= budget => tokio::time::timeout(p, acquire)
+                .await
+                .map_err(|_| GraphError::Overloaded {
+                    query: query.into(),
+                    millis: p.as_millis() as u64,
+                })?,
+            (Some(budget), _) => {
+                tokio::time::timeout(budget, acquire)
+                    .await
+                    .map_err(|_| GraphError::Timeout {
+                        query: query.into(),
+                        millis: budget.as_millis() as u64,
+                    })?
+            }
+        };
+    Ok(permit.expect("permit semaphores are never closed"))
+}
+
 /// Reads run in READ access mode, which lets a cluster serve them from followers and read
 /// replicas (see docs/SCALING.md); statements that write keep the default, WRITE.
 fn access_mode(q: &Cypher<'_>, query: neo4rs::Query) -> neo4rs::Query {
@@ -485,7 +547,7 @@ fn access_mode(q: &Cypher<'_>, query: neo4rs::Query) -> neo4rs::Query {
 /// An explicit write transaction (see [`Graph::begin_write`]).
 pub struct WriteTxn {
     txn: neo4rs::Txn,
-    _permit: OwnedSemaphorePermit,
+    _permit: Permits,
 }
 
 impl WriteTxn {

@@ -162,11 +162,15 @@ catalog! {
     ACCOUNT_SHOPS = "account_shops";
     ACCOUNT_MESSAGES = "account_messages";
     SHOP_REVIEWS = "shop_reviews";
-    SHOP_ORDERS = "shop_orders";
-    ORDER_PAYMENTS = "order_payments";
-    ORDER_REVIEW = "order_review";
-    REVIEW_EVENTS = "review_events";
-    REVIEW_COMPLAINTS = "review_complaints";
+    ORDERS_BY_IDS = "orders_by_ids";
+    ORDERS_BY_ACCOUNTS = "orders_by_accounts";
+    ORDERS_BY_SHOPS = "orders_by_shops";
+    REVIEWS_BY_AUTHORS = "reviews_by_authors";
+    REVIEWS_BY_SHOPS = "reviews_by_shops";
+    REVIEWS_BY_ORDERS = "reviews_by_orders";
+    ORDER_PAYMENTS_BY_ORDERS = "order_payments_by_orders";
+    EVENTS_BY_REVIEWS = "events_by_reviews";
+    COMPLAINTS_BY_REVIEWS = "complaints_by_reviews";
 
     RINGS_SHOPS = "rings_shops";
     RINGS_NEGATIVE_REVIEWS = "rings_negative_reviews";

@@ -82,6 +82,15 @@ pub struct SentPayments {
     pub recipients: Vec<Account>,
 }
 
+/// One parent's list, from a statement that reads the lists of several parents at once
+/// (`*_by_<parents>`): what a list's items ask for their own lists, in one statement.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ListOf<T> {
+    /// The parent's id.
+    pub id: String,
+    pub rows: Vec<T>,
+}
+
 /// Read operations with one time limit for every query.
 #[derive(Clone)]
 pub struct Reader {
@@ -98,6 +107,14 @@ fn paged(key: &str, s: Slice) -> Params {
         .with("id", key)
         .with("skip", s.skip)
         .with("limit", s.limit)
+}
+
+fn of(ids: &[String]) -> Params {
+    Params::new().with("ids", ids.to_vec())
+}
+
+fn paged_of(ids: &[String], s: Slice) -> Params {
+    of(ids).with("skip", s.skip).with("limit", s.limit)
 }
 
 impl Reader {
@@ -205,18 +222,6 @@ impl Reader {
         self.graph.row(&q::REVIEW_BY_ID, id(key), self.limit).await
     }
 
-    pub async fn account_orders(&self, key: &str, s: Slice) -> Result<Vec<Order>, GraphError> {
-        self.graph
-            .rows(&q::ACCOUNT_ORDERS, paged(key, s), self.limit)
-            .await
-    }
-
-    pub async fn account_reviews(&self, key: &str, s: Slice) -> Result<Vec<Review>, GraphError> {
-        self.graph
-            .rows(&q::ACCOUNT_REVIEWS, paged(key, s), self.limit)
-            .await
-    }
-
     pub async fn payments_sent(
         &self,
         key: &str,
@@ -288,41 +293,85 @@ impl Reader {
             .await
     }
 
-    pub async fn shop_reviews(
+    pub async fn orders(&self, ids: &[String]) -> Result<Vec<Order>, GraphError> {
+        self.graph
+            .rows(&q::ORDERS_BY_IDS, of(ids), self.limit)
+            .await
+    }
+
+    /// The review of each of `orders` that has one.
+    pub async fn reviews_of_orders(&self, orders: &[String]) -> Result<Vec<Review>, GraphError> {
+        self.graph
+            .rows(&q::REVIEWS_BY_ORDERS, of(orders), self.limit)
+            .await
+    }
+
+    /// The same page of orders for each of `accounts` (as buyer), in one statement.
+    pub async fn orders_of_accounts(
         &self,
-        key: &str,
+        accounts: &[String],
+        s: Slice,
+    ) -> Result<Vec<ListOf<Order>>, GraphError> {
+        let p = paged_of(accounts, s);
+        self.graph.rows(&q::ORDERS_BY_ACCOUNTS, p, self.limit).await
+    }
+
+    /// The same page of orders for each of `shops`, in one statement.
+    pub async fn orders_of_shops(
+        &self,
+        shops: &[String],
+        s: Slice,
+    ) -> Result<Vec<ListOf<Order>>, GraphError> {
+        let p = paged_of(shops, s);
+        self.graph.rows(&q::ORDERS_BY_SHOPS, p, self.limit).await
+    }
+
+    /// The same page of reviews for each of `authors`, in one statement.
+    pub async fn reviews_of_authors(
+        &self,
+        authors: &[String],
+        s: Slice,
+    ) -> Result<Vec<ListOf<Review>>, GraphError> {
+        let p = paged_of(authors, s);
+        self.graph.rows(&q::REVIEWS_BY_AUTHORS, p, self.limit).await
+    }
+
+    /// The same page of reviews rated at most `max_rating` for each of `shops`.
+    pub async fn reviews_of_shops(
+        &self,
+        shops: &[String],
         max_rating: i64,
         s: Slice,
-    ) -> Result<Vec<Review>, GraphError> {
-        let p = paged(key, s).with("maxRating", max_rating);
-        self.graph.rows(&q::SHOP_REVIEWS, p, self.limit).await
+    ) -> Result<Vec<ListOf<Review>>, GraphError> {
+        let p = paged_of(shops, s).with("maxRating", max_rating);
+        self.graph.rows(&q::REVIEWS_BY_SHOPS, p, self.limit).await
     }
 
-    pub async fn shop_orders(&self, key: &str, s: Slice) -> Result<Vec<Order>, GraphError> {
+    /// The payments settling each of `orders`.
+    pub async fn payments_of_orders(
+        &self,
+        orders: &[String],
+    ) -> Result<Vec<ListOf<Payment>>, GraphError> {
         self.graph
-            .rows(&q::SHOP_ORDERS, paged(key, s), self.limit)
+            .rows(&q::ORDER_PAYMENTS_BY_ORDERS, of(orders), self.limit)
             .await
     }
 
-    pub async fn order_payments(&self, key: &str) -> Result<Vec<Payment>, GraphError> {
+    pub async fn events_of_reviews(
+        &self,
+        reviews: &[String],
+    ) -> Result<Vec<ListOf<ReviewEvent>>, GraphError> {
         self.graph
-            .rows(&q::ORDER_PAYMENTS, id(key), self.limit)
+            .rows(&q::EVENTS_BY_REVIEWS, of(reviews), self.limit)
             .await
     }
 
-    pub async fn order_review(&self, key: &str) -> Result<Option<Review>, GraphError> {
-        self.graph.row(&q::ORDER_REVIEW, id(key), self.limit).await
-    }
-
-    pub async fn review_events(&self, key: &str) -> Result<Vec<ReviewEvent>, GraphError> {
+    pub async fn complaints_of_reviews(
+        &self,
+        reviews: &[String],
+    ) -> Result<Vec<ListOf<Complaint>>, GraphError> {
         self.graph
-            .rows(&q::REVIEW_EVENTS, id(key), self.limit)
-            .await
-    }
-
-    pub async fn review_complaints(&self, key: &str) -> Result<Vec<Complaint>, GraphError> {
-        self.graph
-            .rows(&q::REVIEW_COMPLAINTS, id(key), self.limit)
+            .rows(&q::COMPLAINTS_BY_REVIEWS, of(reviews), self.limit)
             .await
     }
 

@@ -114,6 +114,7 @@ impl AppState {
             shops: Default::default(),
             prefetched: Default::default(),
             payments_sent: Default::default(),
+            batched: Default::default(),
         }
     }
 
@@ -417,6 +418,9 @@ pub fn server(
             .default_service(web::to(not_found))
     })
     .listen(listener)?
+    // A client that hangs up ends its request: the handler (and every statement it has not
+    // started) is dropped instead of running to completion for nobody.
+    .h1_allow_half_closed(false)
     .shutdown_timeout(20);
     if let Some(n) = workers {
         server = server.workers(n);
