@@ -275,3 +275,18 @@ impl Config {
         fig.extract().map_err(|e| ConfigError(Box::new(e)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_gets_a_quarter_of_the_pool_unless_configured() {
+        let mut c = Config::default().neo4j;
+        assert_eq!(c.per_request(), 4, "a quarter of 16");
+        c.max_connections = 2;
+        assert_eq!(c.per_request(), 1, "at least one");
+        c.max_connections_per_request = 8;
+        assert_eq!(c.per_request(), 2, "never more than the pool");
+    }
+}

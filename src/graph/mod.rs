@@ -196,6 +196,13 @@ impl Graph {
         self.started.load(Ordering::Relaxed)
     }
 
+    /// What is left of the deadline; None without one. A write waits for a connection as
+    /// long as this (a request's own lanes take turns), the pool's patience aside.
+    fn left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+    }
+
     /// The time a statement may take: its own `limit`, cut to what is left of the deadline.
     fn budget(&self, query: &str, limit: Duration) -> Result<Duration, GraphError> {
         let Some((deadline, total)) = self.deadline else {
@@ -301,9 +308,7 @@ impl Graph {
     /// Transient failures (deadlocks, lock timeouts, dropped connections) are retried with
     /// backoff by the driver; the statement is therefore written to be idempotent.
     pub async fn run(&self, q: &Cypher<'_>, params: Params) -> Result<(), GraphError> {
-        let _permit = self
-            .permit(q.name, self.deadline.map(|_| MAX_POOL_WAIT))
-            .await?;
+        let _permit = self.permit(q.name, self.left()).await?;
         let mut query = params.into_query(q.text);
         if let Some((deadline, _)) = self.deadline {
             query = query.with_tx_timeout(self.budget(q.name, deadline - Instant::now())?);
@@ -331,9 +336,7 @@ impl Graph {
             query: q.name.into(),
             source,
         };
-        let _permit = self
-            .permit(q.name, self.deadline.map(|_| MAX_POOL_WAIT))
-            .await?;
+        let _permit = self.permit(q.name, self.left()).await?;
         let mut delay = Duration::from_millis(50);
         let mut attempt = 1;
         loop {
@@ -371,9 +374,7 @@ impl Graph {
     /// (the audit chain: lock the head, append, move the head). Dropped without
     /// [`WriteTxn::commit`], it rolls back: the connection is RESET before its next use.
     pub async fn begin_write(&self, name: &str) -> Result<WriteTxn, GraphError> {
-        let permit = self
-            .permit(name, self.deadline.map(|_| MAX_POOL_WAIT))
-            .await?;
+        let permit = self.permit(name, self.left()).await?;
         let txn = self
             .inner
             .start_txn()
