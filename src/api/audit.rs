@@ -14,6 +14,19 @@ pub struct AuditEntry(pub Entry);
 
 connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry);
 
+impl AuditEntry {
+    /// Caller input as a masked auditor may see it. An entry that returned no raw data may
+    /// be a masked caller's (perhaps this reader's own), so it gets only the data-independent
+    /// part of the rule: reading it back must not tell whether a typed guess matches data.
+    fn caller_input(&self, ctx: &Context, text: &str) -> String {
+        if self.0.unmasked {
+            ctx.guard.free_text(Some(text)).unwrap_or_default()
+        } else {
+            ctx.guard.caller_text(text)
+        }
+    }
+}
+
 #[graphql_object(context = Context)]
 impl AuditEntry {
     /// Position in the chain, from 1.
@@ -32,12 +45,13 @@ impl AuditEntry {
         &self.0.request_id
     }
     /// The GraphQL operation name, else its root fields, or the route.
-    fn operation(&self) -> &str {
-        &self.0.operation
+    fn operation(&self, ctx: &Context) -> String {
+        self.caller_input(ctx, &self.0.operation)
     }
-    /// The request's variables as JSON, masked as the caller saw them.
-    fn variables(&self) -> &str {
-        &self.0.variables
+    /// The request's variables as JSON (a masked caller's stored masked without the key
+    /// or the data), masked for this reader by the free-text rule.
+    fn variables(&self, ctx: &Context) -> String {
+        self.caller_input(ctx, &self.0.variables)
     }
     /// What was returned, as JSON: `{"ids": [...], "total": n}`.
     fn entities(&self) -> &str {
@@ -82,5 +96,40 @@ pub async fn list(
     let page = ctx.page(first, after.as_deref())?;
     let s = page.slice();
     let rows = audit::list(&ctx.graph, &filter, s.skip, s.limit).await?;
+    register_subjects(ctx, &rows).await?;
     Ok(AuditEntryConnection::from_rows(&page, rows, AuditEntry))
+}
+
+/// The accounts and cases unmasked entries name (in their variables or what they returned)
+/// are what their variables are about: registered so the free-text rule masks them in them.
+async fn register_subjects(ctx: &Context, rows: &[Entry]) -> AppResult<()> {
+    if ctx.guard.identity().unmask {
+        return Ok(());
+    }
+    fn strings(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::String(s) if s.len() <= crate::model::MAX_ID_LEN => {
+                out.insert(s.clone());
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for e in rows.iter().filter(|e| e.unmasked) {
+        for json in [&e.variables, &e.entities] {
+            if let Ok(v) = serde_json::from_str(json) {
+                strings(&v, &mut ids);
+            }
+        }
+    }
+    if !ids.is_empty() {
+        let s = crate::cases::subjects(&ctx.graph, ids.into_iter().collect()).await?;
+        ctx.guard.register_subjects(
+            s.names.iter().map(String::as_str),
+            s.keys.iter().map(String::as_str),
+        );
+    }
+    Ok(())
 }

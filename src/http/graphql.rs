@@ -420,7 +420,7 @@ pub async fn handle(
     }
     // Mask the whole response as this caller may see it, then record it.
     for o in &mut outcomes {
-        ctx.guard.redact(&mut o.body);
+        ctx.guard.redact_response(&mut o.body);
     }
     let audits = outcomes.iter().map(|o| {
         state.finish(
