@@ -9,17 +9,17 @@ use crate::error::AppResult;
 use crate::model::Timestamp;
 use juniper::graphql_object;
 
-/// One request as recorded.
-pub struct AuditEntry(pub Entry);
+/// One request as recorded, and whether its caller could see raw values (held `unmask`).
+pub struct AuditEntry(pub Entry, bool);
 
 connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry);
 
 impl AuditEntry {
-    /// Caller input as a masked auditor may see it. An entry that returned no raw data may
-    /// be a masked caller's (perhaps this reader's own), so it gets only the data-independent
-    /// part of the rule: reading it back must not tell whether a typed guess matches data.
+    /// Caller input as a masked auditor may see it. A masked caller's (perhaps this reader's
+    /// own) gets only the data-independent part of the rule: reading it back must not tell
+    /// whether a typed guess matches data.
     fn caller_input(&self, ctx: &Context, text: &str) -> String {
-        if self.0.unmasked {
+        if self.1 {
             ctx.guard.free_text(Some(text)).unwrap_or_default()
         } else {
             ctx.guard.caller_text(text)
@@ -96,16 +96,29 @@ pub async fn list(
     let page = ctx.page(first, after.as_deref())?;
     let s = page.slice();
     let rows = audit::list(&ctx.graph, &filter, s.skip, s.limit).await?;
-    register_subjects(ctx, &rows).await?;
-    Ok(AuditEntryConnection::from_rows(&page, rows, AuditEntry))
+    if ctx.guard.identity().unmask {
+        return Ok(AuditEntryConnection::from_rows(&page, rows, |e| {
+            AuditEntry(e, true)
+        }));
+    }
+    let unmasking: std::collections::BTreeSet<String> = crate::access::tokens::list(&ctx.graph)
+        .await?
+        .into_iter()
+        .filter(|t| t.unmask)
+        .map(|t| t.name)
+        .collect();
+    let raw = |e: &Entry| e.unmasked || unmasking.contains(&e.actor);
+    register_subjects(ctx, rows.iter().filter(|e| raw(*e))).await?;
+    Ok(AuditEntryConnection::from_rows(&page, rows, |e| {
+        let r = raw(&e);
+        AuditEntry(e, r)
+    }))
 }
 
-/// The accounts and cases unmasked entries name (in their variables or what they returned)
-/// are what their variables are about: registered so the free-text rule masks them in them.
-async fn register_subjects(ctx: &Context, rows: &[Entry]) -> AppResult<()> {
-    if ctx.guard.identity().unmask {
-        return Ok(());
-    }
+/// The accounts and cases the entries of unmasking callers name (in their variables or what
+/// they returned) are what their variables are about: registered so the free-text rule masks
+/// them in them.
+async fn register_subjects(ctx: &Context, rows: impl Iterator<Item = &Entry>) -> AppResult<()> {
     fn strings(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
         match v {
             serde_json::Value::String(s) if s.len() <= crate::model::MAX_ID_LEN => {
@@ -117,7 +130,7 @@ async fn register_subjects(ctx: &Context, rows: &[Entry]) -> AppResult<()> {
         }
     }
     let mut ids = std::collections::BTreeSet::new();
-    for e in rows.iter().filter(|e| e.unmasked) {
+    for e in rows {
         for json in [&e.variables, &e.entities] {
             if let Ok(v) = serde_json::from_str(json) {
                 strings(&v, &mut ids);
