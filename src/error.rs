@@ -68,6 +68,16 @@ impl AppError {
         }
     }
 
+    /// The message a client gets. It never echoes the id the caller asked for: masking it
+    /// would tell the caller whether a guess matched data (the error's `path` names the
+    /// field). `Display` keeps it for the CLI.
+    pub fn client_message(&self) -> String {
+        match self {
+            AppError::NotFound { kind, .. } => format!("{kind} does not exist"),
+            _ => self.to_string(),
+        }
+    }
+
     /// The stable `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -112,8 +122,8 @@ impl<S: ScalarValue> IntoFieldError<S> for AppError {
             AppError::BadInput { field, .. } => {
                 graphql_value!({ "code": code, "field": (field.as_str()) })
             }
-            AppError::NotFound { kind, id } => {
-                graphql_value!({ "code": code, "kind": (*kind), "id": (id.as_str()) })
+            AppError::NotFound { kind, .. } => {
+                graphql_value!({ "code": code, "kind": (*kind) })
             }
             AppError::InvalidRecords { errors, .. } => {
                 let list: Vec<Value<S>> = errors
@@ -132,7 +142,7 @@ impl<S: ScalarValue> IntoFieldError<S> for AppError {
             }
             _ => graphql_value!({ "code": code }),
         };
-        FieldError::new(self.to_string(), ext)
+        FieldError::new(self.client_message(), ext)
     }
 }
 

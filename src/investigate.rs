@@ -125,7 +125,7 @@ async fn download(
         Ok(b) => serde_json::json!({"ids": [id], "total": 1, "sha256": b.sha256}),
         Err(_) => serde_json::json!({"ids": [], "total": 0}),
     };
-    let operation = format!("GET /export/{kind}/{}", ctx.guard.redact_text(&id));
+    let operation = format!("GET /export/{kind}/{id}");
     if let Err(e) = state
         .finish(&ctx, operation, serde_json::Value::Null, entities, outcome)
         .await
@@ -151,7 +151,11 @@ async fn download(
             if matches!(e, AppError::Internal(_) | AppError::Unavailable(_)) {
                 tracing::error!(error = ?e, code, request_id = %ctx.request_id, "export failed");
             }
-            error_response(status_of(&e), code, &ctx.guard.redact_text(&e.to_string()))
+            error_response(
+                status_of(&e),
+                code,
+                &ctx.guard.redact_text(&e.client_message()),
+            )
         }
     }
 }

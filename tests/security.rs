@@ -600,3 +600,184 @@ async fn http_hygiene_scheme_case_no_store_explorer_csp_and_json_404() {
     }
     app.stop().await;
 }
+
+/// `body` with the echoed `guess` blanked out (raw, or in the audited variables as the
+/// data-independent masking stores it), so the answers to a right and a wrong guess compare.
+fn blanked(body: &str, guess: &str) -> String {
+    let stored = investigator::api::guard::mask_patterns(guess);
+    body.replace(&format!(r#"\"g\":\"{stored}\""#), "G")
+        .replace(guess, "?")
+}
+
+/// Pairs of (right, wrong) guesses at a-buyer's identifiers and name in `small_marketplace`.
+const GUESSES: [(&str, &str); 5] = [
+    ("phone:13800000001", "phone:13800000002"),
+    ("device:dev:1", "device:dev:2"),
+    ("13800000001", "13800000002"),
+    ("dev:1", "dev:2"),
+    ("Li Wei", "Li Wen"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_masked_caller_cannot_test_a_guess_against_the_data() {
+    let app = common::app().await;
+    app.load(small_marketplace("oracle").path()).await.unwrap();
+    let analyst = app.token("or-analyst", &[Role::Analyst], false).await;
+    let auditor = app.token("or-auditor", &[Role::Auditor], false).await;
+    // The guess sits next to the real values, which the guard has seen and masks.
+    let probe = "query Probe($g: String!) { a: account(id: \"a-buyer\") { name identifiers { key value } } x: account(id: $g) { id } }";
+    let read_back = "{ a: account(id: \"a-buyer\") { name identifiers { key value } } auditLog(actor: \"or-auditor\", first: 1) { edges { node { operation variables } } } }";
+    for (right, wrong) in GUESSES {
+        let mut answers = Vec::new();
+        for guess in [right, wrong] {
+            let graphql = app.gql_as(&analyst, probe, json!({"g": guess})).await;
+            assert_eq!(error_code(&graphql), "NOT_FOUND", "{graphql}");
+            let batch = app
+                .client()
+                .post(format!("{}/graphql", app.base))
+                .bearer_auth(&analyst)
+                .json(&json!([
+                    {"query": "{ account(id: \"a-buyer\") { name identifiers { key value } } }"},
+                    {"query": "query($g: String!) { account(id: $g) { id } }", "variables": {"g": guess}},
+                    {"query": "query($g: String!) { case(id: $g) { id } }", "variables": {"g": guess}},
+                    {"query": "query($g: String!) { ring(id: $g) { id } }", "variables": {"g": guess}}
+                ]))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let export = app
+                .client()
+                .get(format!("{}/export/case/{guess}", app.base))
+                .bearer_auth(&analyst)
+                .send()
+                .await
+                .unwrap();
+            let export = format!("{} {}", export.status(), export.text().await.unwrap());
+            app.gql_as(&auditor, probe, json!({"g": guess})).await;
+            let audited = app.gql_as(&auditor, read_back, json!({})).await;
+            let all = [graphql.to_string(), batch, export, audited.to_string()];
+            answers.push(all.map(|a| blanked(&a, guess)));
+        }
+        assert_eq!(
+            answers[0], answers[1],
+            "the answer depends on whether {right:?} is right"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn free_text_on_a_case_is_masked_for_masked_readers_in_graphql_the_bundle_and_the_audit_log()
+{
+    let app = common::app().await;
+    app.load(small_marketplace("freetext").path())
+        .await
+        .unwrap();
+    let unmasking = app.token("ft-unmask", &[Role::Analyst], true).await;
+    let masked = app.token("ft-masked", &[Role::Analyst], false).await;
+    let auditor = app.token("ft-auditor", &[Role::Auditor], false).await;
+    // Raw values as people type them: a-buyer's name, phone and device, and generic patterns.
+    let raw = [
+        "Li Wei",
+        "13800000001",
+        "138-0000-0001",
+        "dev:1",
+        "117.145.64.208",
+        "2001:db8::8a2e:370:7334",
+        "li.wei@example.com",
+        "4111 1111 1111 1111",
+    ];
+    let title = "Li Wei 13800000001 at 117.145.64.208";
+    let note = "Called Li Wei on +86 138-0000-0001 (phone:13800000001), device dev:1, IP 117.145.64.208 and 2001:db8::8a2e:370:7334, li.wei@example.com, card 4111 1111 1111 1111";
+    let opened = app
+        .gql_as(
+            &unmasking,
+            "mutation($t: String!, $a: String) { openCase(title: $t, item: {kind: ACCOUNT, id: \"a-buyer\"}, assignee: $a) { id title } }",
+            json!({"t": title, "a": "Li Wei"}),
+        )
+        .await;
+    assert!(opened.get("errors").is_none(), "{opened}");
+    let id = opened["data"]["openCase"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (q, v) in [
+        (
+            "mutation($c: String!, $t: String!) { addCaseNote(caseId: $c, text: $t) { id } }",
+            json!({"c": id, "t": note}),
+        ),
+        (
+            "mutation($c: String!, $r: String) { setCaseStatus(caseId: $c, status: DISMISSED, reason: $r) { id } }",
+            json!({"c": id, "r": format!("not fraud: {note}")}),
+        ),
+    ] {
+        let r = app.gql_as(&unmasking, q, v).await;
+        assert!(r.get("errors").is_none(), "{r}");
+    }
+    let leaks = |what: &str, text: &str| {
+        for v in raw {
+            assert!(!text.contains(v), "{v} leaks into {what}: {text}");
+        }
+    };
+    let read = app
+        .gql_as(
+            &masked,
+            "query($c: String!) { case(id: $c) { title dismissReason assignee notes { edges { node { text } } } history { detail } } cases(first: 5) { edges { node { title } } } }",
+            json!({"c": id}),
+        )
+        .await;
+    assert!(read.get("errors").is_none(), "{read}");
+    leaks("the masked read", &read.to_string());
+    assert!(
+        read.to_string().contains("L****i"),
+        "masked like the rest of the API: {read}"
+    );
+
+    let r = app
+        .client()
+        .get(format!("{}/export/case/{id}", app.base))
+        .bearer_auth(&masked)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    for (name, data) in investigator::export::tar::entries(&bytes) {
+        leaks(&name, &String::from_utf8_lossy(&data));
+    }
+    let files: std::collections::BTreeMap<String, Vec<u8>> =
+        investigator::export::tar::entries(&bytes)
+            .into_iter()
+            .collect();
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(
+        manifest["personalDataMasked"], false,
+        "free text cannot promise it: {manifest}"
+    );
+    assert!(manifest["freeTextMasking"].is_string(), "{manifest}");
+
+    let audited = app
+        .gql_as(
+            &auditor,
+            "{ auditLog(actor: \"ft-unmask\", first: 10) { edges { node { operation variables } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(audited.get("errors").is_none(), "{audited}");
+    assert!(audited.to_string().contains("not fraud"), "{audited}");
+    leaks("the audit log", &audited.to_string());
+
+    // The writer may unmask: it reads what it wrote.
+    let own = app
+        .gql_as(
+            &unmasking,
+            "query($c: String!) { case(id: $c) { title } }",
+            json!({"c": id}),
+        )
+        .await;
+    assert_eq!(own["data"]["case"]["title"], title);
+    app.stop().await;
+}

@@ -9,10 +9,23 @@ use crate::error::AppResult;
 use crate::model::Timestamp;
 use juniper::graphql_object;
 
-/// One request as recorded.
-pub struct AuditEntry(pub Entry);
+/// One request as recorded, and whether its caller could see raw values (held `unmask`).
+pub struct AuditEntry(pub Entry, bool);
 
 connection!(AuditEntryConnection, AuditEntryEdge, AuditEntry);
+
+impl AuditEntry {
+    /// Caller input as a masked auditor may see it. A masked caller's (perhaps this reader's
+    /// own) gets only the data-independent part of the rule: reading it back must not tell
+    /// whether a typed guess matches data.
+    fn caller_input(&self, ctx: &Context, text: &str) -> String {
+        if self.1 {
+            ctx.guard.free_text(Some(text)).unwrap_or_default()
+        } else {
+            ctx.guard.caller_text(text)
+        }
+    }
+}
 
 #[graphql_object(context = Context)]
 impl AuditEntry {
@@ -32,12 +45,13 @@ impl AuditEntry {
         &self.0.request_id
     }
     /// The GraphQL operation name, else its root fields, or the route.
-    fn operation(&self) -> &str {
-        &self.0.operation
+    fn operation(&self, ctx: &Context) -> String {
+        self.caller_input(ctx, &self.0.operation)
     }
-    /// The request's variables as JSON, masked as the caller saw them.
-    fn variables(&self) -> &str {
-        &self.0.variables
+    /// The request's variables as JSON (a masked caller's stored masked without the key
+    /// or the data), masked for this reader by the free-text rule.
+    fn variables(&self, ctx: &Context) -> String {
+        self.caller_input(ctx, &self.0.variables)
     }
     /// What was returned, as JSON: `{"ids": [...], "total": n}`.
     fn entities(&self) -> &str {
@@ -82,5 +96,53 @@ pub async fn list(
     let page = ctx.page(first, after.as_deref())?;
     let s = page.slice();
     let rows = audit::list(&ctx.graph, &filter, s.skip, s.limit).await?;
-    Ok(AuditEntryConnection::from_rows(&page, rows, AuditEntry))
+    if ctx.guard.identity().unmask {
+        return Ok(AuditEntryConnection::from_rows(&page, rows, |e| {
+            AuditEntry(e, true)
+        }));
+    }
+    let unmasking: std::collections::BTreeSet<String> = crate::access::tokens::list(&ctx.graph)
+        .await?
+        .into_iter()
+        .filter(|t| t.unmask)
+        .map(|t| t.name)
+        .collect();
+    let raw = |e: &Entry| e.unmasked || unmasking.contains(&e.actor);
+    register_subjects(ctx, rows.iter().filter(|e| raw(*e))).await?;
+    Ok(AuditEntryConnection::from_rows(&page, rows, |e| {
+        let r = raw(&e);
+        AuditEntry(e, r)
+    }))
+}
+
+/// The accounts and cases the entries of unmasking callers name (in their variables or what
+/// they returned) are what their variables are about: registered so the free-text rule masks
+/// them in them.
+async fn register_subjects(ctx: &Context, rows: impl Iterator<Item = &Entry>) -> AppResult<()> {
+    fn strings(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::String(s) if s.len() <= crate::model::MAX_ID_LEN => {
+                out.insert(s.clone());
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for e in rows {
+        for json in [&e.variables, &e.entities] {
+            if let Ok(v) = serde_json::from_str(json) {
+                strings(&v, &mut ids);
+            }
+        }
+    }
+    if !ids.is_empty() {
+        let s = crate::cases::subjects(&ctx.graph, ids.into_iter().collect()).await?;
+        ctx.guard.register_subjects(
+            s.names.iter().map(String::as_str),
+            s.keys.iter().map(String::as_str),
+        );
+    }
+    Ok(())
 }

@@ -87,7 +87,36 @@ pub struct CaseItemInput {
 }
 
 /// An investigation: findings and entities, notes, status, history.
-pub struct Case(pub cases::Case);
+pub struct Case(pub cases::Case, tokio::sync::OnceCell<()>);
+
+impl Case {
+    fn new(c: cases::Case) -> Self {
+        Case(c, Default::default())
+    }
+
+    /// Free text on this case as the caller may see it (see `Guard::free_text`); the case's
+    /// subjects are registered with the guard first, once.
+    async fn text(&self, ctx: &Context, text: Option<&str>) -> AppResult<Option<String>> {
+        if text.is_some() {
+            self.1
+                .get_or_try_init(|| register_case(ctx, &self.0.id))
+                .await?;
+        }
+        Ok(ctx.guard.free_text(text))
+    }
+}
+
+/// Registers a case's subjects with the guard, so the free-text rule masks them.
+async fn register_case(ctx: &Context, case_id: &str) -> AppResult<()> {
+    if !ctx.guard.identity().unmask {
+        let s = cases::case_subjects(&ctx.graph, case_id).await?;
+        ctx.guard.register_subjects(
+            s.names.iter().map(String::as_str),
+            s.keys.iter().map(String::as_str),
+        );
+    }
+    Ok(())
+}
 
 connection!(CaseConnection, CaseEdge, Case);
 connection!(CaseNoteConnection, CaseNoteEdge, CaseNote);
@@ -160,18 +189,21 @@ impl Case {
     fn id(&self) -> &str {
         &self.0.id
     }
-    fn title(&self) -> &str {
-        &self.0.title
+    async fn title(&self, ctx: &Context) -> AppResult<String> {
+        Ok(self
+            .text(ctx, Some(&self.0.title))
+            .await?
+            .unwrap_or_default())
     }
     fn status(&self) -> CaseStatus {
         status_of(&self.0.status)
     }
     /// Why it was dismissed.
-    fn dismiss_reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
+    async fn dismiss_reason(&self, ctx: &Context) -> AppResult<Option<String>> {
+        self.text(ctx, self.0.reason.as_deref()).await
     }
-    fn assignee(&self) -> Option<&str> {
-        self.0.assignee.as_deref()
+    async fn assignee(&self, ctx: &Context) -> AppResult<Option<String>> {
+        self.text(ctx, self.0.assignee.as_deref()).await
     }
     fn created_at(&self) -> String {
         time(self.0.created_at)
@@ -199,20 +231,25 @@ impl Case {
     ) -> AppResult<CaseNoteConnection> {
         let page = ctx.page(first, after.as_deref())?;
         let rows = cases::notes(&ctx.graph, &self.0.id, page.slice()).await?;
+        if !rows.is_empty() {
+            self.1
+                .get_or_try_init(|| register_case(ctx, &self.0.id))
+                .await?;
+        }
         Ok(CaseNoteConnection::from_rows(&page, rows, |n| note(n, ctx)))
     }
     /// Every change, oldest first: who did what and when.
     async fn history(&self, ctx: &Context) -> AppResult<Vec<CaseEvent>> {
-        Ok(cases::events(&ctx.graph, &self.0.id)
-            .await?
-            .into_iter()
-            .map(|e| CaseEvent {
+        let mut out = Vec::new();
+        for e in cases::events(&ctx.graph, &self.0.id).await? {
+            out.push(CaseEvent {
                 at: time(e.at),
                 by: e.by,
                 action: e.action,
-                detail: e.detail,
-            })
-            .collect())
+                detail: self.text(ctx, e.detail.as_deref()).await?,
+            });
+        }
+        Ok(out)
     }
     /// Where to download the case's evidence bundle (GET, same authorization as /graphql).
     fn bundle_url(&self) -> String {
@@ -235,14 +272,22 @@ pub async fn dismissal(
     kind: ItemKind,
     members: &[String],
 ) -> AppResult<Option<Dismissal>> {
-    Ok(cases::dismissal_of(&ctx.graph, kind, members)
-        .await?
-        .map(|d| Dismissal {
-            case_id: d.case_id,
-            reason: d.reason,
-            at: time(d.at),
-            by: d.by,
-        }))
+    let Some(d) = cases::dismissal_of(&ctx.graph, kind, members).await? else {
+        return Ok(None);
+    };
+    if d.reason.is_some() && !ctx.guard.identity().unmask {
+        let s = cases::subjects(&ctx.graph, members.to_vec()).await?;
+        ctx.guard.register_subjects(
+            s.names.iter().map(String::as_str),
+            s.keys.iter().map(String::as_str),
+        );
+    }
+    Ok(Some(Dismissal {
+        case_id: d.case_id,
+        reason: ctx.guard.free_text(d.reason.as_deref()),
+        at: time(d.at),
+        by: d.by,
+    }))
 }
 
 /// Members of an incident as a case records them.
@@ -270,7 +315,7 @@ pub async fn get(ctx: &Context, id: &str) -> AppResult<Case> {
     check_id("id", id)?;
     cases::get(&ctx.graph, id)
         .await?
-        .map(Case)
+        .map(Case::new)
         .ok_or_else(|| super::not_found("case", id))
 }
 
@@ -292,7 +337,7 @@ pub async fn list(
         reference: ref_id,
     };
     let rows = cases::list(&ctx.graph, &filter, page.slice()).await?;
-    Ok(CaseConnection::from_rows(&page, rows, Case))
+    Ok(CaseConnection::from_rows(&page, rows, Case::new))
 }
 
 pub async fn open(
@@ -332,6 +377,7 @@ pub async fn add_note(ctx: &Context, case_id: String, text: String) -> AppResult
     let by = ctx.guard.actor().to_string();
     let n = cases::note(&ctx.graph, &case_id, &text, &by, cases::now_ms()).await?;
     tracing::info!(case = %case_id, principal = %by, note = %n.id, "case note added");
+    register_case(ctx, &case_id).await?;
     Ok(note(n, ctx))
 }
 

@@ -8,6 +8,10 @@
 //!   response (data, error messages, reasons, ids) and on the audit entry, replacing each
 //!   remembered raw value wherever it appears — so a value that slips into a reason or an
 //!   evidence id is masked too — and masking any `kind:value` identifier key by pattern.
+//! - Free text ([`Guard::free_text`]) has one rule of its own, [`Guard::mask_text`]; see there.
+//! - Caller input is never masked by anything that depends on the key or on the data, or the
+//!   masking would answer "is my guess right?": errors and the audit entry's variables get
+//!   only the data-independent part of the free-text rule ([`Guard::mask_caller_input`]).
 //! - A caller holding `unmask` sees raw values; the guard records that it did, for the audit.
 
 use crate::access::{Identity, PseudonymKey, Role};
@@ -62,6 +66,11 @@ pub struct Guard {
     key: PseudonymKey,
     /// raw → what this caller sees (empty for unmasking callers, who see raw values).
     seen: Mutex<BTreeMap<String, String>>,
+    /// Free text handed out as placeholders, masked by the boundary pass: (raw, whether the
+    /// data-dependent part of the rule applies).
+    texts: Mutex<Vec<(String, bool)>>,
+    /// Makes placeholders unguessable, so no stored text can pose as one.
+    nonce: u64,
     unmasked_read: AtomicBool,
 }
 
@@ -71,6 +80,8 @@ impl Guard {
             identity,
             key,
             seen: Mutex::new(BTreeMap::new()),
+            texts: Mutex::new(Vec::new()),
+            nonce: rand::random(),
             unmasked_read: AtomicBool::new(false),
         }
     }
@@ -162,10 +173,103 @@ impl Guard {
         name.map(|n| self.see(n, || mask(n)))
     }
 
-    /// Free text written by people (reviews, messages, memos): passed through; the boundary
-    /// pass masks any personal value the guard has seen in it.
+    /// Free text written by people about the data (case titles and notes, reasons, reviews,
+    /// messages, memos), masked by [`Guard::mask_text`] at the boundary, when every value this
+    /// response shows is known. What this returns is a placeholder the boundary pass swaps.
     pub fn free_text(&self, text: Option<&str>) -> Option<String> {
-        text.map(str::to_string)
+        text.map(|t| self.text(t, true))
+    }
+
+    /// Stored text a masked caller may have written itself (a masked request's audited
+    /// variables): only the data-independent part of the rule, so reading it back tells
+    /// nothing about the data.
+    pub fn caller_text(&self, text: &str) -> String {
+        self.text(text, false)
+    }
+
+    fn text(&self, text: &str, about_data: bool) -> String {
+        if self.identity.unmask {
+            if !text.is_empty() {
+                self.unmasked_read.store(true, Ordering::Relaxed);
+            }
+            return text.to_string();
+        }
+        let mut texts = self.texts.lock().unwrap();
+        texts.push((text.to_string(), about_data));
+        format!("\u{E000}{:016x}:{}\u{E001}", self.nonce, texts.len() - 1)
+    }
+
+    /// True when free text was handed to this (masked) caller: its rule cannot promise every
+    /// name is masked.
+    pub fn shows_free_text(&self) -> bool {
+        !self.texts.lock().unwrap().is_empty()
+    }
+
+    /// The raw text behind a placeholder of this guard.
+    fn placeholder(&self, s: &str) -> Option<(String, bool)> {
+        let inner = s.strip_prefix('\u{E000}')?.strip_suffix('\u{E001}')?;
+        let (nonce, i) = inner.split_once(':')?;
+        if u64::from_str_radix(nonce, 16).ok()? != self.nonce {
+            return None;
+        }
+        self.texts
+            .lock()
+            .unwrap()
+            .get(i.parse::<usize>().ok()?)
+            .cloned()
+    }
+
+    /// THE free-text rule, for a caller without `unmask`:
+    /// 1. data-independent: phone-like numbers (7+ digits with separators, optional `+`),
+    ///    card-like numbers, IPv4 and IPv6 addresses, e-mail addresses and the value of any
+    ///    `kind:value` identifier key are masked like identifier values (`13*******00`);
+    /// 2. data-dependent (`about_data`): every identifier value and name the guard has seen
+    ///    — this response's, and those of the entities the text is attached to, which the
+    ///    resolver registers ([`Guard::register_subjects`]) — is masked the same way.
+    ///
+    /// Every replacement is `mask(the text replaced)`, a function of the text alone: a
+    /// value caught by either part looks the same. Keys are not pseudonymised here, since a
+    /// keyed pseudonym of typed text would let its writer test a guess. The limit: a name
+    /// that belongs to no attached or shown entity cannot be recognised.
+    fn mask_text(&self, text: &str, about_data: bool, seen: &[(String, String)]) -> String {
+        let mut out = mask_patterns(text);
+        if about_data {
+            for (raw, _) in seen.iter().filter(|(_, shown)| !shown.contains(":~")) {
+                if out.contains(raw.as_str()) {
+                    out = out.replace(raw.as_str(), &mask(raw));
+                }
+            }
+        }
+        out
+    }
+
+    /// Masks caller input echoed back (error messages, the audit entry's variables) by the
+    /// data-independent part of the free-text rule only.
+    pub fn mask_caller_input(&self, value: &mut serde_json::Value) {
+        if !self.identity.unmask {
+            redact_value(value, &|s| {
+                let masked = mask_patterns(s);
+                (masked != s).then_some(masked)
+            });
+        }
+    }
+
+    /// Registers the names and identifier keys of the entities a text is attached to (a
+    /// case's accounts), so [`Guard::mask_text`] masks them in it.
+    pub fn register_subjects<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a str>,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) {
+        if self.identity.unmask {
+            return;
+        }
+        for n in names {
+            self.name(Some(n));
+        }
+        for k in keys {
+            self.identifier_key(k);
+        }
     }
 
     /// Remembers the personal values inside a finding's evidence (identifier nodes, and the
@@ -181,35 +285,45 @@ impl Guard {
     }
 
     /// Masks, in place, every string of a response (or audit record) this caller may not see
-    /// raw: the values the guard has seen, longest first, then any `kind:value` key by pattern.
+    /// raw: the values the guard has seen, longest first, then any `kind:value` key by pattern;
+    /// free-text placeholders become their text masked by [`Guard::mask_text`].
     pub fn redact(&self, value: &mut serde_json::Value) {
         if self.identity.unmask {
             return;
         }
-        let seen: Vec<(String, String)> = {
-            let seen = self.seen.lock().unwrap();
-            let mut pairs: Vec<(String, String)> =
-                seen.iter().map(|(r, m)| (r.clone(), m.clone())).collect();
-            pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
-            pairs
-        };
-        redact_value(value, &|s| self.redact_str(s, &seen));
+        let seen = self.seen_longest_first();
+        redact_value(value, &|s| match self.placeholder(s) {
+            Some((raw, about_data)) => Some(self.mask_text(&raw, about_data, &seen)),
+            None => self.redact_str(s, &seen),
+        });
     }
 
-    /// Masks one string (a log field, an error message) the same way.
-    pub fn redact_text(&self, text: &str) -> String {
-        if self.identity.unmask {
-            return text.to_string();
+    /// A GraphQL response: [`Guard::redact`] for its data, and for its errors — the one place
+    /// caller input comes back (messages, paths of aliases) — [`Guard::mask_caller_input`].
+    pub fn redact_response(&self, body: &mut serde_json::Value) {
+        let errors = body.as_object_mut().and_then(|o| o.remove("errors"));
+        self.redact(body);
+        if let Some(mut errors) = errors {
+            self.mask_caller_input(&mut errors);
+            if let Some(o) = body.as_object_mut() {
+                o.insert("errors".into(), errors);
+            }
         }
-        let seen: Vec<(String, String)> = {
-            let seen = self.seen.lock().unwrap();
-            let mut pairs: Vec<(String, String)> =
-                seen.iter().map(|(r, m)| (r.clone(), m.clone())).collect();
-            pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
-            pairs
-        };
-        self.redact_str(text, &seen)
-            .unwrap_or_else(|| text.to_string())
+    }
+
+    /// Masks one string of caller input (an error message, a requested id) the same way.
+    pub fn redact_text(&self, text: &str) -> String {
+        let mut v = serde_json::Value::String(text.to_string());
+        self.mask_caller_input(&mut v);
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    fn seen_longest_first(&self) -> Vec<(String, String)> {
+        let seen = self.seen.lock().unwrap();
+        let mut pairs: Vec<(String, String)> =
+            seen.iter().map(|(r, m)| (r.clone(), m.clone())).collect();
+        pairs.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        pairs
     }
 
     /// `None` when nothing changed.
@@ -288,6 +402,169 @@ fn redact_value(value: &mut serde_json::Value, f: &dyn Fn(&str) -> Option<String
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact_value(v, f)),
         serde_json::Value::Object(map) => map.values_mut().for_each(|v| redact_value(v, f)),
         _ => {}
+    }
+}
+
+/// The data-independent part of the free-text rule ([`Guard::mask_text`]): every span that
+/// looks like personal data, whatever the data holds, becomes `mask(span)`.
+pub fn mask_patterns(text: &str) -> String {
+    let mut spans = Vec::new();
+    let mut keep = Vec::new();
+    key_spans(text, &mut spans, &mut keep);
+    email_spans(text, &mut spans);
+    number_spans(text, &mut spans);
+    ipv6_spans(text, &mut spans);
+    spans.retain(|&(a, b)| !keep.iter().any(|&(c, d)| a < d && c < b));
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    spans.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (a, b) in merged {
+        out.push_str(&text[at..a]);
+        out.push_str(&mask(&text[a..b]));
+        at = b;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Each char of `s` with its byte offset.
+fn char_starts(s: &str) -> Vec<(usize, char)> {
+    s.char_indices().collect()
+}
+
+/// The value of each `kind:value` identifier key; pseudonyms (`~…`) and masks are kept.
+fn key_spans(s: &str, spans: &mut Vec<(usize, usize)>, keep: &mut Vec<(usize, usize)>) {
+    for kind in IDENTIFIER_KINDS {
+        let pat = format!("{kind}:");
+        for (i, _) in s.match_indices(&pat) {
+            if s[..i].chars().last().is_some_and(|c| c.is_alphanumeric()) {
+                continue;
+            }
+            let start = i + pat.len();
+            let len = s[start..]
+                .find(|c: char| c.is_whitespace() || "\"',;()[]{}<>".contains(c))
+                .unwrap_or(s.len() - start);
+            let value = &s[start..start + len];
+            if value.starts_with('~') || value.contains('*') {
+                keep.push((start, start + len));
+            } else if !value.is_empty() {
+                spans.push((start, start + len));
+            }
+        }
+    }
+}
+
+fn email_spans(s: &str, spans: &mut Vec<(usize, usize)>) {
+    let local = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_alphanumeric() || ".-".contains(c);
+    for (at, _) in s.match_indices('@') {
+        let start = s[..at]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| local(c))
+            .last()
+            .map(|(i, _)| i);
+        let end = at
+            + 1
+            + s[at + 1..]
+                .find(|c: char| !domain(c))
+                .unwrap_or(s.len() - at - 1);
+        let host = s[at + 1..end].trim_end_matches('.');
+        if let (Some(start), true) = (start, host.contains('.') && !host.starts_with('.')) {
+            spans.push((start, at + 1 + host.len()));
+        }
+    }
+}
+
+/// Phone- and card-like numbers (7+ digits in groups joined by at most two of ` -.()`, an
+/// optional leading `+`) and dotted IPv4 addresses; ISO dates (`2017-04-03`) are left.
+fn number_spans(s: &str, spans: &mut Vec<(usize, usize)>) {
+    let chars = char_starts(s);
+    let sep = |c: char| " -.()".contains(c);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].1.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let begin = if i > 0 && chars[i - 1].1 == '+' {
+            i - 1
+        } else {
+            i
+        };
+        let (mut j, mut digits, mut groups) = (i, 0, Vec::new());
+        loop {
+            let g = j;
+            while j < chars.len() && chars[j].1.is_ascii_digit() {
+                j += 1;
+            }
+            digits += j - g;
+            groups.push((g, j));
+            let mut k = j;
+            while k < chars.len() && k - j < 2 && sep(chars[k].1) {
+                k += 1;
+            }
+            if k > j && k < chars.len() && chars[k].1.is_ascii_digit() {
+                j = k;
+            } else {
+                break;
+            }
+        }
+        let text = |a: usize, b: usize| {
+            let end = chars.get(b).map_or(s.len(), |c| c.0);
+            &s[chars[a].0..end]
+        };
+        let run = text(i, j);
+        let iso_date = groups.len() == 3
+            && run.len() == 10
+            && run.as_bytes()[4] == b'-'
+            && run.as_bytes()[7] == b'-';
+        let ipv4 = groups.len() == 4
+            && groups.iter().all(|&(a, b)| (1..=3).contains(&(b - a)))
+            && run.matches('.').count() == 3
+            && run.len() == digits + 3;
+        if (digits >= 7 && !iso_date) || ipv4 {
+            let end = chars.get(j).map_or(s.len(), |c| c.0);
+            spans.push((chars[begin].0, end));
+        }
+        i = j.max(i + 1);
+    }
+}
+
+/// IPv6 addresses: hex groups of at most 4 joined by `:`, with `::` or at least 3 colons.
+fn ipv6_spans(s: &str, spans: &mut Vec<(usize, usize)>) {
+    let chars = char_starts(s);
+    let part = |c: char| c.is_ascii_hexdigit() || c == ':';
+    let mut i = 0;
+    while i < chars.len() {
+        if !part(chars[i].1) || (i > 0 && chars[i - 1].1.is_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && part(chars[j].1) {
+            j += 1;
+        }
+        let after_word = j < chars.len() && chars[j].1.is_alphanumeric();
+        let end = chars.get(j).map_or(s.len(), |c| c.0);
+        let run = &s[chars[i].0..end];
+        let colons = run.matches(':').count();
+        let groups_ok = run.split(':').all(|g| g.len() <= 4);
+        let hex = run.chars().any(|c| c.is_ascii_hexdigit());
+        if !after_word && groups_ok && hex && (run.contains("::") || colons >= 3) {
+            spans.push((chars[i].0, end));
+        }
+        i = j.max(i + 1);
     }
 }
 
@@ -384,6 +661,72 @@ mod tests {
         assert!(text.contains("smartphone:x") && text.contains("address:~0011223344"));
         // The pattern gives the same pseudonym as the resolver would.
         assert!(text.contains(&g.pseudonymize_key("device:abc123")));
+    }
+
+    #[test]
+    fn free_text_patterns_are_masked_whatever_the_data_holds() {
+        for (raw, secret) in [
+            ("call +86 138-0013-8000 now", "0013"),
+            ("card 4111 1111 1111 1111.", "1111 1111"),
+            ("from 117.145.64.208 and 10.0.0.1", "145.64"),
+            ("v6 2001:db8::ff00:42:8329 ok", "db8::ff00"),
+            ("mail li.wei@example.com", "wei@example"),
+            ("key phone:ph:6ccee6e23a3d9d02", "6ccee6e23a"),
+        ] {
+            let shown = mask_patterns(raw);
+            assert!(!shown.contains(secret), "{raw} → {shown}");
+        }
+        // Dates, times and pseudonyms stay readable.
+        let plain = "on 2017-04-03 at 10:00:00 see phone:~3f9a1c0b2d, ring-1";
+        assert_eq!(mask_patterns(plain), plain);
+    }
+
+    #[test]
+    fn free_text_masks_what_it_is_about_and_skips_the_key_dependent_pass() {
+        let g = guard(&[Role::Analyst], false);
+        g.register_subjects(["杜某某"], ["phone:ph:6ccee6e23a3d9d02"]);
+        let mut body = json!({"note": g.free_text(Some("杜某某 ph:6ccee6e23a3d9d02 phone:ph:6ccee6e23a3d9d02"))});
+        g.redact(&mut body);
+        let text = body["note"].as_str().unwrap();
+        assert!(
+            !text.contains("杜某某") && !text.contains("6ccee6e23a"),
+            "{text}"
+        );
+        assert!(
+            !text.contains(":~"),
+            "no keyed pseudonym of typed text: {text}"
+        );
+    }
+
+    #[test]
+    fn caller_input_comes_back_the_same_for_a_right_and_a_wrong_guess() {
+        let g = guard(&[Role::Analyst], false);
+        g.identifier_key("phone:13800138000");
+        g.name(Some("Li Wei"));
+        let echo = |guess: &str| {
+            let mut body = json!({"data": null, "errors": [{"message": format!("no {guess}"), "path": [guess]}]});
+            g.redact_response(&mut body);
+            let mut text = g.caller_text(guess);
+            let mut stored = json!({ "v": guess });
+            g.mask_caller_input(&mut stored);
+            let mut read = json!(text);
+            g.redact(&mut read);
+            text = read.as_str().unwrap().to_string();
+            (body.to_string(), stored.to_string(), text)
+        };
+        for (right, wrong) in [
+            ("phone:13800138000", "phone:13800138001"),
+            ("Li Wei", "Li Wen"),
+        ] {
+            let (a, b) = (echo(right), echo(wrong));
+            // Equal once each guess, raw or data-independently masked, is blanked out.
+            let blank = |x: &str, g: &str| x.replace(&mask_patterns(g), "?").replace(g, "?");
+            let same = |x: &str, y: &str| blank(x, right) == blank(y, wrong);
+            assert!(
+                same(&a.0, &b.0) && same(&a.1, &b.1) && same(&a.2, &b.2),
+                "{a:?} vs {b:?}"
+            );
+        }
     }
 
     #[test]

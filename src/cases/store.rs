@@ -319,6 +319,55 @@ pub async fn snapshots(graph: &Graph, id: &str) -> AppResult<Vec<StoredSnapshot>
         .await?)
 }
 
+/// Names and identifier keys of what free text is about, for the guard to mask in it.
+#[derive(Debug, Default)]
+pub struct Subjects {
+    pub names: Vec<String>,
+    pub keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct SubjectRow {
+    name: Option<String>,
+    keys: Vec<String>,
+}
+
+/// The subjects of a case: its items' members and attached accounts, and the accounts and
+/// identifiers in their snapshots' evidence.
+pub async fn case_subjects(graph: &Graph, id: &str) -> AppResult<Subjects> {
+    let mut ids = std::collections::BTreeSet::from([id.to_string()]);
+    let mut keys = Vec::new();
+    for item in snapshots(graph, id).await? {
+        for n in item.decode()?.map(|s| s.evidence.nodes).unwrap_or_default() {
+            if n.label == "Account" {
+                ids.insert(n.id);
+            } else if n.label == "Identifier" {
+                keys.push(n.id);
+            }
+        }
+    }
+    let mut found = subjects(graph, ids.into_iter().collect()).await?;
+    found.keys.extend(keys);
+    Ok(found)
+}
+
+/// Names and identifier keys of these accounts, and of the accounts of these cases.
+pub async fn subjects(graph: &Graph, accounts: Vec<String>) -> AppResult<Subjects> {
+    let rows: Vec<SubjectRow> = graph
+        .rows(
+            &q::CASE_SUBJECTS,
+            Params::new().with("ids", accounts),
+            LIMIT,
+        )
+        .await?;
+    let mut out = Subjects::default();
+    for r in rows {
+        out.names.extend(r.name);
+        out.keys.extend(r.keys);
+    }
+    Ok(out)
+}
+
 /// The newest dismissal of a finding of `kind` with these members, if any.
 pub async fn dismissal_of(
     graph: &Graph,

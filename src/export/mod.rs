@@ -125,7 +125,11 @@ struct Manifest {
     as_of: String,
     time_note: &'static str,
     exported_by: String,
+    /// True only when every personal value is masked: free text is masked by a rule that
+    /// cannot recognise every name (see `free_text_masking`).
     personal_data_masked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_text_masking: Option<&'static str>,
     query: serde_json::Value,
     totals: serde_json::Value,
     truncated: bool,
@@ -357,6 +361,14 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
             id: id.to_string(),
         })?;
     let stored = cases::snapshots(graph, id).await?;
+    if !guard.identity().unmask {
+        let s = cases::case_subjects(graph, id).await?;
+        guard.register_subjects(
+            s.names.iter().map(String::as_str),
+            s.keys.iter().map(String::as_str),
+        );
+    }
+    let text = |t: Option<&str>| guard.free_text(t);
     let notes = cases::all_notes(graph, id).await?;
     let history = cases::events(graph, id).await?;
     let mut merged = Evidence::default();
@@ -400,7 +412,7 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
     let (nodes, edges, _) = graph_of(graph, guard, merged).await?;
     let evidence_json = json!({
         "subject": {"kind": "CASE", "id": case.id},
-        "summary": case.title,
+        "summary": text(Some(&case.title)),
         "findings": findings,
         "totals": {"nodes": nodes.len(), "edges": edges.len()},
         "truncated": false,
@@ -408,8 +420,8 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
         "edges": edges,
     });
     let case_json = json!({
-        "id": case.id, "title": case.title, "status": case.status,
-        "dismissReason": case.reason, "assignee": case.assignee,
+        "id": case.id, "title": text(Some(&case.title)), "status": case.status,
+        "dismissReason": text(case.reason.as_deref()), "assignee": text(case.assignee.as_deref()),
         "createdAt": time(case.created_at), "createdBy": case.created_by,
         "updatedAt": time(case.updated_at),
         "items": case.items.iter().map(|i| json!({
@@ -418,15 +430,15 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
         })).collect::<Vec<_>>(),
         "notes": notes.iter().map(|n| json!({
             "id": n.id, "author": n.author, "at": time(n.at),
-            "text": guard.free_text(Some(&n.text)),
+            "text": text(Some(&n.text)),
         })).collect::<Vec<_>>(),
         "history": history.iter().map(|e| json!({
-            "at": time(e.at), "by": e.by, "action": e.action, "detail": e.detail,
+            "at": time(e.at), "by": e.by, "action": e.action, "detail": text(e.detail.as_deref()),
         })).collect::<Vec<_>>(),
     });
     Ok(Content {
         title: format!("case {}", case.id),
-        summary: case.title.clone(),
+        summary: text(Some(&case.title)).unwrap_or_default(),
         as_of: case.updated_at,
         runs: runs
             .into_iter()
@@ -441,6 +453,9 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
         edges,
     })
 }
+
+/// What the manifest says of masked free text (the guard's free-text rule and its limit).
+const FREE_TEXT_MASKING: &str = "free text (titles, notes, reasons, reviews, messages, memos) is masked by rule: identifier values and names of the accounts it is about or the bundle shows, phone and card numbers, IP and e-mail addresses, identifier keys; a name of anyone else written in it is not recognised";
 
 /// Builds the bundle of `subject` as `guard`'s viewer may see it. Authorizes
 /// [`Action::Export`] first. `NOT_FOUND` when the finding or case does not exist.
@@ -489,7 +504,9 @@ pub async fn export(
         as_of: time(content.as_of),
         time_note: "asOf is the detection run's time (a finding) or the case's last change (a case), so the same export twice is byte-identical; each download's wall-clock time is in the server log and the X-Exported-At header",
         exported_by: guard.actor().to_string(),
-        personal_data_masked: !guard.identity().unmask,
+        personal_data_masked: !guard.identity().unmask && !guard.shows_free_text(),
+        free_text_masking: (!guard.identity().unmask && guard.shows_free_text())
+            .then_some(FREE_TEXT_MASKING),
         query: json!({
             "graphql": graphql,
             "variables": {"id": canonical_id},

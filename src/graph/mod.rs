@@ -200,7 +200,7 @@ impl Graph {
     /// long as this (a request's own lanes take turns), the pool's patience aside.
     fn left(&self) -> Option<Duration> {
         self.deadline
-            .map(|d| d.saturating_duration_since(Instant::now()))
+            .map(|(d, _)| d.saturating_duration_since(Instant::now()))
     }
 
     /// The time a statement may take: its own `limit`, cut to what is left of the deadline.

@@ -248,6 +248,7 @@ catalog! {
     CASE_NOTES = "case_notes";
     CASE_EVENTS = "case_events";
     CASE_SNAPSHOTS = "case_snapshots";
+    CASE_SUBJECTS = "case_subjects";
     DISMISSALS_OF = "dismissals_of";
     DETECTION_RUN_TIMES = "detection_run_times";
     EXPORT_NODE_RECORDS = "export_node_records";

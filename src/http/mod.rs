@@ -152,7 +152,7 @@ impl AppState {
         }
     }
 
-    /// Writes the request's audit entry (masked as the caller saw it) and waits for it to be
+    /// Writes the request's audit entry (its caller input masked for a masked caller) and waits for it to be
     /// committed. An error means the entry could not be written: the caller must not send
     /// the response (no read goes unrecorded).
     pub async fn finish(
@@ -163,11 +163,12 @@ impl AppState {
         entities: serde_json::Value,
         outcome: String,
     ) -> Result<(), AppError> {
-        ctx.guard.redact(&mut variables);
+        // Caller input: masked without the key or the data (see `Guard::mask_caller_input`).
+        ctx.guard.mask_caller_input(&mut variables);
         let record = audit::Record {
             actor: ctx.guard.actor().to_string(),
             request_id: ctx.request_id.clone(),
-            operation,
+            operation: ctx.guard.redact_text(&operation),
             variables: if variables.is_null() {
                 String::new()
             } else {
