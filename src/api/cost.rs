@@ -43,10 +43,6 @@ pub enum OperationKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cost {
     pub kind: OperationKind,
-    /// The operation's name in the document, if it has one.
-    pub name: Option<String>,
-    /// Root field names, in document order (the audit log's "operation" when unnamed).
-    pub root_fields: Vec<String>,
     pub depth: usize,
     pub complexity: u64,
     pub aliases: usize,
@@ -132,7 +128,7 @@ impl CostModel {
         let Ok(doc) = graphql_parser::parse_query::<&str>(query) else {
             return Ok(None);
         };
-        let Some((name, kind, selection)) = select_operation(&doc, operation_name) else {
+        let Some((_, kind, selection)) = select_operation(&doc, operation_name) else {
             return Ok(None);
         };
         let root = match kind {
@@ -158,8 +154,6 @@ impl CostModel {
             walk.selection_set(selection, root, 1, &mut aliases, &mut open)?;
         let cost = Cost {
             kind,
-            name: name.map(str::to_string),
-            root_fields: root_fields(&walk, selection, &mut Vec::new()),
             depth,
             complexity,
             aliases,
@@ -226,7 +220,8 @@ fn check(cost: &Cost, limits: &Limits) -> Result<(), OverLimit> {
     Ok(())
 }
 
-fn select_operation<'d, 'a>(
+/// The operation a document runs: the one named, else the only one (`None` otherwise).
+pub fn select_operation<'d, 'a>(
     doc: &'d Document<'a, &'a str>,
     name: Option<&str>,
 ) -> Option<(
@@ -379,31 +374,6 @@ impl<'w, 'a> Walk<'w, 'a> {
     }
 }
 
-fn root_fields<'a>(
-    walk: &Walk<'_, 'a>,
-    set: &SelectionSet<'a, &'a str>,
-    open: &mut Vec<&'a str>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for sel in &set.items {
-        match sel {
-            Selection::Field(f) => out.push(f.name.to_string()),
-            Selection::InlineFragment(i) => out.extend(root_fields(walk, &i.selection_set, open)),
-            Selection::FragmentSpread(s) => {
-                if let Some(frag) = walk.fragments.get(s.fragment_name) {
-                    if !open.contains(&s.fragment_name) {
-                        open.push(s.fragment_name);
-                        out.extend(root_fields(walk, &frag.selection_set, open));
-                        open.pop();
-                    }
-                }
-            }
-        }
-    }
-    out.dedup();
-    out
-}
-
 /// The deepest nesting of `{` in a GraphQL document, skipping strings and comments: a linear
 /// pre-check so that no parser recursion ever sees a pathological document.
 pub fn brace_depth(text: &str) -> usize {
@@ -484,7 +454,6 @@ mod tests {
             .unwrap();
         assert_eq!((c.depth, c.complexity, c.aliases), (2, 3, 0));
         assert_eq!(c.kind, OperationKind::Query);
-        assert_eq!(c.root_fields, vec!["account"]);
     }
 
     #[test]

@@ -329,7 +329,7 @@ struct Outcome {
     body: Value,
     /// A request error (nothing executed): 4xx under `application/graphql-response+json`.
     request_error: bool,
-    operation: String,
+    sent: super::audited::Sent,
     variables: Value,
 }
 
@@ -423,11 +423,11 @@ pub async fn handle(
         ctx.guard.redact(&mut o.body);
     }
     let audits = outcomes.iter().map(|o| {
-        state.finish(
+        state.finish_graphql(
             &ctx,
-            o.operation.clone(),
+            &o.sent,
             o.variables.clone(),
-            entities(&o.body),
+            &o.body,
             outcome_of(&o.body),
         )
     });
@@ -457,16 +457,15 @@ async fn run(
     d: Checked,
     cost: Result<Option<crate::api::cost::Cost>, OverLimit>,
 ) -> Outcome {
-    let operation = match (&d.operation_name, &cost) {
-        (Some(name), _) => name.clone(),
-        (None, Ok(Some(c))) => c.name.clone().unwrap_or_else(|| c.root_fields.join(",")),
-        _ => "(unparsed)".to_string(),
+    let sent = super::audited::Sent {
+        query: d.query.clone(),
+        operation_name: d.operation_name.clone(),
     };
     if let Err(o) = cost {
         return Outcome {
             body: over_limit_body(&o),
             request_error: true,
-            operation,
+            sent,
             variables: d.variables,
         };
     }
@@ -476,7 +475,7 @@ async fn run(
             return Outcome {
                 body: json!({ "errors": [{ "message": format!("`variables`: {e}"), "extensions": { "code": "BAD_USER_INPUT" } }] }),
                 request_error: true,
-                operation,
+                sent,
                 variables: d.variables,
             }
         }
@@ -487,7 +486,7 @@ async fn run(
     Outcome {
         body,
         request_error,
-        operation,
+        sent,
         variables: d.variables,
     }
 }
@@ -526,35 +525,6 @@ fn shape(response: GraphQLResponse) -> (Value, bool) {
         }
     }
     (body, request_error)
-}
-
-/// What a response returned, for the audit log: the ids it holds (the first 200) and how many.
-fn entities(body: &Value) -> Value {
-    fn walk(v: &Value, ids: &mut Vec<String>, total: &mut u64) {
-        match v {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    if k == "id" {
-                        if let Some(id) = v.as_str() {
-                            *total += 1;
-                            if ids.len() < 200 && !ids.iter().any(|i| i == id) {
-                                ids.push(id.to_string());
-                            }
-                        }
-                    } else {
-                        walk(v, ids, total);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, ids, total)),
-            _ => {}
-        }
-    }
-    let (mut ids, mut total) = (Vec::new(), 0);
-    if let Some(data) = body.get("data") {
-        walk(data, &mut ids, &mut total);
-    }
-    json!({ "ids": ids, "total": total })
 }
 
 /// `ok`, or `error:` and the codes of the response's errors.
@@ -611,10 +581,8 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_and_entities_summarise_a_response() {
-        let body = json!({"data": {"a": {"id": "x", "b": [{"id": "y"}, {"id": "x"}]}}});
-        // Object keys are walked in sorted order ("b" before "id"); ids are listed once each.
-        assert_eq!(entities(&body), json!({"ids": ["y", "x"], "total": 3}));
+    fn outcomes_summarise_a_response() {
+        let body = json!({"data": {"a": {"id": "x"}}});
         assert_eq!(outcome_of(&body), "ok");
         let body = json!({"errors": [{"extensions": {"code": "NOT_FOUND"}}, {"extensions": {"code": "FORBIDDEN"}}]});
         assert_eq!(outcome_of(&body), "error:FORBIDDEN,NOT_FOUND");
