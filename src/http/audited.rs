@@ -28,6 +28,8 @@ pub struct Sent {
 pub struct Described {
     /// `query account,case`; `(unparsed)` or `(no such operation)` when nothing could run.
     pub operation: String,
+    /// The operation's name as the client gave it (`operationName`, else the document's).
+    pub client_operation_name: String,
     /// The recorded document (masked) and the SHA-256 of the whole masked text.
     pub document: String,
     pub document_sha256: String,
@@ -71,6 +73,11 @@ pub fn describe(
             format!("{kind} {}", roots.join(","))
         }
     };
+    let client_operation_name = match (&sent.operation_name, &selected) {
+        (Some(name), _) => name.clone(),
+        (None, Some((Some(name), _, _))) => name.to_string(),
+        _ => String::new(),
+    };
     let (mut ids, mut total) = (Vec::new(), 0u64);
     if let Some(data) = body.get("data") {
         match (&parsed, &selected) {
@@ -103,6 +110,7 @@ pub fn describe(
     };
     Described {
         operation,
+        client_operation_name,
         document,
         document_sha256,
         entities: json!({ "ids": ids, "total": total }),
@@ -305,8 +313,9 @@ mod tests {
         let q = r#"query stats { s: account(id: "a-1") { i: id name linked: linkedAccounts { k: id } ...F } }
                    fragment F on Account { ... on Account { again: id } }"#;
         let body = json!({"data": {"s": {"i": "a-1", "name": "N", "linked": [{"k": "a-2"}], "again": "a-1"}}});
-        let d = describe_(q, Some("stats"), body);
+        let d = describe_(q, None, body);
         assert_eq!(d.operation, "query account");
+        assert_eq!(d.client_operation_name, "stats");
         assert_eq!(d.entities, json!({"ids": ["a-1", "a-2"], "total": 3}));
         assert!(d.document.contains(r#"account(id: "a-1")"#));
         assert_eq!(d.document_sha256, sha256_hex(q.as_bytes()));

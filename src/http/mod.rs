@@ -188,9 +188,7 @@ impl AppState {
         );
         let record = audit::Record {
             operation: d.operation,
-            client_operation_name: ctx
-                .guard
-                .redact_text(sent.operation_name.as_deref().unwrap_or("")),
+            client_operation_name: ctx.guard.redact_text(&d.client_operation_name),
             document: d.document,
             document_sha256: d.document_sha256,
             entities: d.entities.to_string(),
