@@ -1,5 +1,5 @@
-// Revokes the live tokens with id or name $key. Params: $key, $now.
+// Revokes the live tokens with id or name $key; returns their ids. Params: $key, $now.
 MATCH (t:ApiToken)
 WHERE (t.id = $key OR t.name = $key) AND t.revokedAt IS NULL
 SET t.revokedAt = $now
-RETURN count(t) AS revoked
+RETURN collect(t.id) AS revoked

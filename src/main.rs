@@ -351,17 +351,12 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             by,
             unmask,
         } => {
-            use investigator::access::{audit, Identity, PseudonymKey, Role};
+            use investigator::access::{Identity, PseudonymKey, Role};
             use investigator::api::guard::Guard;
             let subject = investigator::export::Subject::parse(&kind, &id)?;
             let graph = connect(&config).await?;
             graph::schema::apply(&graph).await?;
-            let principal = by.unwrap_or_else(|| {
-                format!(
-                    "cli:{}",
-                    std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-                )
-            });
+            let principal = by.unwrap_or_else(cli_actor);
             let identity = Identity {
                 subject: principal.clone(),
                 token_id: "cli".into(),
@@ -372,20 +367,20 @@ async fn run(command: Command, config: Arc<Config>) -> anyhow::Result<()> {
             let limit = std::time::Duration::from_millis(config.api.query_timeout_ms);
             let started = std::time::Instant::now();
             let built = investigator::export::export(&graph, &guard, &subject, limit).await;
-            let record = audit::Record {
-                actor: principal,
-                request_id: "cli".into(),
-                operation: format!("cli: export {kind} {id}"),
-                variables: String::new(),
-                entities: serde_json::json!({"ids": [id], "total": 1}).to_string(),
-                duration_ms: started.elapsed().as_millis() as i64,
-                outcome: match &built {
-                    Ok(_) => "ok".into(),
-                    Err(e) => format!("error:{}", e.code()),
-                },
-                unmasked: guard.unmasked_read(),
+            let outcome = match &built {
+                Ok(_) => "ok".into(),
+                Err(e) => format!("error:{}", e.code()),
             };
-            audit::AuditLog::start(graph.clone()).append(record).await?;
+            let entry = CliEntry {
+                actor: principal,
+                operation: format!("cli: export {kind} {id}"),
+                variables: serde_json::Value::Null,
+                ids: vec![id.clone()],
+                outcome,
+                unmasked: guard.unmasked_read(),
+                started,
+            };
+            entry.append(&graph).await?;
             let bundle = built?;
             let path = out.unwrap_or_else(|| PathBuf::from(&bundle.file_name));
             std::fs::write(&path, &bundle.bytes)
@@ -599,8 +594,68 @@ fn parse_hops(s: &str) -> Result<(u8, u8), String> {
     Ok((a, b))
 }
 
+/// Who runs a CLI command, for the audit log (`cli:$USER`).
+fn cli_actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+/// The audit entry of a CLI command (an export, a token created or revoked).
+struct CliEntry {
+    actor: String,
+    operation: String,
+    variables: serde_json::Value,
+    ids: Vec<String>,
+    outcome: String,
+    unmasked: bool,
+    started: std::time::Instant,
+}
+
+impl CliEntry {
+    /// Appends the entry and waits for its commit.
+    async fn append(self, graph: &Graph) -> anyhow::Result<()> {
+        use investigator::access::audit;
+        let record = audit::Record {
+            actor: self.actor,
+            token_id: "cli".into(),
+            request_id: "cli".into(),
+            operation: self.operation,
+            variables: if self.variables.is_null() {
+                String::new()
+            } else {
+                self.variables.to_string()
+            },
+            entities: serde_json::json!({"total": self.ids.len(), "ids": self.ids}).to_string(),
+            duration_ms: self.started.elapsed().as_millis() as i64,
+            outcome: self.outcome,
+            unmasked: self.unmasked,
+            ..audit::Record::default()
+        };
+        audit::AuditLog::start(graph.clone())
+            .append(record)
+            .await
+            .context("the audit log could not be written")?;
+        Ok(())
+    }
+}
+
+/// Token commands are audited like requests: creating or revoking one changes who may read.
 async fn token(graph: &Graph, action: TokenAction) -> anyhow::Result<()> {
-    use investigator::access::{tokens, Role};
+    use investigator::access::tokens::{self, TokenError};
+    use investigator::access::Role;
+    let started = std::time::Instant::now();
+    let entry =
+        |operation: &str, variables: serde_json::Value, ids: Vec<String>, outcome: &str| CliEntry {
+            actor: cli_actor(),
+            operation: operation.into(),
+            variables,
+            ids,
+            outcome: outcome.into(),
+            unmasked: false,
+            started,
+        };
     match action {
         TokenAction::Create {
             name,
@@ -616,9 +671,38 @@ async fn token(graph: &Graph, action: TokenAction) -> anyhow::Result<()> {
                     })
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let (secret, id) = tokens::create(graph, &name, &roles, unmask, replace).await?;
-            tracing::info!(%id, %name, ?roles, unmask, "token created; it is shown once");
-            println!("{secret}");
+            let created = tokens::create(graph, &name, &roles, unmask, replace).await;
+            // Ids: the new token first, then the tokens it replaced.
+            let (ids, outcome) = match &created {
+                Ok(c) => (
+                    std::iter::once(c.id.clone())
+                        .chain(c.replaced.iter().cloned())
+                        .collect(),
+                    "ok",
+                ),
+                Err(TokenError::NameTaken(..)) => (vec![], "error:CONFLICT"),
+                Err(TokenError::BadName | TokenError::NoRole) => (vec![], "error:BAD_USER_INPUT"),
+                Err(TokenError::Graph(_)) => (vec![], "error:UNAVAILABLE"),
+            };
+            let variables = serde_json::json!({
+                "name": name,
+                "roles": roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "unmask": unmask,
+                "replace": replace,
+            });
+            if let Err(e) = entry("cli: token create", variables, ids, outcome)
+                .append(graph)
+                .await
+            {
+                // No token without its entry.
+                if let Ok(c) = &created {
+                    tokens::revoke(graph, &c.id).await?;
+                }
+                return Err(e);
+            }
+            let created = created?;
+            tracing::info!(id = %created.id, %name, ?roles, unmask, replaced = ?created.replaced, "token created; it is shown once");
+            println!("{}", created.secret);
         }
         TokenAction::List => {
             println!(
@@ -639,9 +723,19 @@ async fn token(graph: &Graph, action: TokenAction) -> anyhow::Result<()> {
             }
         }
         TokenAction::Revoke { key } => {
-            let n = tokens::revoke(graph, &key).await?;
-            anyhow::ensure!(n > 0, "no live token has id or name {key:?}");
-            tracing::info!(revoked = n, %key, "revoked; servers refuse it within {} s", tokens::CACHE_TTL.as_secs());
+            let revoked = tokens::revoke(graph, &key).await;
+            let (ids, outcome) = match &revoked {
+                Ok(ids) if ids.is_empty() => (vec![], "error:NOT_FOUND"),
+                Ok(ids) => (ids.clone(), "ok"),
+                Err(_) => (vec![], "error:UNAVAILABLE"),
+            };
+            let variables = serde_json::json!({ "key": key });
+            entry("cli: token revoke", variables, ids, outcome)
+                .append(graph)
+                .await?;
+            let revoked = revoked?;
+            anyhow::ensure!(!revoked.is_empty(), "no live token has id or name {key:?}");
+            tracing::info!(?revoked, %key, "revoked; servers refuse it within {} s", tokens::CACHE_TTL.as_secs());
         }
     }
     Ok(())

@@ -65,9 +65,10 @@ async fn answers(config: &Config, graph: &Graph, accounts: &[String], shops: &[S
         .expect("server");
     let handle = server.handle();
     tokio::spawn(server);
-    let (token, _) = tokens::create(graph, &unique("bulk"), &Role::ALL, true, false)
+    let token = tokens::create(graph, &unique("bulk"), &Role::ALL, true, false)
         .await
-        .expect("token");
+        .expect("token")
+        .secret;
     let client = reqwest::Client::new();
     let query = r#"query {
       stats { accounts shops identifiers orders payments reviews complaints reviewEvents messages relationships }

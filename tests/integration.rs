@@ -4,6 +4,7 @@
 mod common;
 mod market;
 
+mod audit_trail;
 mod bulk;
 mod cases;
 mod detection_runs;

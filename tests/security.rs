@@ -1,20 +1,10 @@
 //! Identity, roles, masking that holds, and the audit trail (issue 10), over HTTP against the
 //! real server and Neo4j, and through the CLI the README documents.
 
-use crate::common::{self, error_code, small_marketplace};
+use crate::common::{self, cli, error_code, small_marketplace};
 use investigator::access::Role;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::process::Command;
-
-fn cli(app: &common::TestApp, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_investigator"))
-        .args(args)
-        .env("NEO4J_URI", &app.config.neo4j.uri)
-        .env("INVESTIGATOR_LOG", "warn")
-        .output()
-        .expect("run investigator")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn requests_without_a_valid_token_get_401_except_health_and_the_explorer() {
@@ -177,7 +167,7 @@ async fn audit_entries(app: &common::TestApp, auditor: &str, actor: &str) -> Vec
     let d = app
         .gql_as(
             auditor,
-            "query($a: String) { auditLog(actor: $a, first: 100) { edges { node { seq at actor operation variables entities outcome unmasked durationMs hash prevHash } } } }",
+            "query($a: String) { auditLog(actor: $a, first: 100) { edges { node { seq at actor operation clientOperationName variables entities outcome unmasked durationMs hash prevHash } } } }",
             json!({"a": actor}),
         )
         .await;
@@ -213,12 +203,13 @@ async fn the_audit_log_records_reads_unmasked_reads_refusals_and_mutations() {
     let e = audit_entries(&app, &auditor, &masked_name).await;
     assert_eq!(e.len(), 2, "{e:?}");
     let (refused, read) = (&e[0], &e[1]);
-    assert_eq!(read["operation"], "Look");
+    assert_eq!(read["operation"], "query account");
+    assert_eq!(read["clientOperationName"], "Look");
     assert_eq!(read["outcome"], "ok");
     assert_eq!(read["unmasked"], false);
     assert_eq!(read["variables"], r#"{"id":"a-buyer"}"#);
     assert!(read["entities"].as_str().unwrap().contains("a-buyer"));
-    assert_eq!(refused["operation"], "detect");
+    assert_eq!(refused["operation"], "mutation detect");
     assert_eq!(refused["outcome"], "error:FORBIDDEN");
 
     let e = audit_entries(&app, &auditor, &unmask_name).await;
@@ -228,7 +219,7 @@ async fn the_audit_log_records_reads_unmasked_reads_refusals_and_mutations() {
     let e = audit_entries(&app, &auditor, &admin_name).await;
     assert_eq!(
         (e[0]["operation"].as_str(), e[0]["outcome"].as_str()),
-        (Some("Load"), Some("ok"))
+        (Some("mutation ingest"), Some("ok"))
     );
     assert!(e[0]["durationMs"].as_f64().unwrap() >= 0.0);
 

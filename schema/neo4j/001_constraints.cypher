@@ -19,6 +19,7 @@ CREATE CONSTRAINT detection_lock_id IF NOT EXISTS FOR (n:DetectionLock) REQUIRE 
 // Access control and the audit trail.
 CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE;
+CREATE CONSTRAINT api_token_lock_id IF NOT EXISTS FOR (n:ApiTokenLock) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.seq IS UNIQUE;
 CREATE CONSTRAINT audit_head_id IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT server_secret_name IF NOT EXISTS FOR (n:ServerSecret) REQUIRE n.name IS UNIQUE;

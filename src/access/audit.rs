@@ -19,14 +19,27 @@ const MAX_GROUP: usize = 500;
 /// The longest one append may take before the requests waiting on it are refused.
 const COMMIT_LIMIT: Duration = Duration::from_secs(10);
 
+/// The entry format written now. Format 1 entries (before token ids and documents were
+/// recorded) keep their own hash formula, so the chain written before still verifies.
+pub const FORMAT: i64 = 2;
+
 /// What a request did, before it is numbered and chained.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    /// The token name (or `cli:<command>`).
+    /// The token name (or `cli:<user>`).
     pub actor: String,
+    /// The token's id (`tok-…`), or `cli`: names are not unique over time.
+    pub token_id: String,
     pub request_id: String,
-    /// The GraphQL operation name, else its root fields (`account,stats`), or a route.
+    /// What the server ran: the operation type and root fields by schema name
+    /// (`query account,case`), a route (`GET /export/ring/…`) or a command (`cli: token create`).
     pub operation: String,
+    /// The operation name the client chose (client-supplied: it proves nothing).
+    pub client_operation_name: String,
+    /// The GraphQL document, masked like the variables (see `http::audited` for long ones).
+    pub document: String,
+    /// SHA-256 of the whole masked document (empty without one).
+    pub document_sha256: String,
     /// The request's variables as JSON, masked as the caller saw them.
     pub variables: String,
     /// What was returned: `{"ids": [...], "total": n}` as JSON.
@@ -42,12 +55,23 @@ pub struct Record {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entry {
+    /// The entry format (absent, so 1, on entries written before format 2).
+    #[serde(default = "format_1")]
+    pub format: i64,
     pub seq: i64,
     /// Epoch milliseconds.
     pub at: i64,
     pub actor: String,
+    #[serde(default)]
+    pub token_id: String,
     pub request_id: String,
     pub operation: String,
+    #[serde(default)]
+    pub client_operation_name: String,
+    #[serde(default)]
+    pub document: String,
+    #[serde(default)]
+    pub document_sha256: String,
     pub variables: String,
     pub entities: String,
     pub duration_ms: i64,
@@ -57,14 +81,23 @@ pub struct Entry {
     pub hash: String,
 }
 
+fn format_1() -> i64 {
+    1
+}
+
 impl Entry {
     fn chain(seq: i64, at: i64, r: Record, prev_hash: &str) -> Entry {
         let mut e = Entry {
+            format: FORMAT,
             seq,
             at,
             actor: r.actor,
+            token_id: r.token_id,
             request_id: r.request_id,
             operation: r.operation,
+            client_operation_name: r.client_operation_name,
+            document: r.document,
+            document_sha256: r.document_sha256,
             variables: r.variables,
             entities: r.entities,
             duration_ms: r.duration_ms,
@@ -77,9 +110,10 @@ impl Entry {
         e
     }
 
-    /// SHA-256 over the previous hash and every field, as a JSON array (unambiguous).
+    /// SHA-256 over the previous hash and every field, as a JSON array (unambiguous). Format 2
+    /// appends its format and its new fields, so stripping them from an entry breaks its hash.
     pub fn expected_hash(&self) -> String {
-        let canonical = serde_json::json!([
+        let mut canonical = serde_json::json!([
             self.prev_hash,
             self.seq,
             self.at,
@@ -92,16 +126,31 @@ impl Entry {
             self.outcome,
             self.unmasked,
         ]);
+        if self.format != 1 {
+            let added: [serde_json::Value; 5] = [
+                self.format.into(),
+                self.token_id.as_str().into(),
+                self.client_operation_name.as_str().into(),
+                self.document.as_str().into(),
+                self.document_sha256.as_str().into(),
+            ];
+            canonical.as_array_mut().expect("an array").extend(added);
+        }
         super::sha256_hex(canonical.to_string().as_bytes())
     }
 
     fn row(&self) -> Row {
         Row::new()
+            .set("format", self.format)
             .set("seq", self.seq)
             .set("at", self.at)
             .set("actor", self.actor.as_str())
+            .set("tokenId", self.token_id.as_str())
             .set("requestId", self.request_id.as_str())
             .set("operation", self.operation.as_str())
+            .set("clientOperationName", self.client_operation_name.as_str())
+            .set("document", self.document.as_str())
+            .set("documentSha256", self.document_sha256.as_str())
             .set("variables", self.variables.as_str())
             .set("entities", self.entities.as_str())
             .set("durationMs", self.duration_ms)
@@ -413,5 +462,26 @@ mod tests {
         assert_ne!(edited.expected_hash(), b.hash);
         let relinked = Entry::chain(2, 11, record("rings"), "forged");
         assert_ne!(relinked.hash, b.hash);
+        let mut other_token = b.clone();
+        other_token.token_id = "tok-other".into();
+        assert_ne!(other_token.expected_hash(), b.hash);
+    }
+
+    #[test]
+    fn format_1_entries_keep_their_hash_and_cannot_be_passed_off_as_format_2() {
+        // An entry as stored before format 2: no format, token id or document.
+        let stored = serde_json::json!({"seq": 1, "at": 10, "actor": "alice", "requestId": "r",
+            "operation": "Look", "variables": "{}", "entities": "{}", "durationMs": 3,
+            "outcome": "ok", "unmasked": false, "prevHash": "", "hash": ""});
+        let mut old: Entry = serde_json::from_value(stored).unwrap();
+        assert_eq!(old.format, 1);
+        // The formula format 1 entries were written with.
+        let v1 = serde_json::json!(["", 1, 10, "alice", "r", "Look", "{}", "{}", 3, "ok", false]);
+        old.hash = super::super::sha256_hex(v1.to_string().as_bytes());
+        assert_eq!(old.expected_hash(), old.hash);
+        // A format 2 entry relabelled as format 1 (its new fields dropped) no longer matches.
+        let mut new = Entry::chain(1, 10, record("Look"), "");
+        new.format = 1;
+        assert_ne!(new.expected_hash(), new.hash);
     }
 }

@@ -34,19 +34,31 @@ pub enum TokenError {
     BadName,
     #[error("a token needs at least one role (analyst, auditor, admin)")]
     NoRole,
+    /// The audit log names tokens: two live tokens of one name would be indistinguishable.
+    #[error("a live token is already named {0:?} ({1}); pick another name, revoke it first, or pass --replace")]
+    NameTaken(String, String),
     #[error(transparent)]
     Graph(#[from] GraphError),
 }
 
-/// Creates a token; returns its secret (shown once, never stored) and its id. With `replace`,
-/// live tokens of the same name are revoked.
+/// A created token: its secret (shown once, never stored), its id, and the ids of the live
+/// tokens of the same name it replaced.
+#[derive(Debug)]
+pub struct Created {
+    pub secret: String,
+    pub id: String,
+    pub replaced: Vec<String>,
+}
+
+/// Creates a token. A live token of the same name refuses it (`NameTaken`), unless `replace`,
+/// which revokes that token.
 pub async fn create(
     graph: &Graph,
     name: &str,
     roles: &[Role],
     unmask: bool,
     replace: bool,
-) -> Result<(String, String), TokenError> {
+) -> Result<Created, TokenError> {
     let name_ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -63,8 +75,13 @@ pub async fn create(
     let mut roles: Vec<String> = roles.iter().map(|r| r.as_str().to_string()).collect();
     roles.sort();
     roles.dedup();
-    graph
-        .run(
+    #[derive(Deserialize)]
+    struct R {
+        created: bool,
+        live: Vec<String>,
+    }
+    let r: Option<R> = graph
+        .row(
             &q::TOKEN_CREATE,
             Params::new()
                 .with("id", id.as_str())
@@ -74,18 +91,30 @@ pub async fn create(
                 .with("unmask", unmask)
                 .with("now", now_ms())
                 .with("replace", replace),
+            LIMIT,
         )
         .await?;
-    Ok((secret, id))
+    let r = r.ok_or_else(|| GraphError::Decode {
+        query: q::TOKEN_CREATE.name.into(),
+        reason: "no row".into(),
+    })?;
+    if !r.created {
+        return Err(TokenError::NameTaken(name.to_string(), r.live.join(", ")));
+    }
+    Ok(Created {
+        secret,
+        id,
+        replaced: r.live,
+    })
 }
 
 pub async fn list(graph: &Graph) -> Result<Vec<TokenInfo>, GraphError> {
     graph.rows(&q::TOKEN_LIST, Params::new(), LIMIT).await
 }
 
-/// Revokes the live tokens whose id or name is `key`; returns how many.
-pub async fn revoke(graph: &Graph, key: &str) -> Result<i64, GraphError> {
-    let n: Vec<i64> = graph
+/// Revokes the live tokens whose id or name is `key`; returns their ids.
+pub async fn revoke(graph: &Graph, key: &str) -> Result<Vec<String>, GraphError> {
+    let ids: Vec<Vec<String>> = graph
         .column(
             &q::TOKEN_REVOKE,
             Params::new().with("key", key).with("now", now_ms()),
@@ -93,7 +122,7 @@ pub async fn revoke(graph: &Graph, key: &str) -> Result<i64, GraphError> {
             LIMIT,
         )
         .await?;
-    Ok(n.first().copied().unwrap_or(0))
+    Ok(ids.into_iter().next().unwrap_or_default())
 }
 
 #[derive(Deserialize)]

@@ -37,16 +37,35 @@ impl AuditEntry {
     fn at(&self) -> String {
         Timestamp(self.0.at).rfc3339()
     }
-    /// The token name (or `cli:<command>`).
+    /// The token name (or `cli:<user>`).
     fn actor(&self) -> &str {
         &self.0.actor
+    }
+    /// The token's id (`tok-…`, or `cli`); empty on entries written before it was recorded.
+    fn token_id(&self) -> &str {
+        &self.0.token_id
     }
     fn request_id(&self) -> &str {
         &self.0.request_id
     }
-    /// The GraphQL operation name, else its root fields, or the route.
+    /// What the server ran: the operation type and root fields by schema name
+    /// (`query account,case`), a route, or a CLI command. (Before token ids were recorded:
+    /// the client's operation name, else the root fields.)
     fn operation(&self, ctx: &Context) -> String {
         self.caller_input(ctx, &self.0.operation)
+    }
+    /// The operation name the client sent: client-supplied, so it proves nothing.
+    fn client_operation_name(&self, ctx: &Context) -> String {
+        self.caller_input(ctx, &self.0.client_operation_name)
+    }
+    /// The GraphQL document, masked like the variables; one over 16 KiB is recorded as the
+    /// server prints it (comments and layout dropped), cut at 16 KiB, and says so in a comment.
+    fn document(&self, ctx: &Context) -> String {
+        self.caller_input(ctx, &self.0.document)
+    }
+    /// SHA-256 (hex) of the whole masked document.
+    fn document_sha256(&self) -> &str {
+        &self.0.document_sha256
     }
     /// The request's variables as JSON (a masked caller's stored masked without the key
     /// or the data), masked for this reader by the free-text rule.

@@ -373,14 +373,15 @@ fn check(cost: &Cost, limits: &Limits) -> Result<(), OverLimit> {
     Ok(())
 }
 
-type Selected<'d, 'a> = (
+pub type Selected<'d, 'a> = (
     Option<&'a str>,
     OperationKind,
     &'d SelectionSet<'a, &'a str>,
     &'d [VariableDefinition<'a, &'a str>],
 );
 
-fn select_operation<'d, 'a>(
+/// The operation a document runs: the one named, else the only one.
+pub fn select_operation<'d, 'a>(
     doc: &'d Document<'a, &'a str>,
     name: Option<&str>,
 ) -> Result<Selected<'d, 'a>, Rejected> {

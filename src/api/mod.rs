@@ -360,9 +360,10 @@ impl Query {
         runs::list(ctx, first, after).await
     }
 
-    /// The audit log, newest first: every request (who, when, operation, masked variables,
-    /// what it returned, duration, outcome, whether raw personal data was returned). Auditors
-    /// only; `from`/`to` are RFC 3339.
+    /// The audit log, newest first: every request and CLI token or export command (who and
+    /// which token, when, what ran, the masked document and variables, what it returned,
+    /// duration, outcome, whether raw personal data was returned). Auditors only; `from`/`to`
+    /// are RFC 3339; `operation` matches exactly (`query account`).
     #[allow(clippy::too_many_arguments)]
     async fn audit_log(
         ctx: &Context,

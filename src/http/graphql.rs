@@ -346,6 +346,9 @@ struct Outcome {
     body: Value,
     /// A request error (nothing executed): 4xx under `application/graphql-response+json`.
     request_error: bool,
+    /// The document as sent; None for a request refused before any document was read, which
+    /// is recorded under `operation` (`POST /graphql`).
+    sent: Option<super::audited::Sent>,
     operation: String,
     variables: Value,
 }
@@ -407,6 +410,7 @@ async fn answer(
             let outcome = Outcome {
                 body: r.body,
                 request_error: true,
+                sent: None,
                 operation: format!("{} /graphql", req.method()),
                 variables: Value::Null,
             };
@@ -509,14 +513,25 @@ async fn record(
     entries: &[(&Context, &Outcome)],
     respond: impl Fn(StatusCode, Value) -> HttpResponse,
 ) -> Result<(), HttpResponse> {
-    let audits = entries.iter().map(|(ctx, o)| {
-        state.finish(
-            ctx,
-            o.operation.clone(),
-            o.variables.clone(),
-            entities(&o.body),
-            outcome_of(&o.body),
-        )
+    let audits = entries.iter().map(|(ctx, o)| async move {
+        match &o.sent {
+            Some(sent) => {
+                state
+                    .finish_graphql(ctx, sent, o.variables.clone(), &o.body, outcome_of(&o.body))
+                    .await
+            }
+            None => {
+                state
+                    .finish(
+                        ctx,
+                        o.operation.clone(),
+                        o.variables.clone(),
+                        serde_json::json!({}),
+                        outcome_of(&o.body),
+                    )
+                    .await
+            }
+        }
     });
     if let Err(e) = futures::future::try_join_all(audits).await {
         tracing::error!(error = %e, "audit entry not written; response withheld");
@@ -532,11 +547,10 @@ async fn record(
 }
 
 async fn run(state: &AppState, ctx: &Context, d: Checked, cost: Result<Cost, Rejected>) -> Outcome {
-    let operation = match (&d.operation_name, &cost) {
-        (Some(name), _) => name.clone(),
-        (None, Ok(c)) => c.name.clone().unwrap_or_else(|| c.root_fields.join(",")),
-        _ => "(unmeasured)".to_string(),
-    };
+    let sent = Some(super::audited::Sent {
+        query: d.query.clone(),
+        operation_name: d.operation_name.clone(),
+    });
     if let Err(rejected) = cost {
         let body = match &rejected {
             Rejected::OverLimit(o) => over_limit_body(o),
@@ -545,7 +559,8 @@ async fn run(state: &AppState, ctx: &Context, d: Checked, cost: Result<Cost, Rej
         return Outcome {
             body,
             request_error: true,
-            operation,
+            sent,
+            operation: String::new(),
             variables: d.variables,
         };
     }
@@ -555,7 +570,8 @@ async fn run(state: &AppState, ctx: &Context, d: Checked, cost: Result<Cost, Rej
             return Outcome {
                 body: json!({ "errors": [{ "message": format!("`variables`: {e}"), "extensions": { "code": "BAD_USER_INPUT" } }] }),
                 request_error: true,
-                operation,
+                sent,
+                operation: String::new(),
                 variables: d.variables,
             }
         }
@@ -566,7 +582,8 @@ async fn run(state: &AppState, ctx: &Context, d: Checked, cost: Result<Cost, Rej
     Outcome {
         body,
         request_error,
-        operation,
+        sent,
+        operation: String::new(),
         variables: d.variables,
     }
 }
@@ -605,35 +622,6 @@ fn shape(response: GraphQLResponse) -> (Value, bool) {
         }
     }
     (body, request_error)
-}
-
-/// What a response returned, for the audit log: the ids it holds (the first 200) and how many.
-fn entities(body: &Value) -> Value {
-    fn walk(v: &Value, ids: &mut Vec<String>, total: &mut u64) {
-        match v {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    if k == "id" {
-                        if let Some(id) = v.as_str() {
-                            *total += 1;
-                            if ids.len() < 200 && !ids.iter().any(|i| i == id) {
-                                ids.push(id.to_string());
-                            }
-                        }
-                    } else {
-                        walk(v, ids, total);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, ids, total)),
-            _ => {}
-        }
-    }
-    let (mut ids, mut total) = (Vec::new(), 0);
-    if let Some(data) = body.get("data") {
-        walk(data, &mut ids, &mut total);
-    }
-    json!({ "ids": ids, "total": total })
 }
 
 /// `ok`, or `error:` and the codes of the response's errors.
@@ -690,10 +678,8 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_and_entities_summarise_a_response() {
-        let body = json!({"data": {"a": {"id": "x", "b": [{"id": "y"}, {"id": "x"}]}}});
-        // Object keys are walked in sorted order ("b" before "id"); ids are listed once each.
-        assert_eq!(entities(&body), json!({"ids": ["y", "x"], "total": 3}));
+    fn outcomes_summarise_a_response() {
+        let body = json!({"data": {"a": {"id": "x"}}});
         assert_eq!(outcome_of(&body), "ok");
         let body = json!({"errors": [{"extensions": {"code": "NOT_FOUND"}}, {"extensions": {"code": "FORBIDDEN"}}]});
         assert_eq!(outcome_of(&body), "error:FORBIDDEN,NOT_FOUND");

@@ -4,6 +4,7 @@
 //! needs a bearer token ([`AppState::begin`]); every authenticated request is written to the
 //! audit log before its response leaves ([`AppState::finish`]).
 
+mod audited;
 mod graphql;
 pub mod ready;
 
@@ -159,26 +160,68 @@ impl AppState {
         &self,
         ctx: &Context,
         operation: String,
-        mut variables: serde_json::Value,
+        variables: serde_json::Value,
         entities: serde_json::Value,
         outcome: String,
     ) -> Result<(), AppError> {
+        let record = audit::Record {
+            operation,
+            entities: entities.to_string(),
+            outcome,
+            ..audit::Record::default()
+        };
+        self.record(ctx, record, variables).await
+    }
+
+    /// [`AppState::finish`] for one GraphQL document and its masked response: what it ran and
+    /// returned is worked out from the parsed document ([`audited`]), not from client names.
+    pub(crate) async fn finish_graphql(
+        &self,
+        ctx: &Context,
+        sent: &audited::Sent,
+        variables: serde_json::Value,
+        body: &serde_json::Value,
+        outcome: String,
+    ) -> Result<(), AppError> {
+        let d = audited::describe(
+            sent,
+            &variables,
+            body,
+            &ctx.guard,
+            self.config.api.max_depth,
+        );
+        let record = audit::Record {
+            operation: d.operation,
+            client_operation_name: ctx.guard.redact_text(&d.client_operation_name),
+            document: d.document,
+            document_sha256: d.document_sha256,
+            entities: d.entities.to_string(),
+            outcome,
+            ..audit::Record::default()
+        };
+        self.record(ctx, record, variables).await
+    }
+
+    /// Fills in who, when and how long, masks the variables, and appends.
+    async fn record(
+        &self,
+        ctx: &Context,
+        mut record: audit::Record,
+        mut variables: serde_json::Value,
+    ) -> Result<(), AppError> {
         // Caller input: masked without the key or the data (see `Guard::mask_caller_input`).
         ctx.guard.mask_caller_input(&mut variables);
-        let record = audit::Record {
-            actor: ctx.guard.actor().to_string(),
-            request_id: ctx.request_id.clone(),
-            operation: ctx.guard.redact_text(&operation),
-            variables: if variables.is_null() {
-                String::new()
-            } else {
-                variables.to_string()
-            },
-            entities: entities.to_string(),
-            duration_ms: ctx.started.elapsed().as_millis() as i64,
-            outcome,
-            unmasked: ctx.guard.unmasked_read(),
+        record.operation = ctx.guard.redact_text(&record.operation);
+        record.actor = ctx.guard.actor().to_string();
+        record.token_id = ctx.guard.identity().token_id.clone();
+        record.request_id = ctx.request_id.clone();
+        record.variables = if variables.is_null() {
+            String::new()
+        } else {
+            variables.to_string()
         };
+        record.duration_ms = ctx.started.elapsed().as_millis() as i64;
+        record.unmasked = ctx.guard.unmasked_read();
         self.audit
             .append(record)
             .await

@@ -42,6 +42,16 @@ pub fn test_config() -> Config {
     config
 }
 
+/// Runs the `investigator` binary against the test database.
+pub fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_investigator"))
+        .args(args)
+        .env("NEO4J_URI", &app.config.neo4j.uri)
+        .env("INVESTIGATOR_LOG", "warn")
+        .output()
+        .expect("run investigator")
+}
+
 /// Starts the app on a wiped database with the schema applied.
 pub async fn app() -> TestApp {
     app_with(test_config()).await
@@ -72,9 +82,11 @@ pub async fn app_with(config: Config) -> TestApp {
         .expect("server");
     let handle = server.handle();
     tokio::spawn(server);
-    let (token, _) = tokens::create(&graph, "test-all", &Role::ALL, true, false)
+    // Tokens outlive the wipe, and a name belongs to one live token: replace the last test's.
+    let token = tokens::create(&graph, "test-all", &Role::ALL, true, true)
         .await
-        .expect("token");
+        .expect("token")
+        .secret;
     TestApp {
         base,
         token,
@@ -98,12 +110,12 @@ impl TestApp {
         post_graphql(&self.client, &self.base, token, query, variables).await
     }
 
-    /// A new token with `roles` (and `unmask`) for this test.
+    /// A new token with `roles` (and `unmask`) for this test (replacing a live one of the name).
     pub async fn token(&self, name: &str, roles: &[Role], unmask: bool) -> String {
-        tokens::create(&self.graph, name, roles, unmask, false)
+        tokens::create(&self.graph, name, roles, unmask, true)
             .await
             .expect("token")
-            .0
+            .secret
     }
 
     /// The underlying HTTP client (for requests the helpers do not cover).
