@@ -472,7 +472,10 @@ async fn masking_follows_the_viewer_in_the_api_and_the_bundle() {
         assert!(!text.contains(v), "{v} leaks into the bundle");
     }
     let f = files(&b);
-    assert_eq!(json_of(&f, "manifest.json")["personalDataMasked"], true);
+    // Its reviews and memos are free text: masked by rule, which cannot promise every name.
+    let manifest = json_of(&f, "manifest.json");
+    assert_eq!(manifest["personalDataMasked"], false);
+    assert!(manifest["freeTextMasking"].is_string(), "{manifest}");
     assert_eq!(json_of(&f, "manifest.json")["exportedBy"], "masked-analyst");
     check_hashes(&f);
     let (_, again) = get(masked, path.clone()).await;
