@@ -250,10 +250,10 @@ impl<'d, 'a> Walk<'d, 'a> {
                     V::Variable(name) => self.variables.get(*name).and_then(Value::as_bool),
                     _ => None,
                 });
-            match (d.name, cond) {
-                ("skip", Some(true)) | ("include", Some(false)) => false,
-                _ => true,
-            }
+            !matches!(
+                (d.name, cond),
+                ("skip", Some(true)) | ("include", Some(false))
+            )
         })
     }
 
