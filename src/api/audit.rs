@@ -127,7 +127,7 @@ pub async fn list(
         .map(|t| t.name)
         .collect();
     let raw = |e: &Entry| e.unmasked || unmasking.contains(&e.actor);
-    register_subjects(ctx, rows.iter().filter(|e| raw(*e))).await?;
+    register_subjects(ctx, rows.iter().filter(|e| raw(e))).await?;
     Ok(AuditEntryConnection::from_rows(&page, rows, |e| {
         let r = raw(&e);
         AuditEntry(e, r)
