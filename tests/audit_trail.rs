@@ -106,14 +106,23 @@ async fn inline_arguments_are_recorded_and_masked_like_variables() {
     assert_eq!(rings["operation"], "query rings");
     let doc = rings["document"].as_str().unwrap();
     assert!(!doc.contains("13800138000"), "{doc}");
-    assert!(doc.contains("phone:~"), "{doc}");
+    // caller input is masked by the data-independent patterns, never keyed (no oracle)
+    assert!(doc.contains("phone:") && !doc.contains("phone:~"), "{doc}");
     app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_live_token_name_cannot_be_taken_twice_and_cli_token_commands_are_audited() {
     let app = common::app().await;
-    let name = common::unique("at-a1");
+    // letters only: a run of 7+ digits reads as a phone number, which free-text masking hides
+    // from the (masked) auditor this test reads the log as
+    let name: String = common::unique("at-a1")
+        .chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => (b'a' + d as u8) as char,
+            None => c,
+        })
+        .collect();
     let create = |extra: &[&str]| {
         let mut args = vec!["token", "create", "--name", name.as_str(), "--roles"];
         args.extend_from_slice(extra);
