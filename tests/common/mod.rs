@@ -214,16 +214,18 @@ pub async fn post_graphql(
     query: &str,
     variables: Value,
 ) -> Value {
-    client
+    let resp = client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
         .json(&json!({ "query": query, "variables": variables }))
         .send()
         .await
-        .expect("POST /graphql")
-        .json()
-        .await
-        .expect("GraphQL response is JSON")
+        .expect("POST /graphql");
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let text = resp.text().await.expect("the response body");
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!("the GraphQL response is not JSON ({e}): {status} {headers:?} {text:?}")
+    })
 }
 
 /// A name no earlier test run used (tokens and audit entries outlive `wipe`).
