@@ -46,6 +46,9 @@ pub struct Context {
     pub payments_sent: loader::ListBatchers<crate::model::Payment>,
     /// The other per-item lookups of the entities, batched the same way.
     pub batched: entities::Batched,
+    /// Where long work runs (a detection run): off the HTTP worker thread, whose other
+    /// connections it would stall for seconds of scoring.
+    pub background: tokio::runtime::Handle,
 }
 
 impl juniper::Context for Context {}
@@ -450,11 +453,12 @@ impl Mutation {
                 })
                 .collect::<AppResult<Vec<_>>>()?,
         };
-        // The run goes on in its own task: a client that hangs up, or this request's deadline,
-        // never leaves a run half-done (it completes or fails, and releases its lock).
+        // The run goes on in its own task, on the background runtime: a client that hangs up,
+        // or this request's deadline, never leaves a run half-done (it completes or fails, and
+        // releases its lock), and its seconds of scoring never stall the HTTP worker.
         let graph = ctx.graph.unbounded();
         let actor = ctx.guard.actor().to_string();
-        let task = tokio::spawn(async move {
+        let task = ctx.background.spawn(async move {
             match since {
                 Some(t) => crate::detect::incremental::run(&graph, &actor, t).await,
                 None => crate::detect::run(&graph, &which, &actor).await,

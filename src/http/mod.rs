@@ -36,6 +36,9 @@ pub struct AppState {
     audit: AuditLog,
     key: PseudonymKey,
     ready: Arc<ready::Readiness>,
+    /// The runtime the state was built on (the process's multi-threaded one), for work that
+    /// must not hold an HTTP worker: each worker is a single thread serving many connections.
+    background: tokio::runtime::Handle,
 }
 
 /// How long a request may take, by what it does.
@@ -64,6 +67,7 @@ impl AppState {
             Duration::from_millis(config.api.query_timeout_ms),
         );
         Ok(AppState {
+            background: tokio::runtime::Handle::current(),
             ready: readiness,
             key: PseudonymKey::load(&graph).await?,
             tokens: Verifier::new(graph.clone()),
@@ -104,6 +108,7 @@ impl AppState {
             .with_deadline(deadline, Duration::from_millis(millis));
         let limit = Duration::from_millis(self.config.api.query_timeout_ms);
         Context {
+            background: self.background.clone(),
             reader: Reader::new(graph.clone(), limit),
             graph,
             guard: Guard::new(identity, self.key.clone()),
