@@ -311,3 +311,56 @@ async fn a_freelancer_paid_by_many_shops_collects_no_hush_money() {
     assert!(list.is_empty(), "{list:#?}");
     app.stop().await;
 }
+
+/// A merchant who pays in installments days apart, the review withdrawn only after the last:
+/// one incident with the total, every payment in its evidence, and complete (the withdrawal
+/// came 12 days after the first payment, past the window counted from it).
+#[tokio::test(flavor = "multi_thread")]
+async fn hush_money_paid_in_installments_is_one_incident_with_its_total() {
+    let app = app().await;
+    let m = Market::new("ext-installments");
+    m.crew("c", 2, 3);
+    m.shop("inst-own", "inst-shop", "tea");
+    m.review("c-inst", "c-op", "inst-shop", "inst-own", 1, 12, 10);
+    m.message("c-inst-m", "c-org", "inst-own", 12, 15);
+    m.transfer("inst-p1", "inst-own", "c-org", "300.00", 13, 10)
+        .transfer("inst-p2", "inst-own", "c-org", "300.00", 17, 10)
+        .transfer("inst-p3", "inst-own", "c-org", "400.00", 22, 9)
+        .withdraw("c-inst", "c-op", 25, 12);
+    // a payment to someone else between the installments is not one of them
+    m.buyers(&["inst-courier"]);
+    m.transfer("inst-other", "inst-own", "inst-courier", "500.00", 18, 10);
+    load_and_detect(&app, &m).await;
+
+    let list = incidents(&app, json!({})).await;
+    let i = by_review(&list, "c-inst");
+    assert!(i["complete"].as_bool().unwrap(), "{i:#}");
+    assert_eq!(i["paymentId"], "inst-p1");
+    assert_eq!(i["amount"], json!({"amount": "1000.00", "currency": "CNY"}));
+    assert!(
+        i["paidAt"].as_str().unwrap().starts_with("2017-04-13"),
+        "{i:#}"
+    );
+    assert!(
+        i["retractedAt"].as_str().unwrap().starts_with("2017-04-25"),
+        "{i:#}"
+    );
+    let mut paid: Vec<&str> = i["evidence"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "PAID")
+        .map(|e| e["recordId"].as_str().unwrap())
+        .collect();
+    paid.sort_unstable();
+    assert_eq!(paid, ["inst-p1", "inst-p2", "inst-p3"], "{i:#}");
+    let reasons = i["reasons"].to_string();
+    assert!(reasons.contains("2 more installment(s)"), "{reasons}");
+    assert!(reasons.contains("1000.00 CNY in all"), "{reasons}");
+    // the courier's payment is nobody's hush money
+    assert!(
+        list.iter().all(|x| x["paymentId"] != "inst-other"),
+        "{list:#?}"
+    );
+    app.stop().await;
+}

@@ -295,9 +295,11 @@ impl ExtortionIncident {
     async fn payee(&self, ctx: &Context) -> AppResult<Account> {
         ctx.account(&self.0.payee_id).await
     }
+    /// The deal's first payment (any installments after it are edges of the evidence).
     fn payment_id(&self) -> &str {
         &self.0.payment_id
     }
+    /// Everything the owner paid for this review: the first payment and its installments.
     fn amount(&self) -> Money {
         money(self.0.amount, &self.0.currency)
     }
@@ -307,6 +309,7 @@ impl ExtortionIncident {
     fn contacted_at(&self) -> Option<String> {
         self.0.contacted_at.map(time)
     }
+    /// When the first payment was made.
     fn paid_at(&self) -> String {
         time(self.0.paid_at)
     }

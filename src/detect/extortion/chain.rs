@@ -26,7 +26,10 @@ pub struct TieUsed {
 pub struct Chain {
     pub review: usize,
     pub contact: Option<OwnerContact>,
+    /// The first payment of the deal.
     pub payment: OwnerTransfer,
+    /// The payments after it that belong to the same deal ([`installments`]), oldest first.
+    pub installments: Vec<OwnerTransfer>,
     pub retraction: Option<Retraction>,
     pub ties: Vec<TieUsed>,
     pub confidence: f64,
@@ -187,6 +190,7 @@ pub fn best_chain(
                 review: c.review,
                 contact: Some(m.clone()),
                 payment: p.clone(),
+                installments: Vec::new(),
                 confidence: confidence(true, retraction.is_some(), weakest),
                 retraction,
                 ties: vec![t1.clone(), t2],
@@ -205,12 +209,97 @@ pub fn best_chain(
             review: c.review,
             contact: None,
             payment: p.clone(),
+            installments: Vec::new(),
             confidence: confidence(false, retraction.is_some(), t2.strength),
             retraction,
             ties: vec![t2],
         });
     }
     best
+}
+
+/// Two payments of one deal are at most this far apart: extortionists let a merchant pay in
+/// installments, days apart, and withdraw the review only after the last one.
+pub const INSTALLMENT_GAP_MS: i64 = 7 * 24 * 3600 * 1000;
+
+impl Chain {
+    /// The weakest tie the chain rests on (1.0 without any: the reviewer was paid).
+    pub fn weakest_tie(&self) -> f64 {
+        self.ties.iter().map(|t| t.strength).fold(1.0, f64::min)
+    }
+
+    /// Every payment of the deal, the first one first.
+    pub fn payments(&self) -> impl Iterator<Item = &OwnerTransfer> {
+        std::iter::once(&self.payment).chain(&self.installments)
+    }
+
+    /// The total paid, in the first payment's currency (installments share it).
+    pub fn amount(&self) -> i64 {
+        self.payments().map(|p| p.amount).sum()
+    }
+}
+
+/// Extends each chain over the installments of its deal: the owner's later private payments
+/// to the same payee, in the same currency and of at least `min_payment`, each within
+/// [`INSTALLMENT_GAP_MS`] of the one before. A run of installments ends at the review's
+/// withdrawal (what follows it is not paid for this review) and at a payment another chain
+/// of the same owner and payee starts with (a second deal). The withdrawal is then looked
+/// for within `retract_ms` of the last installment, and the confidence follows.
+pub fn extend_over_installments(
+    v: &VictimSide,
+    chains: &mut [Chain],
+    min_payment: i64,
+    retract_ms: i64,
+) {
+    let firsts: std::collections::HashSet<(u32, &str)> = chains
+        .iter()
+        .map(|ch| {
+            (
+                v.owner_of(&v.negative[ch.review]),
+                ch.payment.payment_id.as_str(),
+            )
+        })
+        .collect();
+    let mut found: Vec<(Vec<OwnerTransfer>, Option<Retraction>)> = Vec::with_capacity(chains.len());
+    for ch in chains.iter() {
+        let r = &v.negative[ch.review];
+        let owner = v.owner_of(r);
+        let first = &ch.payment;
+        let retractions = v.retractions.get(&r.id).map_or(&[][..], Vec::as_slice);
+        let withdrawn_before = |at: i64| retractions.iter().any(|x| x.at > first.at && x.at < at);
+        let mut more: Vec<OwnerTransfer> = Vec::new();
+        let mut last = first.at;
+        for q in v.transfers_of(owner) {
+            if q.at <= first.at || q.to != first.to || q.payment_id == first.payment_id {
+                continue;
+            }
+            if q.at - last > INSTALLMENT_GAP_MS
+                || withdrawn_before(q.at)
+                || firsts.contains(&(owner, q.payment_id.as_str()))
+            {
+                break;
+            }
+            if q.currency != first.currency || q.amount < min_payment {
+                continue;
+            }
+            last = q.at;
+            more.push(q.clone());
+        }
+        let retraction = retractions
+            .iter()
+            .find(|x| x.at > first.at && x.at <= last + retract_ms)
+            .cloned();
+        found.push((more, retraction));
+    }
+    for (ch, (more, retraction)) in chains.iter_mut().zip(found) {
+        ch.installments = more;
+        ch.retraction = retraction;
+        ch.confidence = confidence(
+            ch.contact.is_some(),
+            ch.retraction.is_some(),
+            ch.weakest_tie(),
+        );
+    }
 }
 
 #[cfg(test)]
@@ -227,5 +316,117 @@ mod tests {
         assert!(no_contact >= super::super::DEFAULT_MIN_CONFIDENCE);
         assert!(payment_only < super::super::DEFAULT_MIN_CONFIDENCE);
         assert!(confidence(true, true, 0.9) < complete);
+    }
+
+    const D: i64 = 24 * 3600 * 1000;
+
+    /// Owner `o` of shop `s`, reviewer `a`, payee `x`; the review is posted on day 0.
+    fn side(payments: &[(&str, &str, i64, i64)], retracted_on: Option<i64>) -> VictimSide {
+        let mut v = VictimSide::default();
+        let (o, a) = (v.accounts.intern("o"), v.accounts.intern("a"));
+        v.shops.push(crate::detect::victim::ShopInfo {
+            id: "s".into(),
+            owner: o,
+            category: None,
+        });
+        v.negative.push(crate::detect::victim::NegativeReview {
+            id: "r".into(),
+            author: a,
+            shop: 0,
+            rating: 1,
+            at: 0,
+        });
+        for (id, to, amount, day) in payments {
+            let to = v.accounts.intern(to);
+            v.transfers.entry(o).or_default().push(OwnerTransfer {
+                payment_id: id.to_string(),
+                to,
+                amount: *amount,
+                currency: "CNY".into(),
+                at: day * D,
+            });
+        }
+        if let Some(day) = retracted_on {
+            v.retractions
+                .entry("r".into())
+                .or_default()
+                .push(Retraction {
+                    event_id: "e".into(),
+                    action: "withdrawn".into(),
+                    at: day * D,
+                    new_rating: None,
+                });
+        }
+        v
+    }
+
+    fn chain_on(v: &VictimSide, first: usize) -> Chain {
+        let payment = v.transfers_of(0)[first].clone();
+        Chain {
+            review: 0,
+            contact: Some(OwnerContact {
+                message_id: "m".into(),
+                from: payment.to,
+                at: 1,
+            }),
+            payment,
+            installments: Vec::new(),
+            retraction: None,
+            ties: vec![TieUsed {
+                from: "a".into(),
+                to: "x".into(),
+                kind: "device".into(),
+                detail: None,
+                strength: 0.95,
+            }],
+            confidence: confidence(true, false, 0.95),
+        }
+    }
+
+    fn ids(ch: &Chain) -> Vec<&str> {
+        ch.payments().map(|p| p.payment_id.as_str()).collect()
+    }
+
+    #[test]
+    fn installments_join_their_deal_and_the_withdrawal_counts_from_the_last() {
+        // p2 and p3 follow within a week each; q goes to someone else; p9 is weeks later;
+        // small is below the minimum. The withdrawal comes 6 days after p3 (13 after p1).
+        let payments = [
+            ("p1", "x", 600, 1),
+            ("p2", "x", 800, 4),
+            ("q", "y", 900, 5),
+            ("small", "x", 10, 6),
+            ("p3", "x", 500, 9),
+            ("p9", "x", 700, 30),
+        ];
+        let v = side(&payments, Some(15));
+        let mut chains = vec![chain_on(&v, 0)];
+        extend_over_installments(&v, &mut chains, 100, 7 * D);
+        let ch = &chains[0];
+        assert_eq!(ids(ch), ["p1", "p2", "p3"]);
+        assert_eq!(ch.amount(), 1900);
+        assert_eq!(ch.retraction.as_ref().map(|x| x.at), Some(15 * D));
+        assert_eq!(ch.confidence, confidence(true, true, 0.95));
+    }
+
+    #[test]
+    fn installments_stop_at_the_withdrawal_and_at_a_second_deal() {
+        let payments = [
+            ("p1", "x", 600, 1),
+            ("p2", "x", 800, 4),
+            ("p3", "x", 500, 9),
+        ];
+        // withdrawn on day 5: p3 pays for something else
+        let v = side(&payments, Some(5));
+        let mut chains = vec![chain_on(&v, 0)];
+        extend_over_installments(&v, &mut chains, 100, 7 * D);
+        assert_eq!(ids(&chains[0]), ["p1", "p2"]);
+        // p2 starts another chain of the same owner and payee: each deal keeps its own
+        let v = side(&payments, None);
+        let mut chains = vec![chain_on(&v, 0), chain_on(&v, 1)];
+        extend_over_installments(&v, &mut chains, 100, 7 * D);
+        assert_eq!(ids(&chains[0]), ["p1"]);
+        assert_eq!(ids(&chains[1]), ["p2", "p3"]);
+        assert!(chains[0].retraction.is_none());
     }
 }

@@ -3,6 +3,12 @@
 //! owner to an account tied to the reviewer → the review withdrawn or revised to ≥ 3 by its
 //! author. Steps must be in time order within [`IncidentParams`] windows.
 //!
+//! **Installments.** A merchant often pays in parts, days apart, and the review goes only
+//! after the last: the owner's later private payments to the same payee, each within
+//! [`chain::INSTALLMENT_GAP_MS`] of the one before and before the withdrawal, belong to the
+//! same incident ([`chain::extend_over_installments`]); its amount is their total, every one
+//! is an evidence edge, and the withdrawal window runs from the last.
+//!
 //! **Ties** accepted between the reviewer and the paid account: same account, a shared rare
 //! identifier (rare as defined in [`crate::detect::thresholds`]), a referral, a private
 //! transfer, membership of the same stored ring (rings run first), or the payee passing the
@@ -56,7 +62,8 @@ pub struct IncidentParams {
     pub pay_after_contact_ms: i64,
     /// Payment within this long after the review when no contact was recorded.
     pub pay_without_contact_ms: i64,
-    /// Withdrawal or upward revision within this long after the payment.
+    /// Withdrawal or upward revision within this long after the (last installment of the)
+    /// payment.
     pub retract_window_ms: i64,
     /// Private payments below this (minor units) are not hush money.
     pub min_payment: i64,
@@ -278,10 +285,11 @@ pub async fn detect_on(
         pay_without_contact_ms: p.pay_without_contact_ms,
         retract_ms: p.retract_window_ms,
     };
-    let chains: Vec<chain::Chain> = cands
+    let mut chains: Vec<chain::Chain> = cands
         .iter()
         .filter_map(|c| chain::best_chain(v, &ties, &rings, c, w))
         .collect();
+    chain::extend_over_installments(v, &mut chains, p.min_payment, p.retract_window_ms);
     let mut chain_pairs: Vec<(String, String)> = chains
         .iter()
         .map(|ch| {
@@ -294,10 +302,11 @@ pub async fn detect_on(
         .collect();
     chain_pairs.sort();
     chain_pairs.dedup();
-    let mut out: Vec<Incident> = explained_payees(v, chains, outside, p.min_explained)
-        .iter()
-        .map(|ch| describe(v, &ties, ch))
-        .collect();
+    let mut out: Vec<Incident> =
+        explained_payees(v, chains, outside, p.min_explained, p.min_payment)
+            .iter()
+            .map(|ch| describe(v, &ties, ch))
+            .collect();
     out.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.id.cmp(&b.id)));
     tracing::info!(
         candidates = cands.len(),
@@ -319,16 +328,19 @@ pub async fn detect_on(
 /// Keeps the chains whose payee owes at least `min_share` of the owners who ever paid it
 /// privately to chains: an account that many shops pay for services (a photographer, an ad
 /// agency, an insider's relative) collects no hush money because one payer's review fits.
+/// Only payments of at least `min_payment` count, as for chains: an owner who sent a crew's
+/// collector a few yuan (or whose hush money was under the minimum) says nothing about it.
 /// `outside` adds the chains of owners outside the projection, as (payee, owner) ids.
 pub fn explained_payees(
     v: &VictimSide,
     chains: Vec<chain::Chain>,
     outside: &[(String, String)],
     min_share: f64,
+    min_payment: i64,
 ) -> Vec<chain::Chain> {
     let mut payers: HashMap<u32, std::collections::HashSet<u32>> = HashMap::new();
     for (owner, list) in &v.transfers {
-        for t in list {
+        for t in list.iter().filter(|t| t.amount >= min_payment) {
             payers.entry(t.to).or_default().insert(*owner);
         }
     }
@@ -408,13 +420,15 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
         );
     }
     ev.node(payee.clone(), "Account", Some("paid".into()));
-    ev.node(pay.payment_id.clone(), "Payment", Some("private".into()));
-    ev.edge(
-        EvidenceEdge::new(owner.clone(), payee.clone(), "PAID")
-            .record(pay.payment_id.clone())
-            .at(pay.at)
-            .amount(pay.amount, &pay.currency),
-    );
+    for p in ch.payments() {
+        ev.node(p.payment_id.clone(), "Payment", Some("private".into()));
+        ev.edge(
+            EvidenceEdge::new(owner.clone(), payee.clone(), "PAID")
+                .record(p.payment_id.clone())
+                .at(p.at)
+                .amount(p.amount, &p.currency),
+        );
+    }
     reasons.push(format!(
         "{owner} privately paid {payee} {} {} (payment {}, no order) at {}, {} after the {}.",
         format_minor(pay.amount),
@@ -428,6 +442,31 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
             "review"
         }
     ));
+    if let Some(end) = ch.installments.last() {
+        let each: Vec<String> = ch
+            .installments
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {} (payment {}) at {}",
+                    format_minor(p.amount),
+                    p.currency,
+                    p.payment_id,
+                    time(p.at)
+                )
+            })
+            .collect();
+        reasons.push(format!(
+            "{owner} went on paying {payee} in {} more installment(s), each within {} of the one before: {}; {} {} in all over {}.",
+            ch.installments.len(),
+            hours(chain::INSTALLMENT_GAP_MS),
+            each.join(", "),
+            format_minor(ch.amount()),
+            pay.currency,
+            hours(end.at - pay.at)
+        ));
+    }
+    let paid_last = ch.installments.last().map_or(pay.at, |p| p.at);
     if let Some(x) = &ch.retraction {
         let what = if x.action == "withdrawn" {
             "withdrew the review".to_string()
@@ -444,10 +483,15 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
                 .at(x.at),
         );
         reasons.push(format!(
-            "{reviewer} {what} (event {}) at {}, {} after the payment.",
+            "{reviewer} {what} (event {}) at {}, {} after the {}payment.",
             x.event_id,
             time(x.at),
-            hours(x.at - pay.at)
+            hours(x.at - paid_last),
+            if ch.installments.is_empty() {
+                ""
+            } else {
+                "last "
+            }
         ));
     } else {
         reasons.push("Partial: the review has not been withdrawn or revised upward (yet).".into());
@@ -515,7 +559,7 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
         contact_id: ch.contact.as_ref().map(|c| name(c.from)),
         payee_id: payee,
         payment_id: pay.payment_id.clone(),
-        amount: pay.amount,
+        amount: ch.amount(),
         currency: pay.currency.clone(),
         reviewed_at: r.at,
         contacted_at: ch.contact.as_ref().map(|c| c.at),

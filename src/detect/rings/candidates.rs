@@ -193,10 +193,11 @@ pub fn validate(
             contact: other,
         });
     }
-    // explained share of each payee's private money from owners
+    // explained share of each payee's private money from owners (payments under the minimum
+    // are no hush money, and no sign of a freelancer either)
     let mut payers: HashMap<u32, HashSet<u32>> = HashMap::new();
     for (owner, list) in &v.transfers {
-        for t in list {
+        for t in list.iter().filter(|t| t.amount >= rules.min_payment) {
             payers.entry(t.to).or_default().insert(*owner);
         }
     }
