@@ -610,3 +610,27 @@ async fn money_in_different_currencies_is_never_added_up() {
     );
     app.stop().await;
 }
+
+/// A victim that pays the organizer less than the hush-money minimum is still a victim: its
+/// money is no sponsor's, though it sells what the crew's other victims sell.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_victim_paying_under_the_minimum_is_no_sponsor() {
+    let app = app().await;
+    let m = Market::new("rings-small-victim");
+    m.crew("c", 3, 3);
+    m.shop("tiny-own", "tiny-shop", "tea");
+    m.review("c-tiny", "c-op", "tiny-shop", "tiny-own", 1, 14, 10);
+    m.transfer("tiny-pay", "tiny-own", "c-org", "50.00", 15, 10);
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        common::ring_members(&found[0]),
+        vec!["c-op", "c-org", "c-rec"]
+    );
+    let reasons = found[0]["reasons"].to_string();
+    assert!(!reasons.contains("funded the group"), "{reasons}");
+    app.stop().await;
+}

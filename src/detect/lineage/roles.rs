@@ -958,7 +958,19 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
     out.reviews.sort();
     let last_attack = attacks_by.values().flatten().map(|r| r.posted_at).max();
     let bound = walk_bound(inp, org, &cell, last_attack);
-    let chain = funding(inp, org, &crew, &victim_owners, &victim_categories, bound);
+    // every owner the cell panned is a victim, paid off or not: money it sends the crew (hush
+    // money under the minimum, say) is never a sponsor's
+    let mut panned_owners = victim_owners.clone();
+    panned_owners.extend(
+        inp.reviews
+            .iter()
+            .filter(|r| {
+                r.rating <= crate::detect::victim::NEGATIVE_MAX_RATING
+                    && cell.contains(r.author_id.as_str())
+            })
+            .map(|r| r.owner_id.as_str()),
+    );
+    let chain = funding(inp, org, &crew, &panned_owners, &victim_categories, bound);
     let victims_list = list(&out.victim_shops);
     let mut org_reasons = vec![format!(
         "coordinates {} of the accounts that posted negative reviews on victim shops {victims_list}",
@@ -976,7 +988,7 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             &chain,
             org,
             &victims,
-            &victim_owners,
+            &panned_owners,
             &victim_categories,
         ));
         org_reasons.push(format!(

@@ -75,7 +75,8 @@ pub fn coordinators(
 }
 
 /// Walks back from the group's payers to a competing seller (see the module header).
-/// `victims` are the owners of the shops the group attacked; `categories` their categories.
+/// `victims` are the owners of the shops the group's members panned; `categories` those of
+/// the shops it attacked.
 #[allow(clippy::too_many_arguments)]
 pub async fn find(
     graph: &Graph,

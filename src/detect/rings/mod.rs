@@ -246,9 +246,18 @@ pub async fn detect_on(
         let mut attacked: HashSet<u32> = g_hits.iter().map(|h| v.negative[h.review].shop).collect();
         attacked.extend(g_blocks.iter().flat_map(|b| b.shops.iter().copied()));
         attacked.extend(g_paid.iter().flat_map(|x| x.paid.iter().map(|r| r.shop)));
+        // every owner a member panned is a victim, attacked with proof or not: money it sends
+        // the group (hush money under the minimum, say) is never a sponsor's
         let victims: HashSet<u32> = attacked
             .iter()
-            .map(|&s| v.shops[s as usize].owner)
+            .copied()
+            .chain(
+                members
+                    .iter()
+                    .flat_map(|a| reviews_of.get(a).into_iter().flatten())
+                    .map(|&i| v.negative[i].shop),
+            )
+            .map(|s| v.shops[s as usize].owner)
             .collect();
         let categories: HashSet<String> = attacked
             .iter()
