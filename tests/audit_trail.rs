@@ -18,12 +18,7 @@ async fn entries(app: &common::TestApp) -> Vec<Value> {
     let q = format!("{{ auditLog(first: 100) {{ edges {{ node {{ {ENTRY} }} }} }} }}");
     let d = app.gql_as(&auditor, &q, json!({})).await;
     assert!(d.get("errors").is_none(), "{d}");
-    d["data"]["auditLog"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"].clone())
-        .collect()
+    common::nodes(&d["data"], "auditLog")
 }
 
 async fn entries_of(app: &common::TestApp, actor: &str) -> Vec<Value> {

@@ -92,20 +92,23 @@ async fn documents_over_a_limit_are_refused_at_once_with_the_limit_and_the_numbe
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn one_deadline_covers_every_resolver_of_a_request() {
+/// An app whose requests may take 25 ms, and a read of 25 accounts' orders and payments that
+/// cannot finish in that time.
+async fn app_with_a_25_ms_deadline(name: &str) -> (common::TestApp, String) {
     let mut config = common::test_config();
     config.api.request_timeout_ms = 25;
     let app = common::app_with(config).await;
-    app.load(small_marketplace("deadline").path())
-        .await
-        .unwrap();
+    app.load(small_marketplace(name).path()).await.unwrap();
     let fields: Vec<String> = (0..25)
         .map(|i| format!("a{i}: account(id: \"a-buyer\") {{ orders(first: 20) {{ edges {{ node {{ id payments {{ id }} }} }} }} }}"))
         .collect();
-    let body = app
-        .gql(&format!("{{ {} }}", fields.join(" ")), json!({}))
-        .await;
+    (app, format!("{{ {} }}", fields.join(" ")))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_deadline_covers_every_resolver_of_a_request() {
+    let (app, heavy) = app_with_a_25_ms_deadline("deadline").await;
+    let body = app.gql(&heavy, json!({})).await;
     let codes: Vec<&str> = body["errors"]
         .as_array()
         .into_iter()
@@ -545,16 +548,7 @@ async fn first_from_a_variable_default_is_measured() {
 /// A mutation in a batch used to give every document of it the mutation deadline (10 min).
 #[tokio::test(flavor = "multi_thread")]
 async fn each_document_of_a_batch_has_the_deadline_of_its_own_operation() {
-    let mut config = common::test_config();
-    config.api.request_timeout_ms = 25;
-    let app = common::app_with(config).await;
-    app.load(small_marketplace("batch-deadline").path())
-        .await
-        .unwrap();
-    let fields: Vec<String> = (0..25)
-        .map(|i| format!("a{i}: account(id: \"a-buyer\") {{ orders(first: 20) {{ edges {{ node {{ id payments {{ id }} }} }} }} }}"))
-        .collect();
-    let heavy = format!("{{ {} }}", fields.join(" "));
+    let (app, heavy) = app_with_a_25_ms_deadline("batch-deadline").await;
     let (status, body, _) = post_raw(
         &app,
         json!([{ "query": "mutation { ingest(records: []) { written } }" }, { "query": heavy }]),

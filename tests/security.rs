@@ -172,12 +172,7 @@ async fn audit_entries(app: &common::TestApp, auditor: &str, actor: &str) -> Vec
         )
         .await;
     assert!(d.get("errors").is_none(), "{d}");
-    d["data"]["auditLog"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"].clone())
-        .collect()
+    common::nodes(&d["data"], "auditLog")
 }
 
 #[tokio::test(flavor = "multi_thread")]
