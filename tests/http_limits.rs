@@ -109,12 +109,7 @@ async fn app_with_a_25_ms_deadline(name: &str) -> (common::TestApp, String) {
 async fn one_deadline_covers_every_resolver_of_a_request() {
     let (app, heavy) = app_with_a_25_ms_deadline("deadline").await;
     let body = app.gql(&heavy, json!({})).await;
-    let codes: Vec<&str> = body["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["extensions"]["code"].as_str())
-        .collect();
+    let codes = common::error_codes(&body);
     assert!(
         codes.contains(&"TIMEOUT"),
         "past the deadline resolvers stop: {body}"
@@ -555,12 +550,7 @@ async fn each_document_of_a_batch_has_the_deadline_of_its_own_operation() {
     )
     .await;
     assert_eq!(status, 200, "{body}");
-    let codes: Vec<&str> = body[1]["errors"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["extensions"]["code"].as_str())
-        .collect();
+    let codes = common::error_codes(&body[1]);
     assert!(
         codes.contains(&"TIMEOUT"),
         "the query keeps its read deadline: {body}"

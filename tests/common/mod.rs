@@ -246,6 +246,16 @@ pub fn error_code(body: &Value) -> &str {
         .unwrap_or("<none>")
 }
 
+/// The `extensions.code` of every GraphQL error of `body`.
+pub fn error_codes(body: &Value) -> Vec<&str> {
+    body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["extensions"]["code"].as_str())
+        .collect()
+}
+
 /// A dataset written to a temporary directory: `kind -> lines`.
 pub struct Dataset {
     dir: PathBuf,

@@ -269,8 +269,9 @@ pub fn extend_over_installments(
         let withdrawn_before = |at: i64| retractions.iter().any(|x| x.at > first.at && x.at < at);
         let mut more: Vec<OwnerTransfer> = Vec::new();
         let mut last = first.at;
-        for q in v.transfers_of(owner) {
-            if q.at <= first.at || q.to != first.to || q.payment_id == first.payment_id {
+        let later = v.transfers_range(owner, first.at, i64::MAX);
+        for q in &v.transfers_of(owner)[later] {
+            if q.to != first.to || q.payment_id == first.payment_id {
                 continue;
             }
             if q.at - last > INSTALLMENT_GAP_MS
@@ -407,6 +408,36 @@ mod tests {
         assert_eq!(ch.amount(), 1900);
         assert_eq!(ch.retraction.as_ref().map(|x| x.at), Some(15 * D));
         assert_eq!(ch.confidence, confidence(true, true, 0.95));
+    }
+
+    #[test]
+    fn owners_paying_under_the_minimum_do_not_make_a_payee_a_freelancer() {
+        let mut v = side(&[("p1", "x", 600, 1)], Some(3));
+        let x = v.accounts.intern("x");
+        for other in ["o2", "o3"] {
+            let o = v.accounts.intern(other);
+            v.transfers.entry(o).or_default().push(OwnerTransfer {
+                payment_id: format!("{other}-tip"),
+                to: x,
+                amount: 20,
+                currency: "CNY".into(),
+                at: 2 * D,
+            });
+        }
+        let kept = |min_payment| {
+            crate::detect::extortion::explained_payees(
+                &v,
+                vec![chain_on(&v, 0)],
+                &[],
+                0.5,
+                min_payment,
+            )
+            .len()
+        };
+        // three owners paid x, one of them hush money: the tips say nothing about x
+        assert_eq!(kept(100), 1);
+        // counted with the tips, x would look paid by many shops for something else
+        assert_eq!(kept(0), 0);
     }
 
     #[test]

@@ -118,6 +118,20 @@ fn contact_evidence(c: &Ctx, acc: &mut Acc, h: &Hit) {
     ));
 }
 
+/// A hit's review on the victim shop, the shop's owner, and the contact if any.
+fn victim_evidence(c: &Ctx, acc: &mut Acc, h: &Hit) {
+    let shop = &c.v.shops[c.v.negative[h.review].shop as usize];
+    review_evidence(c, acc, h.review, "victim");
+    acc.ev
+        .node(c.name(shop.owner), "Account", Some("victim owner".into()));
+    acc.ev.edge(EvidenceEdge::new(
+        c.name(shop.owner),
+        shop.id.clone(),
+        "OWNS",
+    ));
+    contact_evidence(c, acc, h);
+}
+
 /// **Extortion.** A victim's owner privately paid a member after a member's negative review
 /// on their shop: 0.55 per payment, 0.75 when a member also contacted the owner; noisy-OR.
 /// A payment that followed several reviews counts once (its money and its strength, the
@@ -141,18 +155,9 @@ pub fn extortion(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
         let group = &by_payment[id];
         let mut strength: f64 = 0.0;
         for h in group {
-            let r = &c.v.negative[h.review];
-            let shop = &c.v.shops[r.shop as usize];
-            review_evidence(c, acc, h.review, "victim");
-            acc.ev
-                .node(c.name(shop.owner), "Account", Some("victim owner".into()));
-            acc.ev.edge(EvidenceEdge::new(
-                c.name(shop.owner),
-                shop.id.clone(),
-                "OWNS",
-            ));
-            contact_evidence(c, acc, h);
-            strength = strength.max(score::hit_strength(true, h.contacted_by_member(r.author)));
+            victim_evidence(c, acc, h);
+            let author = c.v.negative[h.review].author;
+            strength = strength.max(score::hit_strength(true, h.contacted_by_member(author)));
         }
         let first = group[0];
         let pay = first.payment.as_ref().expect("grouped by payment");
@@ -204,18 +209,9 @@ pub fn extortion(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
 pub fn contact_only(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
     let mut strengths = Vec::new();
     for h in hits.iter().filter(|h| h.payment.is_none()) {
-        let r = &c.v.negative[h.review];
-        let shop = &c.v.shops[r.shop as usize];
-        review_evidence(c, acc, h.review, "victim");
-        acc.ev
-            .node(c.name(shop.owner), "Account", Some("victim owner".into()));
-        acc.ev.edge(EvidenceEdge::new(
-            c.name(shop.owner),
-            shop.id.clone(),
-            "OWNS",
-        ));
-        contact_evidence(c, acc, h);
-        strengths.push(score::hit_strength(false, h.contacted_by_member(r.author)));
+        victim_evidence(c, acc, h);
+        let author = c.v.negative[h.review].author;
+        strengths.push(score::hit_strength(false, h.contacted_by_member(author)));
     }
     score::noisy_or(strengths)
 }
