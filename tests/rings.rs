@@ -619,8 +619,9 @@ async fn a_victim_paying_under_the_minimum_is_no_sponsor() {
     let m = Market::new("rings-small-victim");
     m.crew("c", 3, 3);
     m.shop("tiny-own", "tiny-shop", "tea");
-    m.review("c-tiny", "c-op", "tiny-shop", "tiny-own", 1, 14, 10);
-    m.transfer("tiny-pay", "tiny-own", "c-org", "50.00", 15, 10);
+    // before the crew's other attacks, as a sponsor's money would come
+    m.review("c-tiny", "c-op", "tiny-shop", "tiny-own", 1, 1, 10);
+    m.transfer("tiny-pay", "tiny-own", "c-org", "50.00", 2, 10);
     app.load(m.data.path()).await.unwrap();
     detect(&app).await;
 
