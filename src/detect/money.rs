@@ -2,7 +2,7 @@
 //! are never added into one figure), and **the** money walk that rings and lineage share.
 //!
 //! **The money walk.** A campaign is funded by a seller (the beneficiary) whose money reaches
-//! the organizer directly or through one or two mule accounts. Walking back from the
+//! the organizer directly or through up to three mule accounts. Walking back from the
 //! organizer, a chain of private transfers is accepted when:
 //! - it has 1 to [`WalkRules::max_hops`] transfers and starts at an account `is_head` accepts
 //!   (for campaigns: a seller owning a shop in the victims' category who is no victim);
@@ -97,7 +97,7 @@ pub struct WalkRules {
 impl Default for WalkRules {
     fn default() -> Self {
         WalkRules {
-            max_hops: 3,
+            max_hops: 4,
             lead_ms: 30 * DAY,
             hop_ms: 30 * DAY,
             min_passed: 0.5,

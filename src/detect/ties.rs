@@ -353,19 +353,61 @@ impl Ties {
     /// A transfer from `payee` within `window` after `at` to an account directly tied to
     /// `author` (or to the author): the payee passed the money on (a negotiator or mule).
     pub fn forwarded(&self, payee: u32, at: i64, window: i64, author: u32) -> Option<(u32, &Via)> {
-        for n in self.neighbours(payee) {
-            if n != author && self.between(author, n).is_empty() {
-                continue;
-            }
-            for via in self.between(payee, n) {
-                if let Via::Transfer { from, at: t, .. } = via {
-                    if *from == payee && *t > at && *t <= at + window {
-                        return Some((n, via));
+        self.earliest_transfer_out(
+            payee,
+            |n| n == author || !self.between(author, n).is_empty(),
+            |t| t > at && t <= at + window,
+        )
+    }
+
+    /// The crew's collector settling up: `payee` privately paid, at any time, an account tied
+    /// to `author` by more than messages (a shared rare identifier, a referral, money): the
+    /// negotiator's second account that hands its takings to the organizer who recruited the
+    /// reviewer. Weaker than [`Self::forwarded`], since no time links it to one payment.
+    pub fn settles_with(&self, payee: u32, author: u32) -> Option<(u32, &Via)> {
+        self.earliest_transfer_out(
+            payee,
+            |n| {
+                n != author
+                    && self
+                        .between(author, n)
+                        .iter()
+                        .any(|v| !matches!(v, Via::Message { .. }))
+            },
+            |_| true,
+        )
+    }
+
+    /// The earliest transfer (payment ids breaking ties) `from` sent to a neighbour `to_ok`
+    /// accepts at a time `at_ok` accepts: one answer whatever order the ties were fetched in.
+    fn earliest_transfer_out(
+        &self,
+        from: u32,
+        to_ok: impl Fn(u32) -> bool,
+        at_ok: impl Fn(i64) -> bool,
+    ) -> Option<(u32, &Via)> {
+        let mut best: Option<(u32, &Via, i64, &str)> = None;
+        for n in self.neighbours(from).filter(|&n| to_ok(n)) {
+            for via in self.between(from, n) {
+                if let Via::Transfer {
+                    from: f,
+                    at,
+                    payment_id,
+                    ..
+                } = via
+                {
+                    if *f == from
+                        && at_ok(*at)
+                        && best
+                            .as_ref()
+                            .is_none_or(|b| (*at, payment_id.as_str()) < (b.2, b.3))
+                    {
+                        best = Some((n, via, *at, payment_id));
                     }
                 }
             }
         }
-        None
+        best.map(|(n, via, _, _)| (n, via))
     }
 
     pub fn neighbours(&self, a: u32) -> impl Iterator<Item = u32> + '_ {

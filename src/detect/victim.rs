@@ -103,6 +103,8 @@ pub struct VictimSide {
     pub scope: Option<std::sync::Arc<Scope>>,
     /// (author, owner) of every negative review: fellow critics of an owner's shops.
     pub critics: HashSet<(u32, u32)>,
+    /// Every shop owner (of the whole listing, in a scoped run too).
+    pub owners: HashSet<u32>,
 }
 
 /// An incremental run's scope (`detect --since`, [`crate::detect::incremental`]): only these
@@ -284,6 +286,7 @@ impl VictimSide {
         };
         for r in shops {
             let owner = v.accounts.intern(&r.owner_id);
+            v.owners.insert(owner);
             v.shop_index.insert(r.shop_id.clone(), v.shops.len() as u32);
             v.shops.push(ShopInfo {
                 id: r.shop_id.clone(),
@@ -367,6 +370,11 @@ impl VictimSide {
             "victim-side projection loaded"
         );
         Ok(v)
+    }
+
+    /// Whether `account` owns a shop.
+    pub fn is_owner(&self, account: u32) -> bool {
+        self.owners.contains(&account)
     }
 
     pub fn owner_of(&self, review: &NegativeReview) -> u32 {

@@ -54,7 +54,8 @@ pub fn confidence(contact: bool, retracted: bool, weakest_tie: f64) -> f64 {
     base * weakest_tie
 }
 
-/// A payee tied to the reviewer directly, or passing the money on to someone who is.
+/// A payee tied to the reviewer directly, passing the money on to someone who is, or
+/// settling up with someone who is ([`Ties::settles_with`]).
 pub fn payee_tie(
     v: &VictimSide,
     ties: &Ties,
@@ -65,7 +66,15 @@ pub fn payee_tie(
     if let Some(t) = tie(v, ties, rings, a, p.to) {
         return Some(t);
     }
-    let (n, via) = ties.forwarded(p.to, p.at, FORWARD_WINDOW_MS, a)?;
+    let (n, via, kind, strength) = match ties.forwarded(p.to, p.at, FORWARD_WINDOW_MS, a) {
+        Some((n, via)) => (n, via, "forwarded_to", 0.9),
+        // an owner paying the crew is what a victim does, not a collector settling up
+        None if v.is_owner(p.to) => return None,
+        None => {
+            let (n, via) = ties.settles_with(p.to, a)?;
+            (n, via, "settles_with", SETTLEMENT_STRENGTH)
+        }
+    };
     let id = match via {
         Via::Transfer { payment_id, .. } => Some(payment_id.clone()),
         _ => None,
@@ -73,11 +82,16 @@ pub fn payee_tie(
     Some(TieUsed {
         from: v.accounts.name(a).to_string(),
         to: v.accounts.name(p.to).to_string(),
-        kind: format!("forwarded_to:{}", v.accounts.name(n)),
+        kind: format!("{kind}:{}", v.accounts.name(n)),
         detail: id,
-        strength: 0.9,
+        strength,
     })
 }
+
+/// How strongly a payee that pays the reviewer's associate at some other time ([`Ties::settles_with`])
+/// is tied to the reviewer: a complete chain through it stays above the reporting threshold,
+/// below one through a direct tie or a timely forward.
+pub const SETTLEMENT_STRENGTH: f64 = 0.8;
 
 /// The payee must pass the money on within this long to count as forwarding.
 pub const FORWARD_WINDOW_MS: i64 = 3 * 24 * 3600 * 1000;
@@ -459,5 +473,80 @@ mod tests {
         assert_eq!(ids(&chains[0]), ["p1"]);
         assert_eq!(ids(&chains[1]), ["p2", "p3"]);
         assert!(chains[0].retraction.is_none());
+    }
+    #[test]
+    fn a_collector_settling_with_the_reviewers_recruiter_is_tied_unless_it_owns_a_shop() {
+        // x is paid on day 1 and hands money to the organizer g, who referred the reviewer a,
+        // weeks later (a monthly settlement, far past the forward window)
+        let mut v = side(&[("p1", "x", 600, 1)], Some(3));
+        let (a, x, g) = (
+            v.accounts.intern("a"),
+            v.accounts.intern("x"),
+            v.accounts.intern("g"),
+        );
+        let mut ties = Ties::default();
+        ties.add(
+            a,
+            g,
+            Via::Referral {
+                inviter: g,
+                at: None,
+            },
+        );
+        ties.add(
+            x,
+            g,
+            Via::Transfer {
+                payment_id: "settle".into(),
+                from: x,
+                amount: 3000,
+                currency: "CNY".into(),
+                at: 40 * D,
+            },
+        );
+        let rings = HashMap::new();
+        let pay = v.transfers_of(0)[0].clone();
+        let t = payee_tie(&v, &ties, &rings, a, &pay).expect("settlement ties x to a");
+        assert_eq!(t.kind, "settles_with:g");
+        assert_eq!(t.detail.as_deref(), Some("settle"));
+        assert_eq!(t.strength, SETTLEMENT_STRENGTH);
+        // money the other way (g paid x) is no settlement by x
+        let mut wages = Ties::default();
+        wages.add(
+            a,
+            g,
+            Via::Referral {
+                inviter: g,
+                at: None,
+            },
+        );
+        wages.add(
+            x,
+            g,
+            Via::Transfer {
+                payment_id: "wage".into(),
+                from: g,
+                amount: 3000,
+                currency: "CNY".into(),
+                at: 40 * D,
+            },
+        );
+        assert!(payee_tie(&v, &wages, &rings, a, &pay).is_none());
+        // g only messaged the reviewer: no accomplice link to settle with
+        let mut chat = Ties::default();
+        chat.add(
+            a,
+            g,
+            Via::Message {
+                message_id: "m".into(),
+                from: g,
+                at: 0,
+            },
+        );
+        chat.add(x, g, ties.between(x, g)[0].clone());
+        assert!(payee_tie(&v, &chat, &rings, a, &pay).is_none());
+        // a shop owner paying the crew is a victim, not a collector
+        v.owners.insert(x);
+        assert!(payee_tie(&v, &ties, &rings, a, &pay).is_none());
     }
 }

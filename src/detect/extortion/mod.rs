@@ -11,8 +11,10 @@
 //!
 //! **Ties** accepted between the reviewer and the paid account: same account, a shared rare
 //! identifier (rare as defined in [`crate::detect::thresholds`]), a referral, a private
-//! transfer, membership of the same stored ring (rings run first), or the payee passing the
-//! money on to such an account. The contacting account is tied to the reviewer the same way,
+//! transfer, membership of the same stored ring (rings run first), the payee passing the
+//! money on to such an account within days, or (weaker, [`chain::SETTLEMENT_STRENGTH`]) the
+//! payee, no shop owner, paying such an account at any other time: a collector account
+//! settling up with the organizer who recruited the reviewer. The contacting account is tied to the reviewer the same way,
 //! *or to the payee*: crews split the roles, and the negotiator who messages the owner often
 //! shares a device, phone or address with the account that is paid, or money passes between
 //! them. Messages alone are no tie.
@@ -20,7 +22,8 @@
 //! **Confidence** ([`chain::confidence`]): complete 0.95; contact + payment without
 //! withdrawal 0.7; payment + withdrawal without recorded contact 0.65; payment alone 0.35
 //! (below [`DEFAULT_MIN_CONFIDENCE`]); times the weakest tie's strength (1.0 for the same
-//! account, a referral or a ring; 0.9 for a transfer or a forward; `0.9 + 0.1/(n-1)` for an
+//! account, a referral or a ring; 0.9 for a transfer or a forward; 0.8 for a settlement;
+//! `0.9 + 0.1/(n-1)` for an
 //! identifier shared by `n` accounts). Partial chains say what is missing in their reasons.
 //!
 //! **Known false positives.** Resolved disputes: the owner's refund carries an order id, so it

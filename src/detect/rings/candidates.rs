@@ -3,7 +3,9 @@
 //! message to the owner from such a tied account — or from an account tied to the *payee*:
 //! crews split the roles, and the negotiator who talks to the owner is often not the account
 //! that is paid, but it shares a device, phone or address with it, or money passes between
-//! them. The untied candidates are generated from the victim-side projection; [`validate`]
+//! them. A payee also counts when it passes the money on to an account tied to the author,
+//! or, being no shop owner, pays such an account at any time (a collector settling up with
+//! the organizer: [`Ties::settles_with`]). The untied candidates are generated from the victim-side projection; [`validate`]
 //! keeps those whose accounts are actually tied.
 
 use crate::detect::ties::Ties;
@@ -175,6 +177,7 @@ pub fn validate(
                     || ties
                         .forwarded(p.to, p.at, rules.forward_window_ms, author)
                         .is_some()
+                    || (!v.is_owner(p.to) && ties.settles_with(p.to, author).is_some())
             })
             .cloned();
         let payee = payment.as_ref().map(|p| p.to);

@@ -197,7 +197,7 @@ pub async fn detect_on(
     };
     ties.fetch(graph, &mut v.accounts, &around, light).await?;
     let hits = candidates::validate(v, &ties, &cands, p.hits);
-    let owners: HashSet<u32> = v.shops.iter().map(|s| s.owner).collect();
+    let owners: HashSet<u32> = v.owners.clone();
     let seeds = cluster::Seeds {
         hits: &hits,
         blocks: &blocks,
