@@ -364,3 +364,57 @@ async fn hush_money_paid_in_installments_is_one_incident_with_its_total() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_collector_settling_up_weeks_later_ties_its_takings_to_the_crew() {
+    let app = app().await;
+    let m = Market::new("ext-settle");
+    // the organizer recruited the reviewer; the negotiator shares a phone with the collector
+    // account the owner pays; the collector hands its takings to the organizer at month's
+    // end, long past any forward window
+    m.buyers(&["st-org", "st-op", "st-neg", "st-coll"]);
+    m.refer("st-org", "st-op", 1)
+        .share("phone", "ph-st", &["st-neg", "st-coll"]);
+    m.shop("st-own", "st-shop", "tea");
+    m.review("st-r", "st-op", "st-shop", "st-own", 1, 3, 10);
+    m.message("st-m", "st-neg", "st-own", 4, 9);
+    m.transfer("st-pay", "st-own", "st-coll", "900.00", 5, 10)
+        .withdraw("st-r", "st-op", 6, 12);
+    m.transfer("st-settle", "st-coll", "st-org", "2500.00", 28, 20);
+    // alone, without a ring to tie them
+    extortion_only(&app, &m).await;
+
+    let list = incidents(&app, json!({})).await;
+    let i = by_review(&list, "st-r");
+    assert!(i["complete"].as_bool().unwrap(), "{i:#}");
+    assert_eq!(i["payee"]["id"], "st-coll");
+    assert_eq!(i["contact"]["id"], "st-neg");
+    let settle = i["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "settles_with:st-org")
+        .unwrap_or_else(|| panic!("no settlement tie: {i:#}"));
+    assert_eq!(settle["detail"], "st-settle");
+    assert_eq!(settle["strength"], 0.8);
+    assert!(i["confidence"].as_f64().unwrap() >= 0.7, "{i:#}");
+
+    // rings count the same payment: the organizer, the reviewer and the collector are a crew
+    app.data("mutation { detect { detector found } }", json!({}))
+        .await;
+    let d = app
+        .data(
+            "{ rings(first: 5) { edges { node { members { account { id } } } } } }",
+            json!({}),
+        )
+        .await;
+    let rings = d["rings"]["edges"].as_array().unwrap();
+    let crew = rings
+        .iter()
+        .find(|r| r.to_string().contains("st-coll"))
+        .unwrap_or_else(|| panic!("no ring holds the collector: {d:#}"));
+    for who in ["st-org", "st-op"] {
+        assert!(crew.to_string().contains(who), "{who} missing: {crew:#}");
+    }
+    app.stop().await;
+}
