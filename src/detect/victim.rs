@@ -60,7 +60,7 @@ pub struct NegativeReview {
     pub at: i64,
 }
 
-/// A private transfer (no order) from a shop owner.
+/// A private transfer (no order) from a shop owner, or from its household on its behalf.
 #[derive(Debug, Clone)]
 pub struct OwnerTransfer {
     pub payment_id: String,
@@ -68,6 +68,26 @@ pub struct OwnerTransfer {
     pub amount: i64,
     pub currency: String,
     pub at: i64,
+    /// Set when a member of the owner's household sent it (None: the owner did).
+    pub household: Option<Box<Household>>,
+}
+
+/// The household member who paid for an owner, and the identifier they share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Household {
+    pub payer: u32,
+    /// `device`, `address`, `phone` or `card` ([`HOUSEHOLD_KINDS`]).
+    pub kind: String,
+    pub key: String,
+    /// How many accounts use the identifier.
+    pub accounts: i64,
+}
+
+impl OwnerTransfer {
+    /// The account the money left: the owner, or its household member.
+    pub fn payer(&self, owner: u32) -> u32 {
+        self.household.as_ref().map_or(owner, |h| h.payer)
+    }
 }
 
 /// A message to a shop owner.
@@ -159,7 +179,12 @@ struct ReviewRow {
 #[serde(rename_all = "camelCase")]
 struct TransferRow {
     payment_id: String,
+    /// The owner the transfer is attributed to.
     from_id: String,
+    payer_id: Option<String>,
+    via_kind: Option<String>,
+    via_key: Option<String>,
+    via_accounts: Option<i64>,
     to_id: String,
     amount: i64,
     currency: Option<String>,
@@ -183,6 +208,28 @@ struct RetractionRow {
     action: String,
     at: i64,
     new_rating: Option<i64>,
+}
+
+/// Identifier kinds that make an owner's household: an account owning no shop that shares
+/// one of them (rare, as [`crate::detect::thresholds`] defines it) with an owner may pay on
+/// the owner's behalf. IPs are too coarse (strangers collide on them).
+pub use super::ties::HOUSEHOLD_KINDS;
+
+/// `params` with what the owner-household patterns of the queries need: `$householdKinds`
+/// and `$maxShare` (the rare-identifier bound).
+pub fn household_params(params: Params) -> Params {
+    params
+        .with(
+            "householdKinds",
+            HOUSEHOLD_KINDS
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .with(
+            "maxShare",
+            crate::detect::thresholds::current().rare_identifier_max_accounts,
+        )
 }
 
 /// Ratings at or below this are negative.
@@ -219,7 +266,7 @@ impl VictimSide {
             scope,
             &q::RINGS_OWNER_TRANSFERS,
             &q::RINGS_OWNER_TRANSFERS_IN,
-            Params::new(),
+            household_params(Params::new()),
         );
         let (contacts_q, contacts_p) = Scope::pick(
             scope,
@@ -308,12 +355,22 @@ impl VictimSide {
         for r in transfers {
             let from = v.accounts.intern(&r.from_id);
             let to = v.accounts.intern(&r.to_id);
+            let household = match (r.payer_id, r.via_kind, r.via_key) {
+                (Some(payer), Some(kind), Some(key)) => Some(Box::new(Household {
+                    payer: v.accounts.intern(&payer),
+                    kind,
+                    key,
+                    accounts: r.via_accounts.unwrap_or(2),
+                })),
+                _ => None,
+            };
             v.transfers.entry(from).or_default().push(OwnerTransfer {
                 payment_id: r.payment_id,
                 to,
                 amount: r.amount,
                 currency: r.currency.unwrap_or_else(|| "CNY".into()),
                 at: r.at,
+                household,
             });
         }
         for r in contacts {

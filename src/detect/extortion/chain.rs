@@ -9,12 +9,13 @@ use std::collections::HashMap;
 /// How a step's account is linked to the reviewer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TieUsed {
-    /// The reviewer.
+    /// The reviewer (the owner, for `owner_household:*`).
     pub from: String,
-    /// The contacting or paid account.
+    /// The contacting or paid account (the paying household member, for `owner_household:*`).
     pub to: String,
     /// `same_account`, `device`, `phone`, `address`, `card`, `ip`, `referral`, `transfer`,
-    /// `same_ring`.
+    /// `same_ring`, `forwarded_to:<account>`, `settles_with:<account>`,
+    /// `contact_tied_to_payee:<kind>`, `owner_household:<kind>`.
     pub kind: String,
     /// The identifier key, payment id or ring id behind the tie.
     pub detail: Option<String>,
@@ -148,6 +149,19 @@ pub fn tie(
     best
 }
 
+/// For a payment a member of the owner's household made: how the payer is tied to the owner
+/// (`owner_household:<kind>`, from the owner to the payer, as strong as the shared identifier).
+pub fn household_tie(v: &VictimSide, owner: u32, p: &OwnerTransfer) -> Option<TieUsed> {
+    let h = p.household.as_ref()?;
+    Some(TieUsed {
+        from: v.accounts.name(owner).to_string(),
+        to: v.accounts.name(h.payer).to_string(),
+        kind: format!("owner_household:{}", h.kind),
+        detail: Some(h.key.clone()),
+        strength: identifier_strength(h.accounts),
+    })
+}
+
 /// The most complete chain for one candidate review, if any payment is tied to the reviewer.
 pub fn best_chain(
     v: &VictimSide,
@@ -199,7 +213,9 @@ pub fn best_chain(
                 },
             };
             let retraction = retraction_after(p.at);
-            let weakest = t1.strength.min(t2.strength);
+            let mut used = vec![t1.clone(), t2];
+            used.extend(household_tie(v, v.owner_of(r), p));
+            let weakest = used.iter().map(|t| t.strength).fold(1.0, f64::min);
             consider(Chain {
                 review: c.review,
                 contact: Some(m.clone()),
@@ -207,7 +223,7 @@ pub fn best_chain(
                 installments: Vec::new(),
                 confidence: confidence(true, retraction.is_some(), weakest),
                 retraction,
-                ties: vec![t1.clone(), t2],
+                ties: used,
             });
         }
     }
@@ -219,14 +235,17 @@ pub fn best_chain(
             continue;
         };
         let retraction = retraction_after(p.at);
+        let mut used = vec![t2];
+        used.extend(household_tie(v, v.owner_of(r), p));
+        let weakest = used.iter().map(|t| t.strength).fold(1.0, f64::min);
         consider(Chain {
             review: c.review,
             contact: None,
             payment: p.clone(),
             installments: Vec::new(),
-            confidence: confidence(false, retraction.is_some(), t2.strength),
+            confidence: confidence(false, retraction.is_some(), weakest),
             retraction,
-            ties: vec![t2],
+            ties: used,
         });
     }
     best
@@ -354,6 +373,7 @@ mod tests {
         for (id, to, amount, day) in payments {
             let to = v.accounts.intern(to);
             v.transfers.entry(o).or_default().push(OwnerTransfer {
+                household: None,
                 payment_id: id.to_string(),
                 to,
                 amount: *amount,
@@ -431,6 +451,7 @@ mod tests {
         for other in ["o2", "o3"] {
             let o = v.accounts.intern(other);
             v.transfers.entry(o).or_default().push(OwnerTransfer {
+                household: None,
                 payment_id: format!("{other}-tip"),
                 to: x,
                 amount: 20,

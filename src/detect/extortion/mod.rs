@@ -424,16 +424,29 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
     }
     ev.node(payee.clone(), "Account", Some("paid".into()));
     for p in ch.payments() {
+        let payer = name(p.payer(shop.owner));
+        if payer != owner {
+            ev.node(payer.clone(), "Account", Some("owner's household".into()));
+        }
         ev.node(p.payment_id.clone(), "Payment", Some("private".into()));
         ev.edge(
-            EvidenceEdge::new(owner.clone(), payee.clone(), "PAID")
+            EvidenceEdge::new(payer, payee.clone(), "PAID")
                 .record(p.payment_id.clone())
                 .at(p.at)
                 .amount(p.amount, &p.currency),
         );
     }
+    let paid_by = match &pay.household {
+        Some(h) => format!(
+            "{}, who shares the {} {} with {owner}, paid {payee} on the owner's behalf",
+            name(h.payer),
+            h.kind,
+            h.key
+        ),
+        None => format!("{owner} privately paid {payee}"),
+    };
     reasons.push(format!(
-        "{owner} privately paid {payee} {} {} (payment {}, no order) at {}, {} after the {}.",
+        "{paid_by} {} {} (payment {}, no order) at {}, {} after the {}.",
         format_minor(pay.amount),
         pay.currency,
         pay.payment_id,
@@ -508,24 +521,37 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
             .as_ref()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        let base = match t.kind.strip_prefix("contact_tied_to_payee:") {
-            Some(base) => {
-                reasons.push(format!(
+        let base = if let Some(base) = t.kind.strip_prefix("owner_household:") {
+            reasons.push(format!(
+                "{} shares the {base}{detail} with the owner {} ({}): the owner's household.",
+                t.to,
+                t.from,
+                match t.strength {
+                    s if s >= 1.0 => "nobody else uses it".to_string(),
+                    _ => "a rare identifier".to_string(),
+                }
+            ));
+            base
+        } else {
+            match t.kind.strip_prefix("contact_tied_to_payee:") {
+                Some(base) => {
+                    reasons.push(format!(
                     "{}, who messaged the owner, is tied to the paid account {} by {}{detail}: the crew splits talking and collecting.",
                     t.to,
                     t.from,
                     base.replace('_', " ")
                 ));
-                base
-            }
-            None => {
-                reasons.push(format!(
-                    "{} is tied to {} by {}{detail}.",
-                    t.to,
-                    t.from,
-                    t.kind.replace('_', " ")
-                ));
-                t.kind.as_str()
+                    base
+                }
+                None => {
+                    reasons.push(format!(
+                        "{} is tied to {} by {}{detail}.",
+                        t.to,
+                        t.from,
+                        t.kind.replace('_', " ")
+                    ));
+                    t.kind.as_str()
+                }
             }
         };
         match (&t.detail, base) {

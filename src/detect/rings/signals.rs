@@ -168,12 +168,30 @@ pub fn extortion(c: &Ctx, hits: &[&Hit], acc: &mut Acc) -> f64 {
         acc.acts.entry(pay.to).or_default().owner_payments += 1;
         acc.ev
             .node(pay.payment_id.clone(), "Payment", Some("private".into()));
+        let payer = c.name(pay.payer(shop.owner));
         acc.ev.edge(
-            EvidenceEdge::new(c.name(shop.owner), c.name(pay.to), "PAID")
+            EvidenceEdge::new(payer.clone(), c.name(pay.to), "PAID")
                 .record(pay.payment_id.clone())
                 .at(pay.at)
                 .amount(pay.amount, &pay.currency),
         );
+        if let Some(hh) = &pay.household {
+            acc.ev
+                .node(payer.clone(), "Account", Some("owner's household".into()));
+            acc.ev
+                .node(hh.key.clone(), "Identifier", Some(hh.kind.clone()));
+            acc.ev.edge(EvidenceEdge::new(
+                c.name(shop.owner),
+                hh.key.clone(),
+                "USES",
+            ));
+            acc.ev
+                .edge(EvidenceEdge::new(payer.clone(), hh.key.clone(), "USES"));
+            acc.reasons.push(format!(
+                "{payer}, who paid for the owner of shop {}, shares the {} {} with them (used by {} accounts): the owner's household.",
+                shop.id, hh.kind, hh.key, hh.accounts
+            ));
+        }
         let also: Vec<&str> = group[1..]
             .iter()
             .map(|h| c.v.negative[h.review].id.as_str())
@@ -565,6 +583,7 @@ mod tests {
         Hit {
             review,
             payment: payee.map(|to| OwnerTransfer {
+                household: None,
                 payment_id: format!("pay{review}"),
                 to,
                 amount: 80_000,
