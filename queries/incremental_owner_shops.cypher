@@ -1,9 +1,13 @@
-// Shops where an extortion chain could name one of the accounts $ids: as payee (the owner
-// privately paid it at least $minPayment), as contact (it messaged the owner, and the owner
-// ever privately paid anyone that much) or as reviewer (it reviewed the shop with a rating
-// <= $maxRating and the owner privately paid someone that much within $payReach ms after).
-// Every chain needs the owner's payment, so a shop whose owner never paid after the review
-// cannot hold one. Params: $ids, $maxRating, $minPayment, $payReach. Returns: shopId.
+// Shops where an extortion chain could name one of the accounts $ids: as payee (the owner,
+// or its household, privately paid it at least $minPayment), as contact (it messaged the
+// owner, and the owner's side ever privately paid anyone that much) or as reviewer (it
+// reviewed the shop with a rating <= $maxRating and the owner's side privately paid someone
+// that much within $payReach ms after). Every chain needs the owner's payment, so a shop whose
+// owner never paid after the review cannot hold one. The owner's side: the owner and its
+// household (accounts owning no shop sharing a rare identifier of $householdKinds with it,
+// used by at most $maxShare accounts, as in rings_owner_transfers).
+// Params: $ids, $maxRating, $minPayment, $payReach, $householdKinds, $maxShare.
+// Returns: shopId.
 UNWIND $ids AS id
 MATCH (a:Account {id: id})
 CALL (a) {
@@ -12,16 +16,33 @@ CALL (a) {
   MATCH (o)-[:OWNS]->(s:Shop)
   RETURN s
   UNION
+  MATCH (h:Account)-[t:TRANSFER]->(a)
+  WHERE t.amount >= $minPayment AND NOT EXISTS { (h)-[:OWNS]->(:Shop) }
+  MATCH (h)-[:USES]->(i:Identifier)<-[:USES]-(o:Account)-[:OWNS]->(s:Shop)
+  WHERE i.kind IN $householdKinds AND o <> h AND o <> a
+    AND COUNT { (i)<-[:USES]-() } <= $maxShare
+  RETURN s
+  UNION
   MATCH (a)-[:MESSAGED]->(:Message)-[:TO]->(o:Account)-[:OWNS]->(s:Shop)
   WHERE EXISTS { (o)-[t:TRANSFER]->() WHERE t.amount >= $minPayment }
+     OR EXISTS {
+       (o)-[:USES]->(i:Identifier)<-[:USES]-(h:Account)-[t:TRANSFER]->()
+       WHERE t.amount >= $minPayment AND i.kind IN $householdKinds AND h <> o
+         AND NOT EXISTS { (h)-[:OWNS]->(:Shop) } AND COUNT { (i)<-[:USES]-() } <= $maxShare
+     }
   RETURN s
   UNION
   MATCH (a)-[:WROTE]->(v:Review)-[:ABOUT]->(s:Shop)<-[:OWNS]-(o:Account)
   WHERE v.rating <= $maxRating
-    AND EXISTS {
+    AND (EXISTS {
       (o)-[t:TRANSFER]->()
       WHERE t.amount >= $minPayment AND t.at >= v.postedAt AND t.at <= v.postedAt + $payReach
-    }
+    } OR EXISTS {
+      (o)-[:USES]->(i:Identifier)<-[:USES]-(h:Account)-[t:TRANSFER]->()
+      WHERE i.kind IN $householdKinds AND h <> o
+        AND NOT EXISTS { (h)-[:OWNS]->(:Shop) } AND COUNT { (i)<-[:USES]-() } <= $maxShare
+        AND t.amount >= $minPayment AND t.at >= v.postedAt AND t.at <= v.postedAt + $payReach
+    })
   RETURN s
 }
 RETURN DISTINCT s.id AS shopId

@@ -89,6 +89,18 @@ fn base() -> (Market, common::Dataset) {
     m.message("c5-mx", "c5-org", "c1-own1", 17, 15);
     m.transfer("c5-payx", "c1-own1", "c5-org", "600.00", 18, 10);
     m.withdraw("c5-rx", "c5-op", 18, 14);
+    // two owners with relatives: hh-rel already shares hh-own's address; hh2-rel paid a lone
+    // extortionist after its 1-star review of hh2-shop, but is not (yet) known to share
+    // anything with hh2-own (no record but that link will touch hh2-shop)
+    m.shop("hh-own", "hh-shop", "tea")
+        .shop("hh2-own", "hh2-shop", "tea");
+    m.buyers(&["hh-rel", "hh2-rel", "lone"]);
+    m.share("address", "addr-hh", &["hh-own", "hh-rel"])
+        .share("address", "addr-hh2", &["hh2-own"]);
+    m.review("hh2-r", "lone", "hh2-shop", "hh2-own", 1, 15, 10);
+    m.message("hh2-m", "lone", "hh2-own", 15, 15);
+    m.transfer("hh2-pay", "hh2-rel", "lone", "700.00", 16, 10)
+        .withdraw("hh2-r", "lone", 16, 14);
     (m, removals("incr-insider"))
 }
 
@@ -109,6 +121,16 @@ fn day() -> Market {
     m.withdraw("c1-r9", "c1-new", 22, 14);
     m.transfer("c1-share9", "c1-org", "c1-new", "200.00", 23, 10);
     m.crew("c3", 2, 21);
+    // c1 squeezes hh-own, whose relative pays; hh2-rel's address turns out to be hh2-own's,
+    // which makes the old payment hh2-own's side's
+    m.review("hh-r", "c1-op", "hh-shop", "hh-own", 1, 22, 10);
+    m.message("hh-m", "c1-org", "hh-own", 22, 15);
+    m.transfer("hh-pay", "hh-rel", "c1-org", "900.00", 23, 10)
+        .withdraw("hh-r", "c1-op", 23, 14);
+    m.data.add(
+        "links",
+        &[json!({"accountId": "hh2-rel", "kind": "address", "value": "addr-hh2", "firstSeen": t(21, 9)})],
+    );
     m.data
         .add(
             "orders",
@@ -202,6 +224,24 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
         .unwrap()
         .iter()
         .any(|i| i["review"]["id"] == "c1-r9" && i["shop"]["id"] == "c1-shop0"));
+    // a relative's payment is the owner's side's: a new one, and an old one a new link explains
+    for (review, payer) in [("hh-r", "hh-rel"), ("hh2-r", "hh2-rel")] {
+        let i = incremental["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["review"]["id"] == review)
+            .unwrap_or_else(|| panic!("no incident for {review}: {}", incremental["incidents"]));
+        assert!(
+            i["ties"].to_string().contains("owner_household:address")
+                && i["ties"].to_string().contains(payer),
+            "{i:#}"
+        );
+    }
+    assert!(
+        !before["incidents"].to_string().contains("hh2-r"),
+        "no household was known before the day"
+    );
     assert_ne!(before["insiders"], incremental["insiders"]);
 
     detect(&app, None).await;

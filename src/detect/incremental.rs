@@ -10,7 +10,9 @@
 //! **Scope** ([`Touched`] → [`scopes`] → [`incidents`]):
 //! - *rings*: the shops whose negative reviews are reloaded (`S`) and the accounts whose
 //!   negative reviews must all be in (`A`). Seeds: new negative reviews (author, shop),
-//!   new private transfers (both parties; the payer's shops), new messages and retractions
+//!   new private transfers (both parties; the payer's shops, or the shops of the owners whose
+//!   household paid), new links of a household kind (the shops of the owners using the
+//!   identifier: their households changed), new messages and retractions
 //!   (the owner's shop). Every previous ring naming an anchor (any party of a new record, or
 //!   an account sharing a newly linked identifier), a touched shop, or an account that
 //!   panned one (the shop's peeling weight changed) is recomputed whole: its members join
@@ -38,7 +40,7 @@
 //! a full run's; `tools/bench/incremental/run` does so on a generated graph.
 
 use super::rings::paid::PANNING_MAX_RATING;
-use super::victim::{Scope, ShopListing, VictimSide, NEGATIVE_MAX_RATING};
+use super::victim::{household_params, Scope, ShopListing, VictimSide, NEGATIVE_MAX_RATING};
 use super::{extortion, insider, rings, runs, DetectError, Detector, RunSummary};
 use crate::graph::{queries as q, Graph, Params};
 use serde::Deserialize;
@@ -104,7 +106,7 @@ impl Touched {
     pub async fn load(graph: &Graph, since: i64) -> Result<Self, DetectError> {
         let hub_max =
             crate::detect::thresholds::current().rare_identifier_max_accounts * HUB_MAX_FACTOR;
-        let p = Params::new()
+        let p = household_params(Params::new())
             .with("since", since)
             .with("maxRating", PANNING_MAX_RATING)
             .with("hubMax", hub_max);
@@ -484,7 +486,7 @@ async fn incidents_scope(
         .collect();
     let ip = extortion::IncidentParams::default();
     for chunk in ids.chunks(5_000) {
-        let p = Params::new()
+        let p = household_params(Params::new())
             .with("ids", chunk.to_vec())
             .with("maxRating", NEGATIVE_MAX_RATING)
             .with("minPayment", ip.min_payment)
@@ -512,7 +514,7 @@ async fn incidents_scope(
         .collect();
     let list: Vec<String> = shops.iter().cloned().collect();
     for chunk in list.chunks(5_000) {
-        let p = Params::new()
+        let p = household_params(Params::new())
             .with("shops", chunk.to_vec())
             .with("minPayment", ip.min_payment);
         graph
