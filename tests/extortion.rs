@@ -418,3 +418,67 @@ async fn a_collector_settling_up_weeks_later_ties_its_takings_to_the_crew() {
     }
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hush_money_from_the_owners_household_is_the_owners() {
+    let app = app().await;
+    let m = Market::new("ext-household");
+    // the shop's second seller account, on the owner's device, pays the reviewer
+    m.shop("hh-own", "hh-shop", "tea");
+    m.buyers(&["hh-alt", "hh-op"]);
+    m.share("device", "dev-hh", &["hh-own", "hh-alt"]);
+    m.review("hh-r", "hh-op", "hh-shop", "hh-own", 1, 3, 10);
+    m.message("hh-m", "hh-op", "hh-own", 3, 15);
+    m.transfer("hh-pay", "hh-alt", "hh-op", "800.00", 4, 10)
+        .withdraw("hh-r", "hh-op", 4, 14);
+    // two owners sharing a device are two businesses: one never pays for the other
+    m.shop("biz-own", "biz-shop", "tea")
+        .shop("peer-own", "peer-shop", "tea");
+    m.buyers(&["biz-op"]);
+    m.share("device", "dev-biz", &["biz-own", "peer-own"]);
+    m.review("biz-r", "biz-op", "biz-shop", "biz-own", 1, 3, 10);
+    m.message("biz-m", "biz-op", "biz-own", 3, 15);
+    m.transfer("biz-pay", "peer-own", "biz-op", "800.00", 4, 10)
+        .withdraw("biz-r", "biz-op", 4, 14);
+    extortion_only(&app, &m).await;
+
+    let list = incidents(&app, json!({})).await;
+    let i = by_review(&list, "hh-r");
+    assert!(i["complete"].as_bool().unwrap(), "{i:#}");
+    assert_eq!(i["payee"]["id"], "hh-op");
+    assert_eq!(i["paymentId"], "hh-pay");
+    let tie = i["ties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["kind"] == "owner_household:device")
+        .unwrap_or_else(|| panic!("no household tie: {i:#}"));
+    assert_eq!(
+        (tie["from"].as_str(), tie["to"].as_str()),
+        (Some("hh-own"), Some("hh-alt"))
+    );
+    assert_eq!(tie["strength"], 1.0);
+    let edges = i["evidence"]["edges"].as_array().unwrap();
+    let paid = edges.iter().find(|e| e["kind"] == "PAID").unwrap();
+    assert_eq!(
+        (paid["from"].as_str(), paid["recordId"].as_str()),
+        (Some("hh-alt"), Some("hh-pay"))
+    );
+    for who in ["hh-own", "hh-alt"] {
+        assert!(
+            edges
+                .iter()
+                .any(|e| e["kind"] == "USES" && e["from"] == who),
+            "{who} USES the device: {edges:#?}"
+        );
+    }
+    assert!(
+        i["reasons"].to_string().contains("on the owner's behalf"),
+        "{i:#}"
+    );
+    assert!(
+        list.iter().all(|x| x["review"]["id"] != "biz-r"),
+        "another owner's payment is no household's: {list:#?}"
+    );
+    app.stop().await;
+}
