@@ -526,6 +526,7 @@ pub(crate) fn funding(
         rival_shops(inp, a, victim_owners, victim_categories)
             .next()
             .is_some()
+            || household_rival(inp, a, victim_owners, victim_categories).is_some()
     };
     let may_pass = |a: &String| !crew.contains(a.as_str()) && !victim_owners.contains(a.as_str());
     let g = WalkGraph {
@@ -548,6 +549,46 @@ pub(crate) fn funding(
             })
             .collect(),
     )
+}
+
+/// The rival seller `x` pays for, and the tie that says so: `x` owns no shop, is no victim,
+/// and shares a rare identifier of a household kind (device, address, phone, card) with a
+/// seller competing with the victims (the seller's id, then the identifier, decide between
+/// several). Rings name the same sponsor ([`crate::detect::rings::funding::Sponsor`]).
+pub(crate) fn household_rival<'i>(
+    inp: &'i Input<'_>,
+    x: &str,
+    victim_owners: &HashSet<&str>,
+    victim_categories: &BTreeSet<&str>,
+) -> Option<(&'i str, &'i Tie)> {
+    if victim_owners.contains(x) || inp.shops.iter().any(|s| s.owner_id == x) {
+        return None;
+    }
+    inp.ties
+        .iter()
+        .filter(|t| {
+            t.kind == TieKind::Shares
+                && (t.from == x || t.to == x)
+                && t.via
+                    .as_deref()
+                    .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
+        })
+        .map(|t| {
+            (
+                if t.from == x {
+                    t.to.as_str()
+                } else {
+                    t.from.as_str()
+                },
+                t,
+            )
+        })
+        .filter(|(seller, _)| {
+            rival_shops(inp, seller, victim_owners, victim_categories)
+                .next()
+                .is_some()
+        })
+        .min_by(|a, b| (a.0, &a.1.record).cmp(&(b.0, &b.1.record)))
 }
 
 /// Shops of `x` in the victims' categories, unless `x` owns a victim.
@@ -772,7 +813,14 @@ pub(crate) fn funding_roles(
     victim_owners: &HashSet<&str>,
     victim_categories: &BTreeSet<&str>,
 ) -> Vec<(String, Assigned)> {
-    let ben = chain[0].from.clone();
+    let first = chain[0].from.as_str();
+    // the first sender is the rival seller, or its household member paying for it
+    let hand = rival_shops(inp, first, victim_owners, victim_categories)
+        .next()
+        .is_none()
+        .then(|| household_rival(inp, first, victim_owners, victim_categories))
+        .flatten();
+    let ben = hand.map_or(first, |(seller, _)| seller).to_string();
     let owned: Vec<&OwnedShop> = rival_shops(inp, &ben, victim_owners, victim_categories).collect();
     let shops: Vec<String> = owned
         .iter()
@@ -796,19 +844,42 @@ pub(crate) fn funding_roles(
         })
         .map(|v| v.shop)
         .collect();
-    let mut reasons = vec![format!(
-        "{} and owns shop {}, the same category as victim shops {}",
-        tie_phrase(&chain[0]),
-        shops.join(", "),
-        rivals.join(", ")
-    )];
+    let mut reasons = vec![match hand {
+        Some((_, shared)) => format!(
+            "{}, who owns no shop, shares a rarely shared {} ({}) with {ben}, who owns shop {}, the same category as victim shops {}: {} for {ben}",
+            first,
+            shared.via.as_deref().unwrap_or("household"),
+            shared.record.as_deref().unwrap_or("?"),
+            shops.join(", "),
+            rivals.join(", "),
+            tie_phrase(&chain[0]),
+        ),
+        None => format!(
+            "{} and owns shop {}, the same category as victim shops {}",
+            tie_phrase(&chain[0]),
+            shops.join(", "),
+            rivals.join(", ")
+        ),
+    }];
     if chain.len() > 1 {
         reasons.push(format!(
             "the money reached organizer {org} through {} intermediary account(s), each transfer after the one funding it and passing most of it on",
             chain.len() - 1
         ));
     }
-    let mut out = vec![(ben, assigned(Role::Beneficiary, reasons))];
+    let mut out = vec![(ben.clone(), assigned(Role::Beneficiary, reasons))];
+    if hand.is_some() {
+        out.push((
+            first.to_string(),
+            assigned(
+                Role::Intermediary,
+                vec![format!(
+                    "sent {ben}'s money on its behalf: {}",
+                    tie_phrase(&chain[0])
+                )],
+            ),
+        ));
+    }
     for w in chain.windows(2) {
         out.push((
             w[0].to.clone(),
@@ -1018,10 +1089,14 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             negs.keys().copied().collect::<Vec<_>>().join(", ")
         ));
     }
-    if let Some(ben) = out.chain.first() {
+    let beneficiary = out
+        .roles
+        .iter()
+        .find(|(_, a)| a.role == Some(Role::Beneficiary))
+        .map(|(id, _)| id.clone());
+    if let Some(ben) = beneficiary.filter(|_| !out.chain.is_empty()) {
         out.summary.push(format!(
-            "beneficiary {} funded the campaign: {} hop(s) of money, forward in time",
-            ben.from,
+            "beneficiary {ben} funded the campaign: {} hop(s) of money, forward in time",
             out.chain.len()
         ));
     }
@@ -1122,6 +1197,33 @@ mod tests {
         assert_eq!(role(&inf, "op2"), Some(Role::Operative));
         assert_eq!(inf.chain.len(), 2);
         assert_eq!(inf.victim_shops.len(), 2);
+    }
+
+    #[test]
+    fn a_rival_paying_through_its_relative_is_the_beneficiary() {
+        // "rel" owns no shop and shares ben's address: its money is ben's
+        let ties = [
+            shares("ben", "rel"),
+            tie("rel", "mule", TieKind::Transfer, DAY, Some(500_000)),
+            tie("mule", "org", TieKind::Transfer, 2 * DAY, Some(490_000)),
+            tie("org", "op1", TieKind::Transfer, 8 * DAY, Some(10_000)),
+            tie("org", "op2", TieKind::Referred, 0, None),
+        ];
+        let inf = run("op1", &ties, &campaign_reviews());
+        assert_eq!(role(&inf, "ben"), Some(Role::Beneficiary));
+        assert_eq!(role(&inf, "rel"), Some(Role::Intermediary));
+        assert_eq!(role(&inf, "mule"), Some(Role::Intermediary));
+        assert!(
+            inf.roles["ben"].reasons[0]
+                .contains("rel, who owns no shop, shares a rarely shared address"),
+            "{:?}",
+            inf.roles["ben"]
+        );
+        assert!(inf.summary.iter().any(|l| l.starts_with("beneficiary ben")));
+        // without the shared identifier nobody heads the chain
+        let inf = run("op1", &ties[1..], &campaign_reviews());
+        assert_eq!(role(&inf, "ben"), None);
+        assert_eq!(role(&inf, "rel"), None);
     }
 
     #[test]

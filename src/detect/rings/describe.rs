@@ -80,10 +80,11 @@ pub fn describe(window_ms: i64, v: &VictimSide, ties: &Ties, g: &Group) -> Ring 
     let mut members: Vec<u32> = g.members.clone();
     let mut funders: HashSet<u32> = HashSet::new();
     if let Some(f) = &g.funding {
-        for l in &f.chain {
-            funders.insert(l.from);
-            if !members.contains(&l.from) {
-                members.push(l.from);
+        let sponsor = f.sponsor.as_ref().map(|s| s.seller);
+        for a in f.chain.iter().map(|l| l.from).chain(sponsor) {
+            funders.insert(a);
+            if !members.contains(&a) {
+                members.push(a);
             }
         }
     }

@@ -2,34 +2,100 @@
 //! most reviewing members — pays them above the commerce floor, invites or messages them —
 //! as lineage picks it), then the shared money walk
 //! ([`crate::detect::money::walk_back`]) from the organizer back to a seller who competes with
-//! the victims. The same walk names the beneficiary and the mules in `agentLineage`, so a
-//! ring and a lineage of the same campaign agree on who funded it.
+//! the victims, or to such a seller's household member (an account owning no shop that shares
+//! a rare device, address, phone or card with the seller), who then stands in the chain as an
+//! intermediary and the seller as the beneficiary ([`Sponsor`]). The same walk names the
+//! beneficiary and the mules in `agentLineage`, so a ring and a lineage of the same campaign
+//! agree on who funded it.
 
 use super::RingParams;
 use crate::detect::money::{walk_back, Transfer, WalkGraph};
-use crate::detect::ties::{TieParams, Ties, Via};
+use crate::detect::ties::{TieParams, Ties, Via, HOUSEHOLD_KINDS};
 use crate::detect::victim::VictimSide;
 use crate::detect::DetectError;
 use crate::graph::Graph;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// The money behind a group: who received it, the chain (beneficiary first) and whether the
-/// beneficiary competes with the victims.
+/// The money behind a group: who received it, the chain (its first sender first) and, when
+/// that sender is a competing seller's household rather than the seller, the seller.
 #[derive(Debug, Clone)]
 pub struct Funding {
     pub organizer: u32,
     pub chain: Vec<Transfer<u32>>,
+    pub sponsor: Option<Sponsor>,
+}
+
+/// A competing seller whose household member (an account owning no shop that shares a rare
+/// identifier of a household kind with the seller) sent the campaign's money: a rival pays
+/// through a relative's account to keep its own name off the transfers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sponsor {
+    pub seller: u32,
+    pub kind: String,
+    pub key: String,
+    /// How many accounts use the identifier.
+    pub accounts: i64,
 }
 
 impl Funding {
     pub fn beneficiary(&self) -> u32 {
-        self.chain[0].from
+        self.sponsor
+            .as_ref()
+            .map_or(self.chain[0].from, |s| s.seller)
     }
 
-    /// The accounts that passed the money on (mules), in chain order.
+    /// The accounts that passed the money on (mules, and the seller's household member who
+    /// sent it for the seller), in chain order.
     pub fn intermediaries(&self) -> Vec<u32> {
-        self.chain[1..].iter().map(|t| t.from).collect()
+        let skip = usize::from(self.sponsor.is_none());
+        self.chain[skip..].iter().map(|t| t.from).collect()
     }
+}
+
+/// The competing seller `a` pays for: `a` owns no shop and shares a rare identifier of a
+/// household kind with a seller `is_seller` accepts (the rarest identifier, then kind, key and
+/// the seller's id decide between several).
+fn household_seller(
+    v: &VictimSide,
+    ties: &Ties,
+    a: u32,
+    is_seller: impl Fn(u32) -> bool,
+) -> Option<Sponsor> {
+    if v.is_owner(a) {
+        return None;
+    }
+    let mut best: Option<(i64, &str, &str, &str, Sponsor)> = None;
+    for n in ties.neighbours(a).filter(|&n| is_seller(n)) {
+        for via in ties.between(a, n) {
+            let Via::Identifier {
+                kind,
+                key,
+                accounts,
+            } = via
+            else {
+                continue;
+            };
+            if !HOUSEHOLD_KINDS.contains(&kind.as_str()) {
+                continue;
+            }
+            let rank = (*accounts, kind.as_str(), key.as_str(), v.accounts.name(n));
+            if best.as_ref().is_none_or(|b| rank < (b.0, b.1, b.2, b.3)) {
+                best = Some((
+                    rank.0,
+                    rank.1,
+                    rank.2,
+                    rank.3,
+                    Sponsor {
+                        seller: n,
+                        kind: kind.clone(),
+                        key: key.clone(),
+                        accounts: *accounts,
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|b| b.4)
 }
 
 /// Members who coordinate at least two reviewing members (pay above the commerce floor,
@@ -103,9 +169,14 @@ pub async fn find(
         let mut frontier = vec![organizer];
         let mut seen: HashSet<u32> = reviewers.clone();
         seen.insert(organizer);
-        for _ in 0..rules.max_hops {
+        // (and the ties of the last level's senders: a household member of a seller heads a
+        // chain as the seller's hand)
+        for level in 0..=rules.max_hops {
             let rows: Vec<(u32, i64)> = frontier.iter().map(|&a| (a, bound)).collect();
             ties.fetch(graph, &mut v.accounts, &rows, light).await?;
+            if level == rules.max_hops {
+                break;
+            }
             let mut next: BTreeMap<u32, ()> = BTreeMap::new();
             for &a in &frontier {
                 for t in ties.incoming(a) {
@@ -125,12 +196,19 @@ pub async fn find(
             }
         }
         let incoming = |a: &u32| ties.incoming(*a);
-        let is_head = |a: &u32| {
-            !victims.contains(a)
+        let is_seller = |a: u32| {
+            !victims.contains(&a)
                 && owners_cat
-                    .get(a)
+                    .get(&a)
                     .is_some_and(|cs| cs.iter().any(|c| categories.contains(c)))
         };
+        let sponsor_of = |a: u32| {
+            if is_seller(a) || victims.contains(&a) {
+                return None;
+            }
+            household_seller(v, ties, a, is_seller)
+        };
+        let is_head = |a: &u32| is_seller(*a) || sponsor_of(*a).is_some();
         // a mule may have joined the group (it paid the organizer and messaged another
         // member): only reviewers, the organizer and victims' owners never pass money on
         let may_pass = |a: &u32| *a != organizer && !reviewers.contains(a) && !victims.contains(a);
@@ -148,8 +226,69 @@ pub async fn find(
             "money walk"
         );
         if let Some(chain) = chain {
-            return Ok(Some(Funding { organizer, chain }));
+            let sponsor = sponsor_of(chain[0].from);
+            return Ok(Some(Funding {
+                organizer,
+                chain,
+                sponsor,
+            }));
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identifier(kind: &str, key: &str, accounts: i64) -> Via {
+        Via::Identifier {
+            kind: kind.into(),
+            key: key.into(),
+            accounts,
+        }
+    }
+
+    #[test]
+    fn a_seller_pays_through_its_household_never_through_a_shared_ip_or_another_shop() {
+        let mut v = VictimSide::default();
+        let (seller, rel, other) = (
+            v.accounts.intern("seller"),
+            v.accounts.intern("rel"),
+            v.accounts.intern("other"),
+        );
+        v.owners.insert(seller);
+        let mut ties = Ties::default();
+        ties.add(rel, seller, identifier("address", "addr-1", 3));
+        ties.add(rel, seller, identifier("phone", "ph-1", 2));
+        let is_seller = |a: u32| a == seller;
+        let s = household_seller(&v, &ties, rel, is_seller).expect("rel pays for seller");
+        // the rarest identifier says it
+        assert_eq!(
+            (s.seller, s.kind.as_str(), s.accounts),
+            (seller, "phone", 2)
+        );
+        let funding = Funding {
+            organizer: other,
+            chain: vec![Transfer {
+                payment_id: "p".into(),
+                from: rel,
+                to: other,
+                amount: 500_000,
+                currency: "CNY".into(),
+                at: 0,
+            }],
+            sponsor: Some(s),
+        };
+        assert_eq!(funding.beneficiary(), seller);
+        assert_eq!(funding.intermediaries(), vec![rel]);
+
+        // an IP ties no household
+        let mut ip = Ties::default();
+        ip.add(rel, seller, identifier("ip", "ip-1", 2));
+        assert!(household_seller(&v, &ip, rel, is_seller).is_none());
+        // an owner runs its own business
+        v.owners.insert(rel);
+        assert!(household_seller(&v, &ties, rel, is_seller).is_none());
+    }
 }

@@ -57,11 +57,16 @@ pub fn assign(f: &Facts) -> (Role, String) {
 /// Heads the chain of transfers that reached the organizer.
 pub fn beneficiary(f: &Facts) -> Option<String> {
     let fd = f.funding?;
-    (fd.beneficiary() == f.account).then(|| {
-        format!(
+    (fd.beneficiary() == f.account).then(|| match &fd.sponsor {
+        Some(s) => format!(
+            "its household (a shared {}) sent money that reached the organizer in {} transfer(s), each after the one funding it",
+            s.kind,
+            fd.chain.len()
+        ),
+        None => format!(
             "its money reached the organizer in {} transfer(s), each after the one funding it",
             fd.chain.len()
-        )
+        ),
     })
 }
 
@@ -240,6 +245,7 @@ mod tests {
             at: 0,
         };
         let fd = Funding {
+            sponsor: None,
             organizer: 3,
             chain: vec![chain(1, 2), chain(2, 3)],
         };

@@ -513,8 +513,26 @@ pub fn seller_money(c: &Ctx, funding: Option<&Funding>, acc: &mut Acc) -> f64 {
             )
         })
         .collect();
+    let through = match &f.sponsor {
+        Some(s) => {
+            let hand = c.name(f.chain[0].from);
+            acc.ev
+                .node(c.name(s.seller), "Account", Some("sponsor".into()));
+            acc.ev
+                .node(s.key.clone(), "Identifier", Some(s.kind.clone()));
+            acc.ev
+                .edge(EvidenceEdge::new(c.name(s.seller), s.key.clone(), "USES"));
+            acc.ev
+                .edge(EvidenceEdge::new(hand.clone(), s.key.clone(), "USES"));
+            format!(
+                " through {hand}, who owns no shop and shares the {} {} with the seller (used by {} accounts)",
+                s.kind, s.key, s.accounts
+            )
+        }
+        None => String::new(),
+    };
     acc.reasons.push(format!(
-        "Seller {}, a competitor of the targeted shops, funded the group: {}.",
+        "Seller {}, a competitor of the targeted shops, funded the group{through}: {}.",
         c.name(f.beneficiary()),
         hops.join("; ")
     ));
@@ -752,6 +770,7 @@ mod tests {
         let members = [0, 1];
         let c = ctx(&v, &ties, &members);
         let f = Funding {
+            sponsor: None,
             organizer: 0,
             chain: vec![
                 Transfer {
