@@ -193,3 +193,101 @@ pub(crate) async fn expand(
         .await?;
     Ok(n)
 }
+
+/// Follows the money into `organizer` upstream, `levels` levels of senders whatever the
+/// expansion's depth (a rival's money often passes three mules, past a trace started at an
+/// operative): each level's senders' incoming private transfers before the money they passed
+/// on, and their rarely shared household identifiers (a seller paying through a relative),
+/// then the shops of every account newly reached. Only incoming transfers and shared
+/// identifiers are kept: the campaign itself was already expanded. False when nothing new was
+/// reached.
+pub(crate) async fn extend_upstream(
+    graph: &Graph,
+    n: &mut Neighbourhood,
+    organizer: &str,
+    levels: usize,
+    params: &LineageParams,
+    deadline: Instant,
+) -> Result<bool, DetectError> {
+    let mut seen_ties: HashSet<(String, String, TieKind, Option<String>)> = n
+        .ties
+        .iter()
+        .map(|t| (t.from.clone(), t.to.clone(), t.kind, t.record.clone()))
+        .collect();
+    let mut added: Vec<String> = Vec::new();
+    let mut frontier: Vec<(String, Option<i64>)> = vec![(organizer.to_string(), None)];
+    let mut followed: HashSet<String> = HashSet::new();
+    for level in 0..=levels {
+        frontier.retain(|(id, _)| followed.insert(id.clone()));
+        if frontier.is_empty() {
+            break;
+        }
+        let rows: Vec<Row> = frontier
+            .iter()
+            .map(|(id, until)| Row::new().set("id", id.as_str()).set("until", *until))
+            .collect();
+        let p = Params::new()
+            .with_rows("frontier", rows)
+            .with("focus", None::<i64>)
+            .with("cap", params.fan_out_cap)
+            .with("messageScan", 0i64)
+            .with("window", params.window_ms)
+            .with("floor", params.floor)
+            .with("kinds", HOUSEHOLD_KINDS.map(str::to_string).to_vec())
+            .with("maxShare", params.max_share);
+        let found: Vec<TieRow> = graph
+            .rows(&q::LINEAGE_TIES, p, remaining(deadline)?)
+            .await?;
+        note_cuts(n, &found, params);
+        let mut next = Vec::new();
+        for row in found {
+            let keep = match row.kind.as_str() {
+                "TRANSFER_IN" => level < levels,
+                "SHARES" => true,
+                _ => false,
+            };
+            if !keep {
+                continue;
+            }
+            let (src, other) = (row.src.clone(), row.other.clone());
+            let Some((tie, clock)) = row.into_tie() else {
+                continue;
+            };
+            if !n.depth.contains_key(&other) {
+                if n.depth.len() >= params.visited_cap {
+                    n.truncated = true;
+                    continue;
+                }
+                let d = n.depth.get(&src).copied().unwrap_or(0) + 1;
+                n.depth.insert(other.clone(), d);
+                added.push(other.clone());
+            }
+            if tie.kind == TieKind::Transfer {
+                next.push((other, clock));
+            }
+            let key = (
+                tie.from.clone(),
+                tie.to.clone(),
+                tie.kind,
+                tie.record.clone(),
+            );
+            if seen_ties.insert(key) {
+                n.ties.push(tie);
+            }
+        }
+        frontier = next;
+    }
+    if added.is_empty() {
+        return Ok(false);
+    }
+    let shops: Vec<OwnedShop> = graph
+        .rows(
+            &q::LINEAGE_OWNED_SHOPS,
+            Params::new().with("ids", added.clone()),
+            remaining(deadline)?,
+        )
+        .await?;
+    n.shops.extend(shops);
+    tracing::debug!(organizer, added = added.len(), "lineage money followed upstream");
+    Ok(true)
+}

@@ -294,16 +294,34 @@ async fn trace_within(
     else {
         return Ok(None);
     };
-    let n = expand::expand(graph, &s.account_id, s.posted_at, params, deadline).await?;
-    let inferred = roles::infer(&roles::Input {
-        start: &s.account_id,
-        start_shop: s.shop_id.as_deref(),
-        ties: &n.ties,
-        reviews: &n.reviews,
-        shops: &n.shops,
-        walk: params.walk,
-        thresholds: thresholds::current(),
-    });
+    let mut n = expand::expand(graph, &s.account_id, s.posted_at, params, deadline).await?;
+    let infer = |n: &expand::Neighbourhood| {
+        roles::infer(&roles::Input {
+            start: &s.account_id,
+            start_shop: s.shop_id.as_deref(),
+            ties: &n.ties,
+            reviews: &n.reviews,
+            shops: &n.shops,
+            walk: params.walk,
+            thresholds: thresholds::current(),
+        })
+    };
+    let mut inferred = infer(&n);
+    // an organizer whose funding the expansion did not reach: follow its money upstream as
+    // far as the money walk goes, and infer again
+    let unfunded = inferred
+        .roles
+        .iter()
+        .find(|(_, a)| a.role == Some(Role::Organizer))
+        .map(|(id, _)| id.clone())
+        .filter(|_| inferred.chain.is_empty());
+    if let Some(org) = unfunded {
+        if expand::extend_upstream(graph, &mut n, &org, params.walk.max_hops, params, deadline)
+            .await?
+        {
+            inferred = infer(&n);
+        }
+    }
     Ok(Some(assemble(&s.account_id, s.review_id, n, inferred)))
 }
 
