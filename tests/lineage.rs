@@ -269,17 +269,21 @@ async fn backward_money_purchase_payments_and_hubs_are_not_followed() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn max_depth_bounds_the_expansion() {
+async fn max_depth_bounds_the_expansion_but_the_money_is_followed_to_its_source() {
     let app = app().await;
     let d = campaign("lineage-depth");
     app.load(d.path()).await.unwrap();
     let data = app.data(LINEAGE, json!({"a": "a-op1", "d": 2})).await;
     let got = roles(&data["agentLineage"]);
-    assert!(got.values().all(|(_, depth)| *depth <= 2), "{got:?}");
     assert_eq!(got["a-org"].0, "ORGANIZER");
+    // the beneficiary sits 3 levels away, past the expansion: the organizer's money leads there
+    assert_eq!(got["a-ben"], r("BENEFICIARY", 3), "{got:?}");
+    assert_eq!(got["a-mule"], r("INTERMEDIARY", 2), "{got:?}");
+    // nothing else past the depth asked for
     assert!(
-        !got.contains_key("a-ben"),
-        "the beneficiary sits 3 levels away: {got:?}"
+        got.iter()
+            .all(|(id, (_, depth))| *depth <= 2 || id == "a-ben"),
+        "{got:?}"
     );
     app.stop().await;
 }

@@ -560,6 +560,47 @@ async fn farm_campaign_without_lockstep_is_found_with_its_funding() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_seller_funding_through_a_relative_and_three_mules_is_the_beneficiary() {
+    let app = app().await;
+    let m = Market::new("rings-relative");
+    m.farm_campaign_through_a_relative("h");
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    assert_eq!(role_of(r, "h-ben"), "BENEFICIARY");
+    for hand in ["h-rel", "h-mule1", "h-mule2", "h-mule3"] {
+        assert_eq!(role_of(r, hand), "INTERMEDIARY", "{hand}");
+    }
+    assert_eq!(role_of(r, "h-org"), "ORGANIZER");
+    let reasons = r["reasons"].to_string();
+    assert!(
+        reasons.contains("Seller h-ben, a competitor of the targeted shops, funded the group through h-rel, who owns no shop and shares the address"),
+        "{reasons}"
+    );
+    // lineage, from an operative at the default depth, names the same sponsor
+    let lineage = app
+        .data(
+            "query { agentLineage(accountId: \"h-op2\") { accounts { account { id } role } } }",
+            json!({}),
+        )
+        .await;
+    let role = |id: &str| {
+        lineage["agentLineage"]["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"]["id"] == id)
+            .map(|a| a["role"].clone())
+    };
+    assert_eq!(role("h-ben"), Some(json!("BENEFICIARY")), "{lineage:#}");
+    assert_eq!(role("h-rel"), Some(json!("INTERMEDIARY")), "{lineage:#}");
+    assert_eq!(role("h-mule1"), Some(json!("INTERMEDIARY")), "{lineage:#}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn cashback_to_reviewers_is_no_ring() {
     let app = app().await;
     let m = Market::new("rings-cashback");

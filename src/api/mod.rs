@@ -190,7 +190,9 @@ impl Query {
     /// Who stands behind an operative account or a malicious review (give exactly one of
     /// `accountId`, `reviewId`), and who else works for them: beneficiary, intermediaries,
     /// organizer, operatives and recruits, with victim shops, reviews and evidence.
-    /// `maxDepth` (1..8) bounds the expansion; `TIMEOUT` past `api.query_timeout_ms`.
+    /// `maxDepth` (1..8) bounds the expansion around the start; the organizer's funding is
+    /// then followed upstream to its source (at most four transfers), whatever the depth.
+    /// `TIMEOUT` past `api.query_timeout_ms`.
     async fn agent_lineage(
         ctx: &Context,
         account_id: Option<String>,

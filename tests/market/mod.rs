@@ -256,6 +256,43 @@ impl Market {
         self.transfer(&format!("{p}-fund1"), &ben, &m1, "3000.00", 3, 10)
             .transfer(&format!("{p}-fund2"), &m1, &m2, "2950.00", 4, 10)
             .transfer(&format!("{p}-fund3"), &m2, &org, "2900.00", 5, 10);
+        self.farm_cell(p);
+    }
+
+    /// [`Self::farm_campaign`] funded the long way: the seller `{p}-ben` never pays; its
+    /// relative `{p}-rel` (no shop, the seller's address) sends the money through three mules.
+    pub fn farm_campaign_through_a_relative(&self, p: &str) {
+        let (ben, rel) = (format!("{p}-ben"), format!("{p}-rel"));
+        self.shop(&ben, &format!("{p}-benshop"), "phone");
+        let mules: Vec<String> = (1..=3).map(|k| format!("{p}-mule{k}")).collect();
+        let org = format!("{p}-org");
+        self.buyers(&[&rel, &mules[0], &mules[1], &mules[2], &org]);
+        self.share("address", &format!("{p}-home"), &[&ben, &rel]);
+        self.transfer(&format!("{p}-fund1"), &rel, &mules[0], "3000.00", 2, 10)
+            .transfer(
+                &format!("{p}-fund2"),
+                &mules[0],
+                &mules[1],
+                "2950.00",
+                3,
+                10,
+            )
+            .transfer(
+                &format!("{p}-fund3"),
+                &mules[1],
+                &mules[2],
+                "2900.00",
+                4,
+                10,
+            )
+            .transfer(&format!("{p}-fund4"), &mules[2], &org, "2850.00", 5, 10);
+        self.farm_cell(p);
+    }
+
+    /// The cell of a farm campaign: organizer `{p}-org` briefs and pays six farm operatives
+    /// who pan three rival phone shops (and camouflage with 5-star reviews of a book shop).
+    fn farm_cell(&self, p: &str) {
+        let org = format!("{p}-org");
         self.shop(
             &format!("{p}-popular-own"),
             &format!("{p}-popular"),

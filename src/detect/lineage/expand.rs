@@ -288,6 +288,10 @@ pub(crate) async fn extend_upstream(
         )
         .await?;
     n.shops.extend(shops);
-    tracing::debug!(organizer, added = added.len(), "lineage money followed upstream");
+    tracing::debug!(
+        organizer,
+        added = added.len(),
+        "lineage money followed upstream"
+    );
     Ok(true)
 }
