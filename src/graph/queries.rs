@@ -217,6 +217,7 @@ catalog! {
 
     LINEAGE_START = "lineage_start";
     LINEAGE_TIES = "lineage_ties";
+    LINEAGE_UPSTREAM = "lineage_upstream";
     LINEAGE_REVIEWS = "lineage_reviews";
     LINEAGE_OWNED_SHOPS = "lineage_owned_shops";
 

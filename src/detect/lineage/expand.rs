@@ -200,7 +200,7 @@ pub(crate) async fn expand(
 /// on, and their rarely shared household identifiers (a seller paying through a relative),
 /// then the shops of every account newly reached. Only incoming transfers and shared
 /// identifiers are kept: the campaign itself was already expanded. False when nothing new was
-/// reached.
+/// reached. Query: `lineage_upstream`.
 pub(crate) async fn extend_upstream(
     graph: &Graph,
     n: &mut Neighbourhood,
@@ -228,15 +228,13 @@ pub(crate) async fn extend_upstream(
             .collect();
         let p = Params::new()
             .with_rows("frontier", rows)
-            .with("focus", None::<i64>)
             .with("cap", params.fan_out_cap)
-            .with("messageScan", 0i64)
             .with("window", params.window_ms)
             .with("floor", params.floor)
             .with("kinds", HOUSEHOLD_KINDS.map(str::to_string).to_vec())
             .with("maxShare", params.max_share);
         let found: Vec<TieRow> = graph
-            .rows(&q::LINEAGE_TIES, p, remaining(deadline)?)
+            .rows(&q::LINEAGE_UPSTREAM, p, remaining(deadline)?)
             .await?;
         note_cuts(n, &found, params);
         let mut next = Vec::new();
