@@ -5,7 +5,8 @@
 //! the organizer directly or through up to three mule accounts. Walking back from the
 //! organizer, a chain of private transfers is accepted when:
 //! - it has 1 to [`WalkRules::max_hops`] transfers and starts at an account `is_head` accepts
-//!   (for campaigns: a seller owning a shop in the victims' category who is no victim);
+//!   (for campaigns: a seller owning a shop in the victims' category who is no victim, or
+//!   such a seller's household member paying for it);
 //! - the transfer into the organizer is made at most [`WalkRules::lead_ms`] before `bound`
 //!   (the organizer's last payout to the cell, or the last attack) and not after it;
 //! - each transfer is made before the one it funds, at most [`WalkRules::hop_ms`] before it;
