@@ -567,7 +567,8 @@ fn generate(command: Command) -> anyhow::Result<()> {
         opts.patterns.dormant_recruits |= dormant_recruits;
         opts.patterns.mule_hops = mule_hops.unwrap_or(opts.patterns.mule_hops);
         opts.patterns.farm_campaigns = farm_campaigns.unwrap_or(opts.patterns.farm_campaigns);
-        let s = gen::generate(&opts, &dir)?;
+        let s = gen::generate(&opts, &dir)
+            .with_context(|| format!("writing the dataset to {}", dir.display()))?;
         (dir, s)
     };
     for (file, n) in &summary.files {

@@ -397,6 +397,18 @@ async fn a_collector_settling_up_weeks_later_ties_its_takings_to_the_crew() {
         .unwrap_or_else(|| panic!("no settlement tie: {i:#}"));
     assert_eq!(settle["detail"], "st-settle");
     assert_eq!(settle["strength"], 0.8);
+    // the settlement is an evidence edge of its own
+    assert!(
+        i["evidence"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "PAID"
+                && e["from"] == "st-coll"
+                && e["to"] == "st-org"
+                && e["recordId"] == "st-settle"),
+        "{i:#}"
+    );
     assert!(i["confidence"].as_f64().unwrap() >= 0.7, "{i:#}");
 
     // rings count the same payment: the organizer, the reviewer and the collector are a crew

@@ -1,5 +1,7 @@
 //! The victim-side projection shared by ring detection and extortion incidents: shops and
-//! their owners, negative reviews, private transfers sent by owners, messages received by
+//! their owners, negative reviews, private transfers sent by owners or on their behalf by
+//! their households (an account owning no shop that shares a rare device, address, phone or
+//! card with the owner: a relative, the shop's second seller account), messages received by
 //! owners, and retractions (withdrawals, upward revisions) of negative reviews.
 //!
 //! Loaded once per detection run and shared by both detectors. The five queries stream
@@ -210,10 +212,9 @@ struct RetractionRow {
     new_rating: Option<i64>,
 }
 
-/// Identifier kinds that make an owner's household: an account owning no shop that shares
-/// one of them (rare, as [`crate::detect::thresholds`] defines it) with an owner may pay on
-/// the owner's behalf. IPs are too coarse (strangers collide on them).
-pub use super::ties::HOUSEHOLD_KINDS;
+// An owner's household: an account owning no shop that shares a rare identifier of one of
+// these kinds with the owner may pay on the owner's behalf (IPs are too coarse).
+use super::ties::HOUSEHOLD_KINDS;
 
 /// `params` with what the owner-household patterns of the queries need: `$householdKinds`
 /// and `$maxShare` (the rare-identifier bound).

@@ -563,6 +563,17 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
             (Some(d), "transfer") => {
                 ev.node(d.clone(), "Payment", Some("private".into()));
             }
+            // the payee passing money on to (or settling up with) the reviewer's associate
+            (Some(d), k) if k.starts_with("forwarded_to:") || k.starts_with("settles_with:") => {
+                let associate = k.split_once(':').map_or(k, |x| x.1).to_string();
+                ev.node(d.clone(), "Payment", Some("private".into()));
+                ev.node(
+                    associate.clone(),
+                    "Account",
+                    Some("tied to the reviewer".into()),
+                );
+                ev.edge(EvidenceEdge::new(t.to.clone(), associate, "PAID").record(d.clone()));
+            }
             (None, "referral") => {
                 ev.edge(EvidenceEdge::new(t.from.clone(), t.to.clone(), "REFERRED"));
             }
