@@ -5,7 +5,7 @@
 //! |---|---|
 //! | attacks: negative reviews (≤ 2★) of reached accounts | [`attacks`] |
 //! | campaign victims: shops panned by two reached accounts, in the start's categories when the start panned | [`campaign_victims`] |
-//! | extortion victims: the owner privately paid a reached account (hush money) after a reached account's negative review | [`extortion_victims`] |
+//! | extortion victims: the owner (or its household) privately paid a reached account (hush money) after a reached account's negative review | [`extortion_victims`] |
 //! | ORGANIZER: coordinates the most reviewers of victim shops; the start's own organizer first | [`organizer`] |
 //! | OPERATIVE: a reviewer the organizer pays, invites or messages | [`operatives`] |
 //! | RECRUIT: a reviewer invited by or sharing a household with an operative, or a dormant account invited by an operative *and* sharing its household | [`recruits`] |
@@ -172,7 +172,22 @@ pub(crate) fn campaign_victims<'a>(
     out
 }
 
-/// Shops whose owner privately paid a reached account at least the hush-money minimum within
+/// Whether `x` belongs to `owner`'s household (and so its private payments are the owner's):
+/// `x` owns no shop and shares a rare device, address, phone or card with the owner. Rings and
+/// incidents count the same payers ([`crate::detect::victim`]).
+fn pays_for(inp: &Input<'_>, x: &str, owner: &str) -> bool {
+    x != owner
+        && !inp.shops.iter().any(|s| s.owner_id == x)
+        && inp.ties.iter().any(|t| {
+            t.kind == TieKind::Shares
+                && ((t.from == x && t.to == owner) || (t.from == owner && t.to == x))
+                && t.via
+                    .as_deref()
+                    .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
+        })
+}
+
+/// Shops whose owner (or its household) privately paid a reached account at least the hush-money minimum within
 /// 14 days after a reached account's negative review on them; with the messages the owner got
 /// from others within 7 days after the review.
 pub(crate) fn extortion_victims<'a>(
@@ -189,7 +204,7 @@ pub(crate) fn extortion_victims<'a>(
             .iter()
             .filter(|t| {
                 t.kind == TieKind::Transfer
-                    && t.from == r.owner_id
+                    && (t.from == r.owner_id || pays_for(inp, &t.from, &r.owner_id))
                     && t.to != r.owner_id
                     && t.amount.unwrap_or(0) >= inp.thresholds.hush_money_min_minor
                     && after(t, PAY_WINDOW_MS)
@@ -1302,6 +1317,36 @@ mod tests {
             vec!["s1", "s2"]
         );
         assert!(!inf.roles.contains_key("o-s9"));
+    }
+
+    #[test]
+    fn hush_money_from_the_owners_household_makes_a_victim() {
+        // s1's owner never pays; its relative (no shop, the owner's address) does
+        let (mut ties, reviews) = crew();
+        let direct = ties
+            .iter()
+            .position(|t| t.from == "o-s1" && t.to == "org")
+            .unwrap();
+        ties[direct].from = "rel".into();
+        let without = run("org", &ties, &reviews);
+        assert!(
+            !without.victim_shops.contains("s1"),
+            "{:?}",
+            without.victim_shops
+        );
+        ties.push(shares("rel", "o-s1"));
+        let inf = run("org", &ties, &reviews);
+        assert_eq!(
+            inf.victim_shops.iter().collect::<Vec<_>>(),
+            vec!["s1", "s2"]
+        );
+        assert_eq!(role(&inf, "org"), Some(Role::Organizer));
+        assert_eq!(role(&inf, "op"), Some(Role::Operative));
+        assert_eq!(
+            role(&inf, "rel"),
+            None,
+            "the payer is a victim's, not the crew's"
+        );
     }
 
     #[test]
