@@ -36,6 +36,28 @@ async fn rings(app: &TestApp, vars: Value) -> Vec<Value> {
         .collect()
 }
 
+/// Account → role of a lineage traced from `start` at the default depth (accounts without a
+/// role left out).
+async fn lineage_roles(app: &TestApp, start: &str) -> std::collections::BTreeMap<String, String> {
+    let d = app
+        .data(
+            "query($a: String) { agentLineage(accountId: $a) { accounts { account { id } role } } }",
+            json!({ "a": start }),
+        )
+        .await;
+    d["agentLineage"]["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| {
+            Some((
+                a["account"]["id"].as_str()?.to_string(),
+                a["role"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
 fn role_of(ring: &Value, id: &str) -> String {
     ring["members"]
         .as_array()
@@ -538,20 +560,8 @@ async fn farm_campaign_without_lockstep_is_found_with_its_funding() {
         "{reasons:#?}"
     );
     // lineage walks the same money back: the same beneficiary and mules
-    let lineage = app
-        .data(
-            "query { agentLineage(accountId: \"f-op2\") { accounts { account { id } role } } }",
-            json!({}),
-        )
-        .await;
-    let role = |id: &str| {
-        lineage["agentLineage"]["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["account"]["id"] == id)
-            .map(|a| a["role"].as_str().unwrap().to_string())
-    };
+    let roles = lineage_roles(&app, "f-op2").await;
+    let role = |id: &str| roles.get(id).cloned();
     assert_eq!(role("f-ben").as_deref(), Some("BENEFICIARY"));
     assert_eq!(role("f-mule1").as_deref(), Some("INTERMEDIARY"));
     assert_eq!(role("f-mule2").as_deref(), Some("INTERMEDIARY"));
@@ -580,23 +590,18 @@ async fn a_seller_funding_through_a_relative_and_three_mules_is_the_beneficiary(
         "{reasons}"
     );
     // lineage, from an operative at the default depth, names the same sponsor
-    let lineage = app
-        .data(
-            "query { agentLineage(accountId: \"h-op2\") { accounts { account { id } role } } }",
-            json!({}),
-        )
-        .await;
-    let role = |id: &str| {
-        lineage["agentLineage"]["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["account"]["id"] == id)
-            .map(|a| a["role"].clone())
-    };
-    assert_eq!(role("h-ben"), Some(json!("BENEFICIARY")), "{lineage:#}");
-    assert_eq!(role("h-rel"), Some(json!("INTERMEDIARY")), "{lineage:#}");
-    assert_eq!(role("h-mule1"), Some(json!("INTERMEDIARY")), "{lineage:#}");
+    let roles = lineage_roles(&app, "h-op2").await;
+    for (id, role) in [
+        ("h-ben", "BENEFICIARY"),
+        ("h-rel", "INTERMEDIARY"),
+        ("h-mule1", "INTERMEDIARY"),
+    ] {
+        assert_eq!(
+            roles.get(id).map(String::as_str),
+            Some(role),
+            "{id}: {roles:?}"
+        );
+    }
     app.stop().await;
 }
 

@@ -111,6 +111,14 @@ fn note_cuts(n: &mut Neighbourhood, rows: &[TieRow], params: &LineageParams) {
     }
 }
 
+/// A frontier as query rows: each account with the time its money must precede (`until`).
+fn frontier_rows(frontier: &[(String, Option<i64>)]) -> Vec<Row> {
+    frontier
+        .iter()
+        .map(|(id, until)| Row::new().set("id", id.as_str()).set("until", *until))
+        .collect()
+}
+
 /// Expands from `start` up to `params.max_depth` levels, then fetches the reviews and shops
 /// of every account reached.
 pub(crate) async fn expand(
@@ -128,10 +136,7 @@ pub(crate) async fn expand(
         if frontier.is_empty() {
             break;
         }
-        let rows: Vec<Row> = frontier
-            .iter()
-            .map(|(id, until)| Row::new().set("id", id.as_str()).set("until", *until))
-            .collect();
+        let rows = frontier_rows(&frontier);
         let p = Params::new()
             .with_rows("frontier", rows)
             .with("focus", focus)
@@ -222,10 +227,7 @@ pub(crate) async fn extend_upstream(
         if frontier.is_empty() {
             break;
         }
-        let rows: Vec<Row> = frontier
-            .iter()
-            .map(|(id, until)| Row::new().set("id", id.as_str()).set("until", *until))
-            .collect();
+        let rows = frontier_rows(&frontier);
         let p = Params::new()
             .with_rows("frontier", rows)
             .with("cap", params.fan_out_cap)
