@@ -102,6 +102,18 @@ async fn complete_incident_with_every_step() {
     for k in ["WROTE", "MESSAGED", "PAID", "RETRACTED"] {
         assert!(kinds.contains(&k), "{kinds:?}");
     }
+    // the organizer both talked and collected: its tie to the reviewer is stated once
+    let reasons: Vec<&str> = i["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    let tie_sentences = reasons
+        .iter()
+        .filter(|r| r.starts_with("c-org is tied to c-op"))
+        .count();
+    assert_eq!(tie_sentences, 1, "{reasons:#?}");
     // the recruit shares nothing with the organizer: tied through the ring (or the share)
     let rec = by_review(&list, "c-r2");
     assert_eq!(rec["reviewer"]["id"], "c-rec");

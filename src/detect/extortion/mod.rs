@@ -512,8 +512,9 @@ fn describe(v: &VictimSide, ties: &Ties, ch: &chain::Chain) -> Incident {
     } else {
         reasons.push("Partial: the review has not been withdrawn or revised upward (yet).".into());
     }
-    for t in &ch.ties {
-        if t.kind == "same_account" || t.kind == "contact_is_payee" {
+    for (k, t) in ch.ties.iter().enumerate() {
+        // the contact and the payee are often the same tied account: one tie, said once
+        if t.kind == "same_account" || t.kind == "contact_is_payee" || ch.ties[..k].contains(t) {
             continue;
         }
         let detail = t
