@@ -111,6 +111,13 @@ fn note_cuts(n: &mut Neighbourhood, rows: &[TieRow], params: &LineageParams) {
     }
 }
 
+/// What makes two ties the same (both endpoints' rows report it): kept once.
+type TieKey = (String, String, TieKind, Option<String>);
+
+fn tie_key(t: &Tie) -> TieKey {
+    (t.from.clone(), t.to.clone(), t.kind, t.record.clone())
+}
+
 /// A frontier as query rows: each account with the time its money must precede (`until`).
 fn frontier_rows(frontier: &[(String, Option<i64>)]) -> Vec<Row> {
     frontier
@@ -130,7 +137,7 @@ pub(crate) async fn expand(
 ) -> Result<Neighbourhood, DetectError> {
     let mut n = Neighbourhood::default();
     n.depth.insert(start.to_string(), 0);
-    let mut seen_ties: HashSet<(String, String, TieKind, Option<String>)> = HashSet::new();
+    let mut seen_ties: HashSet<TieKey> = HashSet::new();
     let mut frontier: Vec<(String, Option<i64>)> = vec![(start.to_string(), None)];
     for level in 0..params.max_depth {
         if frontier.is_empty() {
@@ -166,16 +173,11 @@ pub(crate) async fn expand(
                 }
             }
             // ties to accounts dropped by a cap are kept out of the subgraph
-            if n.depth.contains_key(&other) && n.depth.contains_key(&src) {
-                let key = (
-                    tie.from.clone(),
-                    tie.to.clone(),
-                    tie.kind,
-                    tie.record.clone(),
-                );
-                if seen_ties.insert(key) {
-                    n.ties.push(tie);
-                }
+            if n.depth.contains_key(&other)
+                && n.depth.contains_key(&src)
+                && seen_ties.insert(tie_key(&tie))
+            {
+                n.ties.push(tie);
             }
         }
         tracing::debug!(level, reached = next.len(), "lineage level expanded");
@@ -214,11 +216,7 @@ pub(crate) async fn extend_upstream(
     params: &LineageParams,
     deadline: Instant,
 ) -> Result<bool, DetectError> {
-    let mut seen_ties: HashSet<(String, String, TieKind, Option<String>)> = n
-        .ties
-        .iter()
-        .map(|t| (t.from.clone(), t.to.clone(), t.kind, t.record.clone()))
-        .collect();
+    let mut seen_ties: HashSet<TieKey> = n.ties.iter().map(tie_key).collect();
     let mut added: Vec<String> = Vec::new();
     let mut frontier: Vec<(String, Option<i64>)> = vec![(organizer.to_string(), None)];
     let mut followed: HashSet<String> = HashSet::new();
@@ -265,13 +263,7 @@ pub(crate) async fn extend_upstream(
             if tie.kind == TieKind::Transfer {
                 next.push((other, clock));
             }
-            let key = (
-                tie.from.clone(),
-                tie.to.clone(),
-                tie.kind,
-                tie.record.clone(),
-            );
-            if seen_ties.insert(key) {
+            if seen_ties.insert(tie_key(&tie)) {
                 n.ties.push(tie);
             }
         }
