@@ -185,6 +185,15 @@ async fn mutations_never_run_over_get_and_other_methods_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "GET, POST");
+    // Without a token, the method is not even considered.
+    let r = app
+        .client()
+        .delete(format!("{}/graphql", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
     app.stop().await;
 }
 

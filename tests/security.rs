@@ -520,6 +520,17 @@ async fn refused_requests_of_known_callers_are_audited_with_their_code() {
             405,
             "error:METHOD_NOT_ALLOWED",
         ),
+        (
+            app.client()
+                .put(&url)
+                .bearer_auth(&token)
+                .body("{}")
+                .send()
+                .await
+                .unwrap(),
+            405,
+            "error:METHOD_NOT_ALLOWED",
+        ),
     ];
     let mut expected = Vec::new();
     for (r, status, outcome) in cases {
@@ -539,7 +550,9 @@ async fn refused_requests_of_known_callers_are_audited_with_their_code() {
     );
     assert!(entries
         .iter()
-        .all(|e| e["operation"] == "POST /graphql" || e["operation"] == "GET /graphql"));
+        .all(|e| ["POST /graphql", "GET /graphql", "PUT /graphql"]
+            .contains(&e["operation"].as_str().unwrap())));
+    assert!(entries.iter().any(|e| e["operation"] == "PUT /graphql"));
     app.stop().await;
 }
 

@@ -3,7 +3,8 @@
 //! `application/graphql-response+json` responses, batches of at most `api.max_batch`
 //! documents. Before a document runs: authentication (from the headers, before the body is
 //! read), then its cost ([`crate::api::cost`]; a document it cannot measure never runs);
-//! mutations over GET are refused (405) so that no link or page can trigger one. After: every
+//! mutations over GET are refused (405) so that no link or page can trigger one, and so is any
+//! other method (after the token, so a refusal is attributed and audited). After: every
 //! error gets an `extensions.code`, the guard masks the whole response, and the audit entry
 //! is committed before the response leaves — for refusals too.
 
@@ -461,6 +462,14 @@ async fn prepare(
     payload: web::Payload,
     state: &AppState,
 ) -> Result<(Vec<Measured>, bool), Refusal> {
+    // Any other method is refused before its body is read, and audited like every refusal.
+    if req.method() != Method::GET && req.method() != Method::POST {
+        return Err(Refusal {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            body: error_body("METHOD_NOT_ALLOWED", "use GET (queries) or POST"),
+            allow: Some("GET, POST"),
+        });
+    }
     let api = &state.config().api;
     let timeout = Duration::from_millis(api.request_timeout_ms);
     let body = read_body(req, payload, api.max_body_bytes, timeout).await?;
@@ -636,12 +645,6 @@ fn outcome_of(body: &Value) -> String {
     codes.sort();
     codes.dedup();
     format!("error:{}", codes.join(","))
-}
-
-pub async fn method_not_allowed() -> HttpResponse {
-    HttpResponse::MethodNotAllowed()
-        .insert_header((header::ALLOW, "GET, POST"))
-        .json(json!({ "errors": [{ "message": "use GET (queries) or POST", "extensions": { "code": "METHOD_NOT_ALLOWED" } }] }))
 }
 
 #[cfg(test)]

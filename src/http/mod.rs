@@ -426,7 +426,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
         .route("/graphql", web::post().to(graphql::handle))
         .route("/graphql", web::get().to(graphql::handle))
-        .route("/graphql", web::to(graphql::method_not_allowed))
+        .route("/graphql", web::to(graphql::handle))
         .route("/graphiql", web::get().to(graphiql))
         .route("/graphiql/assets/{file}", web::get().to(graphiql_asset))
         .route("/schema.graphql", web::get().to(sdl))
