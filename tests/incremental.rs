@@ -101,6 +101,28 @@ fn base() -> (Market, common::Dataset) {
     m.message("hh2-m", "lone", "hh2-own", 15, 15);
     m.transfer("hh2-pay", "hh2-rel", "lone", "700.00", 16, 10)
         .withdraw("hh2-r", "lone", 16, 14);
+    // a hired crew paid on completion: four recruits panned pw-shop on the 4th to the 8th;
+    // two are paid on the 20th, the other two in the day (a payroll across the boundary)
+    m.shop("pw-own", "pw-shop", "beauty");
+    m.buyers(&["pw-org"]);
+    for i in 0..4u32 {
+        let op = format!("pw-op{i}");
+        m.buyers(&[&op]);
+        m.refer("pw-org", &op, 1);
+        for k in 0..2u32 {
+            m.review(
+                &format!("pw-r{i}-{k}"),
+                &op,
+                "pw-shop",
+                "pw-own",
+                2,
+                4 + i + k,
+                10,
+            );
+        }
+    }
+    m.transfer("pw-pay0", "pw-org", "pw-op0", "250.00", 20, 12)
+        .transfer("pw-pay1", "pw-org", "pw-op1", "250.00", 20, 13);
     (m, removals("incr-insider"))
 }
 
@@ -121,6 +143,8 @@ fn day() -> Market {
     m.withdraw("c1-r9", "c1-new", 22, 14);
     m.transfer("c1-share9", "c1-org", "c1-new", "200.00", 23, 10);
     m.crew("c3", 2, 21);
+    m.transfer("pw-pay2", "pw-org", "pw-op2", "250.00", 22, 12)
+        .transfer("pw-pay3", "pw-org", "pw-op3", "250.00", 22, 13);
     // c1 squeezes hh-own, whose relative pays; hh2-rel's address turns out to be hh2-own's,
     // which makes the old payment hh2-own's side's
     m.review("hh-r", "c1-op", "hh-shop", "hh-own", 1, 22, 10);
@@ -167,6 +191,10 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
     assert!(!members_of(&before["rings"])
         .iter()
         .any(|m| m.contains(&"c1-new".to_string())));
+    assert!(
+        !before["rings"].to_string().contains("pw-org"),
+        "half a payroll hires nobody"
+    );
 
     let d = day();
     app.load(d.data.path()).await.unwrap();
@@ -218,6 +246,13 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
     assert!(
         rings.iter().any(|m| m.contains(&"c3-org".to_string())),
         "c3 is new: {rings:?}"
+    );
+    assert!(
+        rings
+            .iter()
+            .any(|m| (0..4).all(|i| m.contains(&format!("pw-op{i}")))
+                && m.contains(&"pw-org".to_string())),
+        "the payroll completed in the day hires the whole crew: {rings:?}"
     );
     assert!(incremental["incidents"]
         .as_array()

@@ -554,9 +554,11 @@ async fn farm_campaign_without_lockstep_is_found_with_its_funding() {
     assert_eq!(role_of(r, "f-op3"), "OPERATIVE");
     let reasons = r["reasons"].as_array().unwrap();
     assert!(
-        reasons.iter().any(|x| x.as_str().unwrap().starts_with(
-            "f-org privately paid 6 accounts around the time each panned a shop in category phone"
-        )),
+        reasons.iter().any(|x| {
+            let x = x.as_str().unwrap();
+            x.starts_with("f-org privately paid 6 accounts for ")
+                && x.contains("reviews of shops in category phone")
+        }),
         "{reasons:#?}"
     );
     // lineage walks the same money back: the same beneficiary and mules
@@ -601,6 +603,94 @@ async fn a_seller_funding_through_a_relative_and_three_mules_is_the_beneficiary(
             Some(role),
             "{id}: {roles:?}"
         );
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crew_paid_together_weeks_after_its_campaign_is_found() {
+    let app = app().await;
+    let m = Market::new("rings-payroll");
+    m.shop("pr-target-own", "pr-target", "cosmetics");
+    m.shop("pr-rival", "pr-rival-shop", "cosmetics");
+    m.buyers(&["pr-org", "pr-mule"]);
+    // The rival pays through a middleman; the organizer recruited four reviewers, who pan the
+    // target twice each over two weeks and are paid together two weeks after the last review.
+    m.transfer("pr-fund", "pr-rival", "pr-mule", "10000.00", 1, 12);
+    m.transfer("pr-fund2", "pr-mule", "pr-org", "9500.00", 2, 12);
+    for i in 0..4u32 {
+        let op = format!("pr-op{i}");
+        m.buyers(&[&op]);
+        m.refer("pr-org", &op, 1);
+        for k in 0..2u32 {
+            let day = 2 + i * 3 + k * 2;
+            m.review(
+                &format!("pr-r{i}-{k}"),
+                &op,
+                "pr-target",
+                "pr-target-own",
+                2,
+                day,
+                10,
+            );
+        }
+        m.transfer(&format!("pr-pay{i}"), "pr-org", &op, "250.00", 29, 12 + i);
+    }
+    // Counter-case: someone paying three reviewers of one shop weeks after their reviews, but
+    // on days far apart (rent, an allowance): no payroll, so nobody is hired.
+    m.shop("pr-noodle-own", "pr-noodles", "food");
+    m.buyers(&["pr-landlord"]);
+    for (i, day) in [22u32, 26, 30].into_iter().enumerate() {
+        let tenant = format!("pr-tenant{i}");
+        m.buyers(&[&tenant]);
+        m.review(
+            &format!("pr-nr{i}"),
+            &tenant,
+            "pr-noodles",
+            "pr-noodle-own",
+            1,
+            2 + i as u32,
+            10,
+        );
+        m.transfer(
+            &format!("pr-rent{i}"),
+            "pr-landlord",
+            &tenant,
+            "1500.00",
+            day,
+            9,
+        );
+    }
+    app.load(m.data.path()).await.unwrap();
+    detect(&app).await;
+    let found = rings(&app, json!({})).await;
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let r = &found[0];
+    let mut expected: Vec<String> = (0..4).map(|i| format!("pr-op{i}")).collect();
+    expected.extend(["pr-mule", "pr-org", "pr-rival"].map(String::from));
+    expected.sort();
+    assert_eq!(common::ring_members(r), expected);
+    assert_eq!(role_of(r, "pr-org"), "ORGANIZER");
+    assert_eq!(role_of(r, "pr-op0"), "OPERATIVE");
+    assert_eq!(role_of(r, "pr-rival"), "BENEFICIARY");
+    let reasons = r["reasons"].as_array().unwrap();
+    assert!(
+        reasons.iter().any(|x| x
+            .as_str()
+            .unwrap()
+            .starts_with("pr-org privately paid 4 accounts for 8 negative or neutral reviews")),
+        "{reasons:#?}"
+    );
+    // Every payroll payment is an evidence edge.
+    let paid: Vec<&str> = r["evidence"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "PAID" && e["from"] == "pr-org")
+        .map(|e| e["recordId"].as_str().unwrap())
+        .collect();
+    for i in 0..4 {
+        assert!(paid.contains(&format!("pr-pay{i}").as_str()), "{paid:?}");
     }
     app.stop().await;
 }

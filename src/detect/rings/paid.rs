@@ -6,6 +6,12 @@
 //! campaign even when its operatives share too few targets to pan in lockstep (each farm or
 //! operative takes its own rivals, one review each). Query: `rings_paid_reviewers`.
 //!
+//! **Paid on completion.** A crew is often paid once the job is done: one payer pays several
+//! authors of negative reviews of one shop within a few days (a payroll), up to a month after
+//! a campaign that itself took weeks. Such a payment counts for every review of that shop the
+//! author posted in the month before it ([`PaidRules::payroll_after_ms`]), even past the
+//! per-review window; a single late payment does not.
+//!
 //! **Known false positives.** A shop owner paying the author of a review of its own shop is
 //! excluded (hush money or goodwill, left to the extortion signals). Friends repaying each
 //! other rarely pan shops of one category in the same fortnight; a group needs
@@ -30,6 +36,11 @@ pub struct PaidRules {
     pub window_ms: i64,
     /// Distinct paid reviewers of one category a payer needs.
     pub min_reviewers: usize,
+    /// A payroll pays for reviews of its shop posted at most this long before it.
+    pub payroll_after_ms: i64,
+    /// A payroll: payments of one payer to `min_reviewers` authors of one shop's negative
+    /// reviews, all within this span.
+    pub payroll_span_ms: i64,
 }
 
 impl Default for PaidRules {
@@ -37,6 +48,8 @@ impl Default for PaidRules {
         PaidRules {
             window_ms: 14 * DAY,
             min_reviewers: 3,
+            payroll_after_ms: 30 * DAY,
+            payroll_span_ms: 3 * DAY,
         }
     }
 }
@@ -96,7 +109,8 @@ pub async fn find(
                 "floor",
                 crate::detect::thresholds::current().commerce_floor_minor,
             )
-            .with("window", rules.window_ms);
+            .with("window", rules.window_ms)
+            .with("after", rules.window_ms.max(rules.payroll_after_ms));
         let (query, p) = crate::detect::victim::Scope::pick(
             v.scope.as_deref(),
             &q::RINGS_PAID_REVIEWERS,
@@ -127,11 +141,46 @@ pub async fn find(
     Ok(group(v, found, rules))
 }
 
+/// The paid reviews whose payment came within the per-review window, and those paid later by
+/// a payroll (module docs).
+fn timely_or_payroll(found: Vec<PaidReview>, rules: PaidRules) -> Vec<PaidReview> {
+    let timely = |p: &PaidReview| (p.payment.at - p.at).abs() <= rules.window_ms;
+    // Late payments after the review, by (payer, shop): (payment time, author, index).
+    let mut late: BTreeMap<(u32, u32), Vec<(i64, u32, usize)>> = BTreeMap::new();
+    for (i, p) in found.iter().enumerate() {
+        if !timely(p) && p.payment.at > p.at && p.payment.at - p.at <= rules.payroll_after_ms {
+            late.entry((p.payment.from, p.shop))
+                .or_default()
+                .push((p.payment.at, p.payment.to, i));
+        }
+    }
+    let mut payroll: BTreeSet<usize> = BTreeSet::new();
+    for mut pays in late.into_values() {
+        pays.sort_unstable();
+        for (k, &(start, _, _)) in pays.iter().enumerate() {
+            let run: Vec<&(i64, u32, usize)> = pays[k..]
+                .iter()
+                .take_while(|(at, _, _)| at - start <= rules.payroll_span_ms)
+                .collect();
+            let authors: BTreeSet<u32> = run.iter().map(|(_, a, _)| *a).collect();
+            if authors.len() >= rules.min_reviewers {
+                payroll.extend(run.iter().map(|(_, _, i)| *i));
+            }
+        }
+    }
+    found
+        .into_iter()
+        .enumerate()
+        .filter(|(i, p)| timely(p) || payroll.contains(i))
+        .map(|(_, p)| p)
+        .collect()
+}
+
 /// Groups paid reviews by (payer, category of the reviewed shop); keeps groups with enough
 /// distinct reviewers, each review once (the earliest payment after it).
 pub fn group(v: &VictimSide, found: Vec<PaidReview>, rules: PaidRules) -> Vec<PaidPanning> {
     let mut by: BTreeMap<(u32, String), BTreeMap<String, PaidReview>> = BTreeMap::new();
-    for p in found {
+    for p in timely_or_payroll(found, rules) {
         let shop = &v.shops[p.shop as usize];
         let Some(cat) = shop.category.clone() else {
             continue;
@@ -209,6 +258,55 @@ mod tests {
     fn reviewers_spread_over_categories_are_no_group() {
         let v = side();
         let found = vec![paid(0, 9, 1), paid(1, 9, 2), paid(3, 9, 4), paid(4, 9, 5)];
+        assert!(group(&v, found, PaidRules::default()).is_empty());
+    }
+
+    /// `paid(review, …)` by its own author (review ids `r{review}-{author}`), with the payment
+    /// `days` after the review.
+    fn paid_later(review: usize, payer: u32, author: u32, days: i64) -> PaidReview {
+        let mut p = paid(review, payer, author);
+        p.review_id = format!("r{review}-{author}");
+        p.payment.payment_id = format!("p{review}-{author}");
+        p.payment.at = p.at + days * DAY;
+        p
+    }
+
+    #[test]
+    fn a_payroll_pays_for_reviews_weeks_before_it_but_a_lone_late_payment_does_not() {
+        let v = side();
+        // Three authors of shop 0's reviews, paid the same week, 20 to 22 days after.
+        let payroll = vec![
+            paid_later(0, 9, 1, 20),
+            paid_later(2, 9, 2, 21),
+            paid_later(0, 9, 3, 22),
+        ];
+        let g = group(&v, payroll.clone(), PaidRules::default());
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].reviewers().len(), 3);
+        // The same payments spread over weeks are no payroll.
+        let spread = vec![
+            paid_later(0, 9, 1, 16),
+            paid_later(2, 9, 2, 22),
+            paid_later(0, 9, 3, 29),
+        ];
+        assert!(group(&v, spread, PaidRules::default()).is_empty());
+        // Nor are payments past the payroll's reach.
+        let too_late: Vec<PaidReview> = payroll
+            .iter()
+            .map(|p| paid_later(0, 9, p.payment.to, 31))
+            .collect();
+        assert!(group(&v, too_late, PaidRules::default()).is_empty());
+    }
+
+    #[test]
+    fn a_late_payroll_is_per_shop_not_per_category() {
+        let v = side();
+        // Authors of two phone shops' reviews (shop 0 twice, shop 1 once) paid together late.
+        let found = vec![
+            paid_later(0, 9, 1, 20),
+            paid_later(1, 9, 2, 20),
+            paid_later(0, 9, 3, 20),
+        ];
         assert!(group(&v, found, PaidRules::default()).is_empty());
     }
 

@@ -285,16 +285,20 @@ pub fn lockstep(c: &Ctx, blocks: &[&LockstepBlock], acc: &mut Acc) -> f64 {
 }
 
 /// **Paid panning.** A member privately paid other members shortly before or after each
-/// posted a negative or neutral review on shops of one category: 0.15 per paid reviewer, noisy-OR, at most 0.7.
+/// posted a negative or neutral review on shops of one category, or paid several of one
+/// shop's panners together after the campaign (a payroll, [`super::paid`]): 0.15 per paid
+/// reviewer, noisy-OR, at most 0.7.
 pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
     let mut reviewers: BTreeSet<u32> = BTreeSet::new();
     for x in paid {
         let mut lines = Vec::new();
+        let mut paid_here: BTreeSet<u32> = BTreeSet::new();
         for p in &x.paid {
             if !c.set.contains(&p.payment.to) {
                 continue;
             }
             reviewers.insert(p.payment.to);
+            paid_here.insert(p.payment.to);
             let (author, shop) = (p.payment.to, &c.v.shops[p.shop as usize]);
             acc.shops.insert(shop.id.clone());
             acc.reviews_by
@@ -342,8 +346,9 @@ pub fn paid_panning(c: &Ctx, paid: &[&PaidPanning], acc: &mut Acc) -> f64 {
         }
         if !lines.is_empty() {
             acc.reasons.push(format!(
-                "{} privately paid {} accounts around the time each panned a shop in category {}: {}.",
+                "{} privately paid {} accounts for {} negative or neutral reviews of shops in category {}: {}.",
                 c.name(x.payer),
+                paid_here.len(),
                 lines.len(),
                 x.category,
                 lines.join("; ")
