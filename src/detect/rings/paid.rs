@@ -141,12 +141,16 @@ pub async fn find(
     Ok(group(v, found, rules))
 }
 
+/// A payment after the review and past the per-review window: (payment time, author, index
+/// of the paid review).
+type LatePay = (i64, u32, usize);
+
 /// The paid reviews whose payment came within the per-review window, and those paid later by
 /// a payroll (module docs).
 fn timely_or_payroll(found: Vec<PaidReview>, rules: PaidRules) -> Vec<PaidReview> {
     let timely = |p: &PaidReview| (p.payment.at - p.at).abs() <= rules.window_ms;
-    // Late payments after the review, by (payer, shop): (payment time, author, index).
-    let mut late: BTreeMap<(u32, u32), Vec<(i64, u32, usize)>> = BTreeMap::new();
+    // Late payments after the review, by (payer, shop).
+    let mut late: BTreeMap<(u32, u32), Vec<LatePay>> = BTreeMap::new();
     for (i, p) in found.iter().enumerate() {
         if !timely(p) && p.payment.at > p.at && p.payment.at - p.at <= rules.payroll_after_ms {
             late.entry((p.payment.from, p.shop))
@@ -158,7 +162,7 @@ fn timely_or_payroll(found: Vec<PaidReview>, rules: PaidRules) -> Vec<PaidReview
     for mut pays in late.into_values() {
         pays.sort_unstable();
         for (k, &(start, _, _)) in pays.iter().enumerate() {
-            let run: Vec<&(i64, u32, usize)> = pays[k..]
+            let run: Vec<&LatePay> = pays[k..]
                 .iter()
                 .take_while(|(at, _, _)| at - start <= rules.payroll_span_ms)
                 .collect();
