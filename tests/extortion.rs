@@ -444,6 +444,59 @@ async fn a_collector_settling_up_weeks_later_ties_its_takings_to_the_crew() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn stockpiled_reviews_sold_off_weeks_later_are_the_incidents_of_that_deal() {
+    let app = app().await;
+    let m = Market::new("ext-stock");
+    // Two recruits pan the shop on the 2nd and 3rd; a third posts on the 19th; on the 20th
+    // the organizer offers to have "them all" removed, is paid, and the two old reviews go.
+    m.buyers(&["sk-org", "sk-op0", "sk-op1", "sk-op2"]);
+    for op in ["sk-op0", "sk-op1", "sk-op2"] {
+        m.refer("sk-org", op, 1);
+    }
+    m.shop("sk-own", "sk-shop", "tea");
+    m.review("sk-r0", "sk-op0", "sk-shop", "sk-own", 1, 2, 19);
+    m.review("sk-r1", "sk-op1", "sk-shop", "sk-own", 2, 3, 20);
+    m.review("sk-r2", "sk-op2", "sk-shop", "sk-own", 2, 19, 20);
+    m.message("sk-m", "sk-org", "sk-own", 20, 10);
+    m.transfer("sk-pay", "sk-own", "sk-org", "2000.00", 20, 13)
+        .withdraw("sk-r0", "sk-op0", 20, 14)
+        .withdraw("sk-r1", "sk-op1", 20, 20);
+    // Counter-case: an old review, a contact and a payment weeks later, but the review stays
+    // up: nothing ties that payment to it.
+    m.buyers(&["sk-buyer"]);
+    m.refer("sk-org", "sk-buyer", 1);
+    m.shop("sk-own2", "sk-shop2", "tea");
+    m.review("sk-r9", "sk-buyer", "sk-shop2", "sk-own2", 1, 2, 10);
+    m.message("sk-m9", "sk-org", "sk-own2", 24, 10);
+    m.transfer("sk-pay9", "sk-own2", "sk-org", "1500.00", 24, 13);
+    extortion_only(&app, &m).await;
+
+    let list = incidents(&app, json!({})).await;
+    for (review, withdrawn) in [
+        ("sk-r0", "2017-04-20T06:00:00Z"),
+        ("sk-r1", "2017-04-20T12:00:00Z"),
+    ] {
+        let i = by_review(&list, review);
+        assert!(i["complete"].as_bool().unwrap(), "{i:#}");
+        assert_eq!(i["paymentId"], "sk-pay");
+        assert_eq!(i["contact"]["id"], "sk-org");
+        assert_eq!(i["payee"]["id"], "sk-org");
+        assert_eq!(i["retractedAt"], withdrawn);
+        assert!(i["confidence"].as_f64().unwrap() >= 0.9, "{i:#}");
+    }
+    // The recruit's fresh review stayed up: the payment bought the other two.
+    assert!(
+        !list.iter().any(|i| i["review"]["id"] == "sk-r2"),
+        "{list:#?}"
+    );
+    assert!(
+        !list.iter().any(|i| i["review"]["id"] == "sk-r9"),
+        "{list:#?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn hush_money_from_the_owners_household_is_the_owners() {
     let app = app().await;
     let m = Market::new("ext-household");

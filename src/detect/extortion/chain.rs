@@ -187,12 +187,19 @@ pub fn best_chain(
             best = Some(chain);
         }
     };
-    for m in c.contacts(v).filter(|m| m.at <= r.at + w.contact_ms) {
+    for m in c.contacts(v) {
+        // Past the contact window only the review's withdrawal right after the payment ties
+        // a contact to it: stockpiled reviews sold off together, weeks after they were posted.
+        let late = m.at > r.at + w.contact_ms;
         let t1 = tie(v, ties, rings, a, m.from);
         for p in c
             .payments(v)
             .filter(|p| p.at > m.at && p.at <= m.at + w.pay_after_contact_ms)
         {
+            let retraction = retraction_after(p.at);
+            if late && retraction.is_none() {
+                continue;
+            }
             let Some(t2) = payee_tie(v, ties, rings, a, p) else {
                 continue;
             };
@@ -212,7 +219,6 @@ pub fn best_chain(
                     None => continue,
                 },
             };
-            let retraction = retraction_after(p.at);
             let mut used = vec![t1.clone(), t2];
             used.extend(household_tie(v, v.owner_of(r), p));
             let weakest = used.iter().map(|t| t.strength).fold(1.0, f64::min);
@@ -249,6 +255,18 @@ pub fn best_chain(
         });
     }
     best
+}
+
+/// A payment followed by the withdrawal of some of the shop's reviews bought those: a chain
+/// through the same payment whose review stayed up is not part of that deal (a recruit's
+/// later review, posted the day before the organizer sold off the old ones).
+pub fn keep_what_payments_bought(chains: &mut Vec<Chain>) {
+    let bought: std::collections::HashSet<String> = chains
+        .iter()
+        .filter(|c| c.retraction.is_some())
+        .map(|c| c.payment.payment_id.clone())
+        .collect();
+    chains.retain(|c| c.retraction.is_some() || !bought.contains(&c.payment.payment_id));
 }
 
 /// Two payments of one deal are at most this far apart: extortionists let a merchant pay in
@@ -420,6 +438,66 @@ mod tests {
 
     fn ids(ch: &Chain) -> Vec<&str> {
         ch.payments().map(|p| p.payment_id.as_str()).collect()
+    }
+
+    /// `side` with the reviewer `a` messaging the owner on `contact_day`.
+    fn side_contacted(pay_day: i64, contact_day: i64, retracted_on: Option<i64>) -> VictimSide {
+        let mut v = side(&[("p", "a", 200_000, pay_day)], retracted_on);
+        let (o, a) = (v.accounts.intern("o"), v.accounts.intern("a"));
+        v.contacts.entry(o).or_default().push(OwnerContact {
+            message_id: "m".into(),
+            from: a,
+            at: contact_day * D,
+        });
+        v
+    }
+
+    fn chain_of(v: &VictimSide) -> Option<Chain> {
+        let w = Windows {
+            contact_ms: 7 * D,
+            pay_after_contact_ms: 7 * D,
+            pay_without_contact_ms: 14 * D,
+            retract_ms: 7 * D,
+        };
+        let cands = crate::detect::rings::candidates::generate(v, 14 * D, 7 * D, true);
+        cands
+            .iter()
+            .find_map(|c| best_chain(v, &Ties::default(), &HashMap::new(), c, w))
+    }
+
+    #[test]
+    fn stockpiled_reviews_sold_off_weeks_later_chain_only_through_their_withdrawal() {
+        // contacted on day 17, paid on day 18, withdrawn on day 19: a complete chain
+        let ch = chain_of(&side_contacted(18, 17, Some(19))).expect("a chain");
+        assert!(ch.retraction.is_some() && ch.contact.is_some());
+        assert_eq!(ch.payment.payment_id, "p");
+        // the same contact and payment without the withdrawal: nothing links them to the review
+        assert!(chain_of(&side_contacted(18, 17, None)).is_none());
+        // withdrawn long after the payment: no link either
+        assert!(chain_of(&side_contacted(18, 17, Some(30))).is_none());
+    }
+
+    #[test]
+    fn a_payment_that_bought_withdrawals_is_not_also_a_stayed_reviews_deal() {
+        let v = side(&[("p", "x", 200_000, 2), ("q", "x", 200_000, 3)], None);
+        let mut stayed = chain_on(&v, 0);
+        let mut bought = chain_on(&v, 0);
+        bought.review = 1;
+        bought.retraction = Some(Retraction {
+            event_id: "e".into(),
+            action: "withdrawn".into(),
+            at: 3 * D,
+            new_rating: None,
+        });
+        let other = chain_on(&v, 1);
+        stayed.review = 2;
+        let mut chains = vec![stayed, bought, other];
+        keep_what_payments_bought(&mut chains);
+        let left: Vec<(usize, &str)> = chains
+            .iter()
+            .map(|c| (c.review, c.payment.payment_id.as_str()))
+            .collect();
+        assert_eq!(left, vec![(1, "p"), (0, "q")]);
     }
 
     #[test]

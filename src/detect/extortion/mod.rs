@@ -9,6 +9,13 @@
 //! same incident ([`chain::extend_over_installments`]); its amount is their total, every one
 //! is an evidence edge, and the withdrawal window runs from the last.
 //!
+//! **Stockpiled reviews.** A crew may pan a shop for weeks and then sell the removal of all
+//! of it in one deal. A contact and a payment past the windows still make a chain for a
+//! review when its author withdraws it within [`IncidentParams::retract_window_ms`] of the
+//! payment: the withdrawal is what ties the late deal to that review. A payment whose chains
+//! include such withdrawals bought those reviews; a review of the same shop that stayed up
+//! is not another incident of it ([`chain::keep_what_payments_bought`]).
+//!
 //! **Ties** accepted between the reviewer and the paid account: same account, a shared rare
 //! identifier (rare as defined in [`crate::detect::thresholds`]), a referral, a private
 //! transfer, membership of the same stored ring (rings run first), the payee passing the
@@ -231,13 +238,14 @@ pub async fn detect_on(
 ) -> Result<Found, DetectError> {
     let started = Instant::now();
     let pay_reach = p.pay_reach_ms();
-    let cands: Vec<candidates::Candidate> = candidates::generate(v, pay_reach, p.contact_window_ms)
-        .into_iter()
-        .filter_map(|mut c| {
-            c.retain_payments(v, |x| x.amount >= p.min_payment)
-                .then_some(c)
-        })
-        .collect();
+    let cands: Vec<candidates::Candidate> =
+        candidates::generate(v, pay_reach, p.contact_window_ms, true)
+            .into_iter()
+            .filter_map(|mut c| {
+                c.retain_payments(v, |x| x.amount >= p.min_payment)
+                    .then_some(c)
+            })
+            .collect();
     let mut rings: HashMap<u32, Vec<String>> = HashMap::new();
     {
         let accounts = &mut v.accounts;
@@ -293,6 +301,7 @@ pub async fn detect_on(
         .filter_map(|c| chain::best_chain(v, &ties, &rings, c, w))
         .collect();
     chain::extend_over_installments(v, &mut chains, p.min_payment, p.retract_window_ms);
+    chain::keep_what_payments_bought(&mut chains);
     let mut chain_pairs: Vec<(String, String)> = chains
         .iter()
         .map(|ch| {

@@ -76,20 +76,33 @@ impl Hit {
 
 /// Negative reviews followed by owner payments or contacts from someone other than a fellow
 /// critic of the same owner's shops (a household panning one bad shop all message the owner).
-pub fn generate(v: &VictimSide, pay_window_ms: i64, contact_window_ms: i64) -> Vec<Candidate> {
+/// With `to_withdrawal`, a review its author later withdrew (or revised up) also keeps the
+/// payments and contacts up to that withdrawal, however late: a crew that stockpiles reviews
+/// sells their removal together, weeks after the first (extortion checks the rest).
+pub fn generate(
+    v: &VictimSide,
+    pay_window_ms: i64,
+    contact_window_ms: i64,
+    to_withdrawal: bool,
+) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (i, r) in v.negative.iter().enumerate() {
         let owner = v.owner_of(r);
         if r.author == owner {
             continue;
         }
+        let withdrawn = to_withdrawal
+            .then(|| v.retractions.get(&r.id))
+            .flatten()
+            .and_then(|list| list.iter().map(|x| x.at).max())
+            .unwrap_or(i64::MIN);
         let sent = v.transfers_of(owner);
         let payments: Vec<u32> = v
-            .transfers_range(owner, r.at, r.at + pay_window_ms)
+            .transfers_range(owner, r.at, (r.at + pay_window_ms).max(withdrawn))
             .filter(|&k| sent[k].to != owner)
             .map(|k| k as u32)
             .collect();
-        let window = v.contacts_range(owner, r.at, r.at + contact_window_ms);
+        let window = v.contacts_range(owner, r.at, (r.at + contact_window_ms).max(withdrawn));
         let c = Candidate {
             review: i,
             payments,

@@ -165,7 +165,7 @@ pub async fn detect_on(
     v: &mut VictimSide,
 ) -> Result<Vec<Ring>, DetectError> {
     let started = Instant::now();
-    let cands = candidates::generate(v, p.pay_window_ms, p.contact_window_ms);
+    let cands = candidates::generate(v, p.pay_window_ms, p.contact_window_ms, false);
     let blocks = lockstep::find(v, &p.lockstep);
     let paid = paid::find(graph, v, p.paid).await?;
     tracing::info!(
