@@ -427,6 +427,49 @@ async fn trace_from_an_extortion_organizer_shows_its_own_crew() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_crew_of_two_at_one_address_is_traced_from_either_side() {
+    let app = app().await;
+    let m = crate::market::Market::new("lineage-pair");
+    // The reviewer pans two shops; its housemate talks to the owners and is paid. Nothing
+    // else ties them: no referral, no money between them, no messages.
+    m.buyers(&["pr-rev", "pr-talk", "pr-neighbour"]);
+    m.share("address", "addr-pair", &["pr-rev", "pr-talk"]);
+    for (i, day) in [3u32, 9].into_iter().enumerate() {
+        let (own, shop) = (format!("pr-own{i}"), format!("pr-shop{i}"));
+        m.shop(&own, &shop, "tea");
+        m.review(&format!("pr-r{i}"), "pr-rev", &shop, &own, 1, day, 10);
+        m.message(&format!("pr-m{i}"), "pr-talk", &own, day + 1, 9);
+        m.transfer(
+            &format!("pr-pay{i}"),
+            &own,
+            "pr-talk",
+            "800.00",
+            day + 1,
+            15,
+        )
+        .withdraw(&format!("pr-r{i}"), "pr-rev", day + 2, 9);
+    }
+    // a buyer on the same street (another address) paid by nobody stays out
+    m.share("address", "addr-street", &["pr-neighbour"]);
+    app.load(m.data.path()).await.unwrap();
+    for start in ["pr-talk", "pr-rev"] {
+        let data = app
+            .data(LINEAGE, json!({"a": start, "r": null, "d": 4}))
+            .await;
+        let got = roles_or_none(&data["agentLineage"]);
+        assert_eq!(got["pr-talk"].0, "ORGANIZER", "from {start}: {got:?}");
+        assert_eq!(got["pr-rev"].0, "OPERATIVE", "from {start}: {got:?}");
+        assert!(!got.contains_key("pr-neighbour"));
+        let reasons = data["agentLineage"]["accounts"].to_string();
+        assert!(
+            reasons.contains("collected the hush money for its reviews"),
+            "{reasons}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn seed_haimen_organizer_traces_its_own_crew_at_every_depth() {
     let app = app().await;
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seed-data"));

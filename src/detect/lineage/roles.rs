@@ -274,6 +274,38 @@ fn collects_for(
     })
 }
 
+/// (collector, reviewer) pairs where the collector was paid hush money directly for the
+/// reviewer's attack and shares a rare household identifier (device, address, phone, card)
+/// with it: a crew of two at one address needs no other tie, the talker is paid for the
+/// reviewer's work (the tie incidents accept between reviewer and payee).
+fn household_collections<'a>(
+    inp: &Input<'a>,
+    reviewers: &BTreeSet<&'a str>,
+    extortion: &BTreeMap<&str, Victim<'_>>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut out = Vec::new();
+    for t in inp.ties.iter().filter(|t| {
+        t.kind == TieKind::Shares
+            && t.via
+                .as_deref()
+                .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
+    }) {
+        for (x, r) in [
+            (t.from.as_str(), t.to.as_str()),
+            (t.to.as_str(), t.from.as_str()),
+        ] {
+            let collected = reviewers.contains(r)
+                && extortion.values().any(|v| {
+                    v.attacks.iter().any(|a| a.author_id == r) && v.paid.iter().any(|p| p.to == x)
+                });
+            if collected && x != r {
+                out.push((x, r));
+            }
+        }
+    }
+    out
+}
+
 /// The account coordinating the most reviewers, victims' owners excluded: two reviewers at
 /// least, or one whose victims' hush money it collected (a crew of one operative). The
 /// start's own organizer comes first: the start itself, the one coordinating the start, or
@@ -292,7 +324,11 @@ pub(crate) fn organizer<'a>(
                     && ((t.from == x && t.to == inp.start) || (t.to == x && t.from == inp.start))
             })
     };
-    coordination(inp, reviewers)
+    let mut coordinated = coordination(inp, reviewers);
+    for (x, r) in household_collections(inp, reviewers, extortion) {
+        coordinated.entry(x).or_default().insert(r);
+    }
+    coordinated
         .into_iter()
         .filter(|(x, _)| !victim_owners.contains(x))
         .filter(|(x, c)| c.len() >= 2 || (c.len() == 1 && collects_for(inp, x, c, extortion)))
@@ -329,7 +365,8 @@ fn paid_after_attack<'a>(
         .collect()
 }
 
-/// The operatives: the reviewers the organizer coordinates, with the ties that show it.
+/// The operatives: the reviewers the organizer coordinates, with the ties that show it (a
+/// shared household identifier when that is all there is: see [`household_collections`]).
 pub(crate) fn operatives<'a>(
     inp: &Input<'a>,
     organizer: &str,
@@ -338,12 +375,29 @@ pub(crate) fn operatives<'a>(
     coordinated
         .iter()
         .map(|&m| {
-            let why = inp
+            let mut why: Vec<String> = inp
                 .ties
                 .iter()
                 .filter(|t| coordinates(t, organizer, m, &inp.thresholds))
                 .map(tie_phrase)
                 .collect();
+            if why.is_empty() {
+                why.extend(
+                    inp.ties
+                        .iter()
+                        .filter(|t| {
+                            t.kind == TieKind::Shares
+                                && ((t.from == organizer && t.to == m)
+                                    || (t.from == m && t.to == organizer))
+                        })
+                        .map(|t| {
+                            format!(
+                                "{}; {organizer} collected the hush money for its reviews",
+                                tie_phrase(t)
+                            )
+                        }),
+                );
+            }
             (m, why)
         })
         .collect()
@@ -1494,6 +1548,34 @@ mod tests {
             negs.keys().copied().collect::<Vec<_>>(),
             vec!["neg", "payee"]
         );
+    }
+
+    #[test]
+    fn a_talker_paid_for_the_reviews_of_its_housemate_organizes_a_crew_of_two() {
+        let reviews = vec![review("rev", "v1", 5)];
+        let paid = tie("o-v1", "talk", TieKind::Transfer, 6 * DAY, Some(200_000));
+        let inf = run("talk", &[shares("rev", "talk"), paid.clone()], &reviews);
+        assert_eq!(role(&inf, "talk"), Some(Role::Organizer));
+        assert_eq!(role(&inf, "rev"), Some(Role::Operative));
+        assert!(
+            inf.roles["rev"]
+                .reasons
+                .iter()
+                .any(|r| r.contains("address")),
+            "{:?}",
+            inf.roles["rev"]
+        );
+        // a shared IP is no household: nobody is tied to the reviewer
+        let ip = Tie {
+            via: Some("ip".into()),
+            ..shares("rev", "talk")
+        };
+        let inf = run("talk", &[ip, paid.clone()], &reviews);
+        assert_eq!(role(&inf, "talk"), None);
+        // nor is the housemate of a reviewer whose shop paid somebody else
+        let elsewhere = tie("o-v1", "other", TieKind::Transfer, 6 * DAY, Some(200_000));
+        let inf = run("talk", &[shares("rev", "talk"), elsewhere], &reviews);
+        assert_eq!(role(&inf, "talk"), None);
     }
 
     #[test]
