@@ -20,7 +20,7 @@ use graphql_parser::query::{
     TypeCondition, Value, VariableDefinition,
 };
 use graphql_parser::schema::{self, Type};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// `first` when neither the request nor the schema gives one (the API's default page).
 pub const DEFAULT_FIRST: u64 = crate::api::paging::DEFAULT_PAGE as u64;
@@ -49,10 +49,6 @@ pub enum OperationKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cost {
     pub kind: OperationKind,
-    /// The operation's name in the document, if it has one.
-    pub name: Option<String>,
-    /// Root field names, in document order (the audit log's "operation" when unnamed).
-    pub root_fields: Vec<String>,
     pub depth: usize,
     pub complexity: u64,
     pub aliases: usize,
@@ -167,7 +163,7 @@ impl CostModel {
         let doc = graphql_parser::parse_query::<&str>(query)
             .map_err(|e| Rejected::Parse(parse_message(query, &e)))?;
         let fragments = fragments(&doc)?;
-        let (name, kind, selection, defaults) = select_operation(&doc, operation_name)?;
+        let (_, kind, selection, defaults) = select_operation(&doc, operation_name)?;
         let root = match kind {
             OperationKind::Mutation => &self.mutation_root,
             _ => &self.query_root,
@@ -190,17 +186,12 @@ impl CostModel {
         let m = walk.selection_set(selection, root);
         let cost = Cost {
             kind,
-            name: name.map(str::to_string),
-            root_fields: Vec::new(),
             depth: 1 + m.height,
             complexity: m.complexity,
             aliases: m.aliases,
         };
         check(&cost, limits)?;
-        Ok(Cost {
-            root_fields: root_fields(selection, &fragments),
-            ..cost
-        })
+        Ok(cost)
     }
 }
 
@@ -538,39 +529,6 @@ impl<'w, 'a> Walk<'w, 'a> {
     }
 }
 
-/// Root field names in document order, each fragment expanded once (iteratively: a chain of
-/// spreads may be as long as the document).
-fn root_fields<'a>(
-    set: &SelectionSet<'a, &'a str>,
-    fragments: &HashMap<&'a str, &FragmentDefinition<'a, &'a str>>,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut expanded = HashSet::new();
-    let mut stack = vec![set.items.iter()];
-    while let Some(items) = stack.last_mut() {
-        let Some(sel) = items.next() else {
-            stack.pop();
-            continue;
-        };
-        match sel {
-            Selection::Field(f) => {
-                if out.last().map(String::as_str) != Some(f.name) {
-                    out.push(f.name.to_string());
-                }
-            }
-            Selection::InlineFragment(i) => stack.push(i.selection_set.items.iter()),
-            Selection::FragmentSpread(s) => {
-                if expanded.insert(s.fragment_name) {
-                    if let Some(f) = fragments.get(s.fragment_name) {
-                        stack.push(f.selection_set.items.iter());
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The deepest nesting of `{` in a GraphQL document, skipping strings and comments: a linear
 /// pre-check so that no parser recursion ever sees a pathological document.
 pub fn brace_depth(text: &str) -> usize {
@@ -656,7 +614,6 @@ mod tests {
         let c = measure("{ account(id: \"a\") { id name } }", json!({})).unwrap();
         assert_eq!((c.depth, c.complexity, c.aliases), (2, 3, 0));
         assert_eq!(c.kind, OperationKind::Query);
-        assert_eq!(c.root_fields, vec!["account"]);
     }
 
     #[test]
@@ -751,10 +708,7 @@ mod tests {
         }
         q += " fragment F100000 on Query { stats { accounts } }";
         let cost = measure(&q, json!({})).unwrap();
-        assert_eq!(
-            (cost.root_fields, cost.complexity),
-            (vec!["stats".to_string()], 2)
-        );
+        assert_eq!(cost.complexity, 2);
     }
 
     #[test]
