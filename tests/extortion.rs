@@ -497,6 +497,45 @@ async fn stockpiled_reviews_sold_off_weeks_later_are_the_incidents_of_that_deal(
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_crews_small_takings_count_when_they_buy_the_withdrawal_and_goodwill_does_not() {
+    let app = app().await;
+    let m = Market::new("ext-small");
+    m.buyers(&["sm-org", "sm-op", "sm-buyer"]);
+    m.refer("sm-org", "sm-op", 1);
+    // A crew asking for 60 yuan: the reviewer calls, the organizer is paid, the review goes.
+    m.shop("sm-own", "sm-shop", "tea");
+    m.review("sm-r", "sm-op", "sm-shop", "sm-own", 1, 3, 10);
+    m.message("sm-m", "sm-op", "sm-own", 3, 18);
+    m.transfer("sm-pay", "sm-own", "sm-org", "60.00", 4, 10)
+        .withdraw("sm-r", "sm-op", 4, 15);
+    // The same 60 yuan with the review left up: no incident.
+    m.shop("sm-own2", "sm-shop2", "tea");
+    m.review("sm-r2", "sm-op", "sm-shop2", "sm-own2", 1, 8, 10);
+    m.message("sm-m2", "sm-op", "sm-own2", 8, 18);
+    m.transfer("sm-pay2", "sm-own2", "sm-org", "60.00", 9, 10);
+    // Goodwill: an owner's 30-yuan red packet to the disappointed buyer, who revises to 4.
+    m.shop("sm-own3", "sm-shop3", "tea");
+    m.review("sm-r3", "sm-buyer", "sm-shop3", "sm-own3", 2, 12, 10);
+    m.message("sm-m3", "sm-buyer", "sm-own3", 12, 12);
+    m.transfer("sm-gift", "sm-own3", "sm-buyer", "30.00", 12, 15)
+        .revise("sm-r3", "sm-buyer", 4, 12, 20);
+    extortion_only(&app, &m).await;
+
+    let list = incidents(&app, json!({"minConfidence": 0.0})).await;
+    let i = by_review(&list, "sm-r");
+    assert!(i["complete"].as_bool().unwrap(), "{i:#}");
+    assert_eq!(i["payee"]["id"], "sm-org");
+    assert_eq!(i["amount"]["amount"], "60.00");
+    for benign in ["sm-r2", "sm-r3"] {
+        assert!(
+            !list.iter().any(|i| i["review"]["id"] == benign),
+            "{benign}: {list:#?}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn hush_money_from_the_owners_household_is_the_owners() {
     let app = app().await;
     let m = Market::new("ext-household");

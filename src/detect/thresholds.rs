@@ -37,7 +37,10 @@ pub struct Thresholds {
     ///
     /// Why 100.00: crews ask hundreds to thousands (the Haimen crew took 600–8,800 CNY a
     /// shop); an owner compensating a disappointed buyer refunds against the order, and the
-    /// odd private goodwill transfer is tens of yuan.
+    /// odd private goodwill transfer is tens of yuan. Incidents take a smaller payment (above
+    /// the commerce floor) only where goodwill cannot be: paid to an account other than the
+    /// reviewer, after a contact, and followed by the withdrawal
+    /// (`extortion::chain::small_payment_counts`).
     pub hush_money_min_minor: i64,
 }
 

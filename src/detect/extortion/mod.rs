@@ -16,6 +16,11 @@
 //! include such withdrawals bought those reviews; a review of the same shop that stayed up
 //! is not another incident of it ([`chain::keep_what_payments_bought`]).
 //!
+//! **Small takings.** A payment under the hush-money minimum (and above the commerce floor)
+//! makes a chain only when it is complete and went to an account other than the reviewer:
+//! an owner's goodwill red packet goes to the disappointed buyer itself
+//! ([`chain::small_payment_counts`]).
+//!
 //! **Ties** accepted between the reviewer and the paid account: same account, a shared rare
 //! identifier (rare as defined in [`crate::detect::thresholds`]), a referral, a private
 //! transfer, membership of the same stored ring (rings run first), the payee passing the
@@ -75,8 +80,11 @@ pub struct IncidentParams {
     /// Withdrawal or upward revision within this long after the (last installment of the)
     /// payment.
     pub retract_window_ms: i64,
-    /// Private payments below this (minor units) are not hush money.
+    /// Private payments below this (minor units) are not hush money, unless a crew's small
+    /// takings ([`chain::small_payment_counts`]).
     pub min_payment: i64,
+    /// Private payments of at most this are ordinary commerce, never a chain's.
+    pub commerce_floor: i64,
     /// A payee must owe at least this share of the shop owners paying it privately to
     /// incidents: a freelancer or an insider's relative paid by dozens of owners is not
     /// explained by one owner who paid it after a review (the rule rings apply too).
@@ -100,6 +108,7 @@ impl Default for IncidentParams {
             pay_without_contact_ms: 14 * DAY,
             retract_window_ms: 7 * DAY,
             min_payment: crate::detect::thresholds::current().hush_money_min_minor,
+            commerce_floor: crate::detect::thresholds::current().commerce_floor_minor,
             min_explained: 0.5,
             ties: TieParams::default(),
         }
@@ -242,7 +251,7 @@ pub async fn detect_on(
         candidates::generate(v, pay_reach, p.contact_window_ms, true)
             .into_iter()
             .filter_map(|mut c| {
-                c.retain_payments(v, |x| x.amount >= p.min_payment)
+                c.retain_payments(v, |x| x.amount > p.commerce_floor)
                     .then_some(c)
             })
             .collect();
@@ -295,6 +304,7 @@ pub async fn detect_on(
         pay_after_contact_ms: p.pay_after_contact_ms,
         pay_without_contact_ms: p.pay_without_contact_ms,
         retract_ms: p.retract_window_ms,
+        min_payment: p.min_payment,
     };
     let mut chains: Vec<chain::Chain> = cands
         .iter()
