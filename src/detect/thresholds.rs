@@ -40,7 +40,7 @@ pub struct Thresholds {
     /// odd private goodwill transfer is tens of yuan. Incidents take a smaller payment (above
     /// the commerce floor) only where goodwill cannot be: paid to an account other than the
     /// reviewer, after a contact, and followed by the withdrawal
-    /// (`extortion::chain::small_payment_counts`).
+    /// ([`Thresholds::is_hush_money`]).
     pub hush_money_min_minor: i64,
 }
 
@@ -85,6 +85,22 @@ impl Thresholds {
     pub fn above_commerce(&self, minor: i64) -> bool {
         minor > self.commerce_floor_minor
     }
+
+    /// Whether an owner's private payment after a negative review can be hush money: the
+    /// minimum or more; or, above the commerce floor, a crew's small takings — paid to an
+    /// account other than the reviewer, after a contact, and followed by the review's
+    /// withdrawal. An owner's goodwill red packet goes to the disappointed buyer itself.
+    /// Incidents and rings' hits use this one rule.
+    pub fn is_hush_money(
+        &self,
+        minor: i64,
+        to_reviewer: bool,
+        contacted: bool,
+        withdrawn: bool,
+    ) -> bool {
+        minor >= self.hush_money_min_minor
+            || (self.above_commerce(minor) && !to_reviewer && contacted && withdrawn)
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +116,19 @@ mod tests {
         assert_eq!(t.identifier_weight(2), 1.0);
         assert_eq!(t.identifier_weight(3), 0.5);
         assert_eq!(t.identifier_weight(150), 0.0);
+    }
+
+    #[test]
+    fn small_takings_are_hush_money_only_where_goodwill_cannot_be() {
+        let t = Thresholds::default();
+        assert!(t.is_hush_money(10_000, true, false, false));
+        assert!(t.is_hush_money(5_000, false, true, true));
+        // to the reviewer itself, without a contact, or with the review left up: no
+        assert!(!t.is_hush_money(5_000, true, true, true));
+        assert!(!t.is_hush_money(5_000, false, false, true));
+        assert!(!t.is_hush_money(5_000, false, true, false));
+        // commerce is never hush money
+        assert!(!t.is_hush_money(1_000, false, true, true));
     }
 
     #[test]

@@ -42,23 +42,8 @@ pub struct Windows {
     pub pay_after_contact_ms: i64,
     pub pay_without_contact_ms: i64,
     pub retract_ms: i64,
-    /// The hush-money minimum: a smaller payment (above the commerce floor) makes a chain
-    /// only when it went to someone other than the reviewer, after a contact, and bought the
-    /// review's withdrawal ([`small_payment_counts`]).
-    pub min_payment: i64,
-}
-
-/// Whether a payment under the hush-money minimum can still be a chain's: small crews ask
-/// tens of yuan, but so does an owner's goodwill red packet to a disappointed buyer. The
-/// goodwill goes to the buyer itself; a crew's small takings go to another account (the
-/// organizer), after a contact, and the review goes once they are paid.
-pub fn small_payment_counts(
-    reviewer: u32,
-    p: &OwnerTransfer,
-    contact: bool,
-    retracted: bool,
-) -> bool {
-    p.to != reviewer && contact && retracted
+    /// What hush money is ([`crate::detect::thresholds::Thresholds::is_hush_money`]).
+    pub thresholds: crate::detect::thresholds::Thresholds,
 }
 
 /// Confidence of a chain from its steps and the weakest tie used.
@@ -217,7 +202,10 @@ pub fn best_chain(
             if late && retraction.is_none() {
                 continue;
             }
-            if p.amount < w.min_payment && !small_payment_counts(a, p, true, retraction.is_some()) {
+            if !w
+                .thresholds
+                .is_hush_money(p.amount, p.to == a, true, retraction.is_some())
+            {
                 continue;
             }
             let Some(t2) = payee_tie(v, ties, rings, a, p) else {
@@ -253,10 +241,11 @@ pub fn best_chain(
             });
         }
     }
-    for p in c
-        .payments(v)
-        .filter(|p| p.at <= r.at + w.pay_without_contact_ms && p.amount >= w.min_payment)
-    {
+    for p in c.payments(v).filter(|p| {
+        p.at <= r.at + w.pay_without_contact_ms
+            && w.thresholds
+                .is_hush_money(p.amount, p.to == a, false, false)
+    }) {
         let Some(t2) = payee_tie(v, ties, rings, a, p) else {
             continue;
         };
@@ -478,7 +467,7 @@ mod tests {
             pay_after_contact_ms: 7 * D,
             pay_without_contact_ms: 14 * D,
             retract_ms: 7 * D,
-            min_payment: 10_000,
+            thresholds: Default::default(),
         };
         let cands = crate::detect::rings::candidates::generate(v, 14 * D, 7 * D, true);
         cands

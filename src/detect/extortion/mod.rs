@@ -19,7 +19,7 @@
 //! **Small takings.** A payment under the hush-money minimum (and above the commerce floor)
 //! makes a chain only when it is complete and went to an account other than the reviewer:
 //! an owner's goodwill red packet goes to the disappointed buyer itself
-//! ([`chain::small_payment_counts`]).
+//! ([`crate::detect::thresholds::Thresholds::is_hush_money`]).
 //!
 //! **Ties** accepted between the reviewer and the paid account: same account, a shared rare
 //! identifier (rare as defined in [`crate::detect::thresholds`]), a referral, a private
@@ -81,7 +81,7 @@ pub struct IncidentParams {
     /// payment.
     pub retract_window_ms: i64,
     /// Private payments below this (minor units) are not hush money, unless a crew's small
-    /// takings ([`chain::small_payment_counts`]).
+    /// takings ([`crate::detect::thresholds::Thresholds::is_hush_money`]).
     pub min_payment: i64,
     /// Private payments of at most this are ordinary commerce, never a chain's.
     pub commerce_floor: i64,
@@ -304,7 +304,11 @@ pub async fn detect_on(
         pay_after_contact_ms: p.pay_after_contact_ms,
         pay_without_contact_ms: p.pay_without_contact_ms,
         retract_ms: p.retract_window_ms,
-        min_payment: p.min_payment,
+        thresholds: crate::detect::thresholds::Thresholds {
+            hush_money_min_minor: p.min_payment,
+            commerce_floor_minor: p.commerce_floor,
+            ..crate::detect::thresholds::current()
+        },
     };
     let mut chains: Vec<chain::Chain> = cands
         .iter()

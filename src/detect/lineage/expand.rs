@@ -187,7 +187,8 @@ pub(crate) async fn expand(
     let p = Params::new()
         .with("ids", ids.clone())
         .with("maxRating", 3i64)
-        .with("cap", params.fan_out_cap);
+        .with("cap", params.fan_out_cap)
+        .with("minNewRating", crate::detect::victim::RETRACTED_MIN_RATING);
     n.reviews = graph
         .rows(&q::LINEAGE_REVIEWS, p, remaining(deadline)?)
         .await?;

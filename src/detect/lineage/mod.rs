@@ -190,6 +190,9 @@ pub(crate) struct ReviewRow {
     pub shop_id: String,
     pub category: Option<String>,
     pub owner_id: String,
+    /// When the author withdrew the review or revised it up.
+    #[serde(default)]
+    pub retracted_at: Vec<i64>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]

@@ -30,6 +30,8 @@ const PAY_WINDOW_MS: i64 = 14 * DAY;
 const CONTACT_WINDOW_MS: i64 = 7 * DAY;
 /// A payee passes hush money on to the organizer within this long.
 const FORWARD_WINDOW_MS: i64 = 3 * DAY;
+/// A review withdrawn within this long after a payment was bought by it (as in incidents).
+const RETRACT_WINDOW_MS: i64 = 7 * DAY;
 /// A single operative's review of a rival is part of the campaign within this long of the
 /// campaign's other attacks.
 const CAMPAIGN_SLACK_MS: i64 = 14 * DAY;
@@ -199,6 +201,20 @@ pub(crate) fn extortion_victims<'a>(
         let after = |t: &Tie, window: i64| {
             t.at.is_some_and(|at| at > r.posted_at && at <= r.posted_at + window)
         };
+        // a crew's small takings need a contact before them and the withdrawal after
+        // (`Thresholds::is_hush_money`, as incidents and rings count them)
+        let contacted_before = |at: i64| {
+            inp.ties.iter().any(|m| {
+                m.kind == TieKind::Messaged
+                    && m.to == r.owner_id
+                    && m.at.is_some_and(|x| x > r.posted_at && x < at)
+            })
+        };
+        let withdrawn_after = |at: i64| {
+            r.retracted_at
+                .iter()
+                .any(|&x| x > at && x <= at + RETRACT_WINDOW_MS)
+        };
         let paid: Vec<&Tie> = inp
             .ties
             .iter()
@@ -206,8 +222,15 @@ pub(crate) fn extortion_victims<'a>(
                 t.kind == TieKind::Transfer
                     && (t.from == r.owner_id || pays_for(inp, &t.from, &r.owner_id))
                     && t.to != r.owner_id
-                    && t.amount.unwrap_or(0) >= inp.thresholds.hush_money_min_minor
                     && after(t, PAY_WINDOW_MS)
+                    && t.at.is_some_and(|at| {
+                        inp.thresholds.is_hush_money(
+                            t.amount.unwrap_or(0),
+                            t.to == r.author_id,
+                            contacted_before(at),
+                            withdrawn_after(at),
+                        )
+                    })
             })
             .collect();
         if paid.is_empty() {
@@ -1211,6 +1234,7 @@ mod tests {
             shop_id: shop.into(),
             category: Some("tea".into()),
             owner_id: format!("o-{shop}"),
+            retracted_at: Vec::new(),
         }
     }
 
@@ -1576,6 +1600,23 @@ mod tests {
         let elsewhere = tie("o-v1", "other", TieKind::Transfer, 6 * DAY, Some(200_000));
         let inf = run("talk", &[shares("rev", "talk"), elsewhere], &reviews);
         assert_eq!(role(&inf, "talk"), None);
+    }
+
+    #[test]
+    fn a_crews_small_takings_make_a_victim_only_with_a_contact_and_the_withdrawal() {
+        let mut r = review("op", "v1", 5);
+        let ties = vec![
+            tie("op", "o-v1", TieKind::Messaged, 5 * DAY + 3_600_000, None),
+            tie("o-v1", "org", TieKind::Transfer, 6 * DAY, Some(6_000)),
+        ];
+        let victims = |r: &ReviewRow| {
+            let reviews = vec![r.clone()];
+            let inp = input("org", &ties, &reviews, &[]);
+            extortion_victims(&inp, &attacks(&inp)).len()
+        };
+        assert_eq!(victims(&r), 0, "60 yuan and the review left up");
+        r.retracted_at.push(6 * DAY + 3_600_000);
+        assert_eq!(victims(&r), 1, "60 yuan that bought the withdrawal");
     }
 
     #[test]

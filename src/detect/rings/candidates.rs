@@ -140,6 +140,10 @@ pub struct HitRules {
     /// A payee not tied to the author counts when it passes the money on, within this
     /// long, to an account tied to the author.
     pub forward_window_ms: i64,
+    /// A payment under `min_payment` is a crew's small takings only when the review is
+    /// withdrawn within this long after it
+    /// ([`crate::detect::thresholds::Thresholds::is_hush_money`]).
+    pub retract_window_ms: i64,
 }
 
 impl Default for HitRules {
@@ -149,6 +153,7 @@ impl Default for HitRules {
             min_explained: 0.5,
             two_hops: false,
             forward_window_ms: 3 * 24 * 3600 * 1000,
+            retract_window_ms: 7 * 24 * 3600 * 1000,
         }
     }
 }
@@ -180,11 +185,28 @@ pub fn validate(
     rules: HitRules,
 ) -> Vec<Hit> {
     let mut out = Vec::new();
+    let th = crate::detect::thresholds::Thresholds {
+        hush_money_min_minor: rules.min_payment,
+        ..crate::detect::thresholds::current()
+    };
     for c in candidates {
-        let author = v.negative[c.review].author;
+        let (author, review) = (v.negative[c.review].author, &v.negative[c.review].id);
+        let withdrawn_after = |at: i64| {
+            v.retractions.get(review).is_some_and(|list| {
+                list.iter()
+                    .any(|x| x.at > at && x.at <= at + rules.retract_window_ms)
+            })
+        };
         let payment = c
             .payments(v)
-            .filter(|p| p.amount >= rules.min_payment)
+            .filter(|p| {
+                th.is_hush_money(
+                    p.amount,
+                    p.to == author,
+                    c.contacts(v).any(|m| m.at < p.at),
+                    withdrawn_after(p.at),
+                )
+            })
             .find(|p| {
                 tied(ties, author, p.to, rules.two_hops)
                     || ties

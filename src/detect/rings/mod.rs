@@ -179,11 +179,16 @@ pub async fn detect_on(
     let mut ties = Ties::default();
     // ties first only around candidates with a payment worth checking, without messages
     let mut around: Vec<(u32, i64)> = Vec::new();
+    let th = crate::detect::thresholds::Thresholds {
+        hush_money_min_minor: p.hits.min_payment,
+        ..crate::detect::thresholds::current()
+    };
     for c in &cands {
-        let at = v.negative[c.review].at;
+        let (at, author) = (v.negative[c.review].at, v.negative[c.review].author);
+        // what could be hush money, were a contact and a withdrawal around it (checked later)
         let paying: Vec<(u32, i64)> = c
             .payments(v)
-            .filter(|x| x.amount >= p.hits.min_payment)
+            .filter(|x| th.is_hush_money(x.amount, x.to == author, true, true))
             .map(|x| (x.to, at))
             .collect();
         if !paying.is_empty() {
