@@ -2,8 +2,10 @@
 // or its household, privately paid it at least $minPayment), as contact (it messaged the
 // owner, and the owner's side ever privately paid anyone that much) or as reviewer (it
 // reviewed the shop with a rating <= $maxRating and the owner's side privately paid someone
-// that much within $payReach ms after). Every chain needs the owner's payment, so a shop whose
-// owner never paid after the review cannot hold one. The owner's side: the owner and its
+// that much within $payReach ms after, or at any time before the author withdrew or revised
+// the review: stockpiled reviews sold off weeks later). Every chain needs the owner's payment,
+// so a shop whose owner never paid after the review cannot hold one. $minPayment is the
+// smallest payment a chain can hold (above the commerce floor: a crew's small takings). The owner's side: the owner and its
 // household (accounts owning no shop sharing a rare identifier of $householdKinds with it,
 // used by at most $maxShare accounts, as in rings_owner_transfers).
 // Params: $ids, $maxRating, $minPayment, $payReach, $householdKinds, $maxShare.
@@ -34,15 +36,20 @@ CALL (a) {
   UNION
   MATCH (a)-[:WROTE]->(v:Review)-[:ABOUT]->(s:Shop)<-[:OWNS]-(o:Account)
   WHERE v.rating <= $maxRating
-    AND (EXISTS {
+  // a payment past $payReach still counts before the author's own later change of the review
+  WITH v, s, o,
+       reduce(m = v.postedAt + $payReach,
+              x IN [(v)<-[:ON]-(e:ReviewEvent)<-[:PERFORMED]-(a) | e.at]
+              | CASE WHEN x > m THEN x ELSE m END) AS reach
+  WHERE EXISTS {
       (o)-[t:TRANSFER]->()
-      WHERE t.amount >= $minPayment AND t.at >= v.postedAt AND t.at <= v.postedAt + $payReach
+      WHERE t.amount >= $minPayment AND t.at >= v.postedAt AND t.at <= reach
     } OR EXISTS {
       (o)-[:USES]->(i:Identifier)<-[:USES]-(h:Account)-[t:TRANSFER]->()
       WHERE i.kind IN $householdKinds AND h <> o
         AND NOT EXISTS { (h)-[:OWNS]->(:Shop) } AND COUNT { (i)<-[:USES]-() } <= $maxShare
-        AND t.amount >= $minPayment AND t.at >= v.postedAt AND t.at <= v.postedAt + $payReach
-    })
+        AND t.amount >= $minPayment AND t.at >= v.postedAt AND t.at <= reach
+    }
   RETURN s
 }
 RETURN DISTINCT s.id AS shopId

@@ -460,8 +460,8 @@ async fn scopes(
 /// The shops whose extortion incidents records since `since` can change, and those the payee
 /// rule couples to them:
 /// - those touched, and those where an anchor or an account of `changed_members` could be
-///   reviewer, payee or contact of a chain (whose owner paid privately enough, and in time
-///   after a review of theirs), closed over owners;
+///   reviewer, payee or contact of a chain (whose owner paid privately more than commerce,
+///   in time after a review of theirs or before its author withdrew it), closed over owners;
 /// - then every shop of the owners the payee rule couples to those. The rule counts, per
 ///   payee, the owners with a chain to it. Chains never leave their owner's shops, so
 ///   outside this scope they are the previous run's, recorded as (payee, owner) pairs
@@ -485,11 +485,13 @@ async fn incidents_scope(
         .into_iter()
         .collect();
     let ip = extortion::IncidentParams::default();
+    // the smallest payment a chain can hold: a crew's small takings, above the commerce floor
+    let smallest_payment = ip.commerce_floor + 1;
     for chunk in ids.chunks(5_000) {
         let p = household_params(Params::new())
             .with("ids", chunk.to_vec())
             .with("maxRating", NEGATIVE_MAX_RATING)
-            .with("minPayment", ip.min_payment)
+            .with("minPayment", smallest_payment)
             .with("payReach", ip.pay_reach_ms());
         shops.extend(shops_of(graph, &q::INCREMENTAL_OWNER_SHOPS, p).await?);
     }
@@ -516,7 +518,7 @@ async fn incidents_scope(
     for chunk in list.chunks(5_000) {
         let p = household_params(Params::new())
             .with("shops", chunk.to_vec())
-            .with("minPayment", ip.min_payment);
+            .with("minPayment", smallest_payment);
         graph
             .for_each_row(&q::INCREMENTAL_OWNER_PAYEES, p, |r: OwnerPayees| {
                 for x in &r.payees {
