@@ -54,6 +54,16 @@ async fn findings(app: &TestApp) -> Value {
     json!({"rings": rings, "incidents": incidents, "insiders": insiders})
 }
 
+/// The incident about `review` among `findings`' (it must be there).
+fn incident_of<'f>(findings: &'f Value, review: &str) -> &'f Value {
+    findings["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["review"]["id"] == review)
+        .unwrap_or_else(|| panic!("no incident for {review}: {}", findings["incidents"]))
+}
+
 async fn detect(app: &TestApp, since: Option<&str>) -> Value {
     let d = app
         .data(
@@ -286,12 +296,7 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
         .any(|i| i["review"]["id"] == "c1-r9" && i["shop"]["id"] == "c1-shop0"));
     // a relative's payment is the owner's side's: a new one, and an old one a new link explains
     for (review, payer) in [("hh-r", "hh-rel"), ("hh2-r", "hh2-rel")] {
-        let i = incremental["incidents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["review"]["id"] == review)
-            .unwrap_or_else(|| panic!("no incident for {review}: {}", incremental["incidents"]));
+        let i = incident_of(&incremental, review);
         assert!(
             i["ties"].to_string().contains("owner_household:address")
                 && i["ties"].to_string().contains(payer),
@@ -304,12 +309,7 @@ async fn incremental_run_stores_the_findings_of_a_full_run() {
     );
     // stockpiled reviews sold off in the day, and a crew's small takings
     for review in ["ik-r0", "ik-r1", "it-r"] {
-        let i = incremental["incidents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["review"]["id"] == review)
-            .unwrap_or_else(|| panic!("no incident for {review}: {}", incremental["incidents"]));
+        let i = incident_of(&incremental, review);
         assert_eq!(i["payee"]["id"], "ik-org", "{i:#}");
     }
     assert_ne!(before["insiders"], incremental["insiders"]);
