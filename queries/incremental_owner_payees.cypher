@@ -1,7 +1,8 @@
 // The owners of the shops $shops, each with the accounts it or its household privately paid
 // at least $minPayment (the smallest payment a chain can hold): every payee a chain of theirs
-// can name, known before their chains are found. The household as in rings_owner_transfers (accounts owning no shop sharing a rare
-// identifier of $householdKinds, used by at most $maxShare accounts, with the owner).
+// can name, known before their chains are found. The household as in rings_owner_transfers
+// (accounts owning no shop sharing a rare identifier of $householdKinds, used by at most
+// $maxShare accounts, with the owner).
 // Params: $shops, $minPayment, $householdKinds, $maxShare. Returns: ownerId, payees [accountId].
 UNWIND $shops AS sid
 MATCH (o:Account)-[:OWNS]->(:Shop {id: sid})

@@ -5,9 +5,10 @@
 // that much within $payReach ms after, or at any time before the author withdrew or revised
 // the review: stockpiled reviews sold off weeks later). Every chain needs the owner's payment,
 // so a shop whose owner never paid after the review cannot hold one. $minPayment is the
-// smallest payment a chain can hold (above the commerce floor: a crew's small takings). The owner's side: the owner and its
-// household (accounts owning no shop sharing a rare identifier of $householdKinds with it,
-// used by at most $maxShare accounts, as in rings_owner_transfers).
+// smallest payment a chain can hold (above the commerce floor: a crew's small takings). The
+// owner's side: the owner and its household (accounts owning no shop sharing a rare
+// identifier of $householdKinds with it, used by at most $maxShare accounts, as in
+// rings_owner_transfers).
 // Params: $ids, $maxRating, $minPayment, $payReach, $householdKinds, $maxShare.
 // Returns: shopId.
 UNWIND $ids AS id

@@ -1,6 +1,6 @@
 // Private transfers above $floor received by authors of negative or neutral reviews (rating
-// <= $maxRating) from $window ms before to $after ms after the review, from anyone but the reviewed
-// shop's owner: the pay of hired reviewers (per review after the screenshot, or up front). An owner
+// <= $maxRating) from $window ms before to $after ms after the review, from anyone but the
+// reviewed shop's owner: the pay of hired reviewers (per review after the screenshot, or up front). An owner
 // paying the reviewer of its own shop is hush money or goodwill and is left to the extortion
 // signals. Params: $maxRating, $floor, $window, $after
 // (how long after the review: the per-review window, or longer for a payroll, which the

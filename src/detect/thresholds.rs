@@ -11,6 +11,10 @@
 
 use std::sync::OnceLock;
 
+/// A review its author withdraws (or revises up) within this long after an owner's payment
+/// was bought by it: incidents, rings' hits and lineage read the same window.
+pub const WITHDRAWAL_WINDOW_MS: i64 = 7 * 24 * 3600 * 1000;
+
 /// The shared thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Thresholds {
@@ -89,8 +93,8 @@ impl Thresholds {
     /// Whether an owner's private payment after a negative review can be hush money: the
     /// minimum or more; or, above the commerce floor, a crew's small takings — paid to an
     /// account other than the reviewer, after a contact, and followed by the review's
-    /// withdrawal. An owner's goodwill red packet goes to the disappointed buyer itself.
-    /// Incidents and rings' hits use this one rule.
+    /// withdrawal (within [`WITHDRAWAL_WINDOW_MS`]). An owner's goodwill red packet goes to
+    /// the disappointed buyer itself. Incidents, rings' hits and lineage use this one rule.
     pub fn is_hush_money(
         &self,
         minor: i64,

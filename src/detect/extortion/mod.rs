@@ -106,7 +106,7 @@ impl Default for IncidentParams {
             contact_window_ms: 7 * DAY,
             pay_after_contact_ms: 7 * DAY,
             pay_without_contact_ms: 14 * DAY,
-            retract_window_ms: 7 * DAY,
+            retract_window_ms: crate::detect::thresholds::WITHDRAWAL_WINDOW_MS,
             min_payment: crate::detect::thresholds::current().hush_money_min_minor,
             commerce_floor: crate::detect::thresholds::current().commerce_floor_minor,
             min_explained: 0.5,

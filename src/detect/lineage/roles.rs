@@ -30,8 +30,6 @@ const PAY_WINDOW_MS: i64 = 14 * DAY;
 const CONTACT_WINDOW_MS: i64 = 7 * DAY;
 /// A payee passes hush money on to the organizer within this long.
 const FORWARD_WINDOW_MS: i64 = 3 * DAY;
-/// A review withdrawn within this long after a payment was bought by it (as in incidents).
-const RETRACT_WINDOW_MS: i64 = 7 * DAY;
 /// A single operative's review of a rival is part of the campaign within this long of the
 /// campaign's other attacks.
 const CAMPAIGN_SLACK_MS: i64 = 14 * DAY;
@@ -174,6 +172,14 @@ pub(crate) fn campaign_victims<'a>(
     out
 }
 
+/// A shared rare device, address, phone or card ([`crate::detect::ties::HOUSEHOLD_KINDS`]).
+fn is_household_tie(t: &Tie) -> bool {
+    t.kind == TieKind::Shares
+        && t.via
+            .as_deref()
+            .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
+}
+
 /// Whether `x` belongs to `owner`'s household (and so its private payments are the owner's):
 /// `x` owns no shop and shares a rare device, address, phone or card with the owner. Rings and
 /// incidents count the same payers ([`crate::detect::victim`]).
@@ -181,11 +187,8 @@ fn pays_for(inp: &Input<'_>, x: &str, owner: &str) -> bool {
     x != owner
         && !inp.shops.iter().any(|s| s.owner_id == x)
         && inp.ties.iter().any(|t| {
-            t.kind == TieKind::Shares
+            is_household_tie(t)
                 && ((t.from == x && t.to == owner) || (t.from == owner && t.to == x))
-                && t.via
-                    .as_deref()
-                    .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
         })
 }
 
@@ -213,7 +216,7 @@ pub(crate) fn extortion_victims<'a>(
         let withdrawn_after = |at: i64| {
             r.retracted_at
                 .iter()
-                .any(|&x| x > at && x <= at + RETRACT_WINDOW_MS)
+                .any(|&x| x > at && x <= at + crate::detect::thresholds::WITHDRAWAL_WINDOW_MS)
         };
         let paid: Vec<&Tie> = inp
             .ties
@@ -307,12 +310,7 @@ fn household_collections<'a>(
     extortion: &BTreeMap<&str, Victim<'_>>,
 ) -> Vec<(&'a str, &'a str)> {
     let mut out = Vec::new();
-    for t in inp.ties.iter().filter(|t| {
-        t.kind == TieKind::Shares
-            && t.via
-                .as_deref()
-                .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
-    }) {
+    for t in inp.ties.iter().filter(|t| is_household_tie(t)) {
         for (x, r) in [
             (t.from.as_str(), t.to.as_str()),
             (t.to.as_str(), t.from.as_str()),
@@ -658,13 +656,7 @@ pub(crate) fn household_rival<'i>(
     }
     inp.ties
         .iter()
-        .filter(|t| {
-            t.kind == TieKind::Shares
-                && (t.from == x || t.to == x)
-                && t.via
-                    .as_deref()
-                    .is_some_and(|k| crate::detect::ties::HOUSEHOLD_KINDS.contains(&k))
-        })
+        .filter(|t| is_household_tie(t) && (t.from == x || t.to == x))
         .map(|t| {
             (
                 if t.from == x {

@@ -8,6 +8,7 @@
 //! the organizer: [`Ties::settles_with`]). The untied candidates are generated from the victim-side projection; [`validate`]
 //! keeps those whose accounts are actually tied.
 
+use crate::detect::thresholds::{Thresholds, WITHDRAWAL_WINDOW_MS};
 use crate::detect::ties::Ties;
 use crate::detect::victim::{OwnerContact, OwnerTransfer, VictimSide};
 use std::collections::{HashMap, HashSet};
@@ -140,10 +141,17 @@ pub struct HitRules {
     /// A payee not tied to the author counts when it passes the money on, within this
     /// long, to an account tied to the author.
     pub forward_window_ms: i64,
-    /// A payment under `min_payment` is a crew's small takings only when the review is
-    /// withdrawn within this long after it
-    /// ([`crate::detect::thresholds::Thresholds::is_hush_money`]).
-    pub retract_window_ms: i64,
+}
+
+impl HitRules {
+    /// The shared thresholds with this run's hush-money minimum: what may be hush money
+    /// ([`Thresholds::is_hush_money`]).
+    pub fn thresholds(&self) -> Thresholds {
+        Thresholds {
+            hush_money_min_minor: self.min_payment,
+            ..crate::detect::thresholds::current()
+        }
+    }
 }
 
 impl Default for HitRules {
@@ -153,7 +161,6 @@ impl Default for HitRules {
             min_explained: 0.5,
             two_hops: false,
             forward_window_ms: 3 * 24 * 3600 * 1000,
-            retract_window_ms: 7 * 24 * 3600 * 1000,
         }
     }
 }
@@ -185,16 +192,13 @@ pub fn validate(
     rules: HitRules,
 ) -> Vec<Hit> {
     let mut out = Vec::new();
-    let th = crate::detect::thresholds::Thresholds {
-        hush_money_min_minor: rules.min_payment,
-        ..crate::detect::thresholds::current()
-    };
+    let th = rules.thresholds();
     for c in candidates {
         let (author, review) = (v.negative[c.review].author, &v.negative[c.review].id);
         let withdrawn_after = |at: i64| {
             v.retractions.get(review).is_some_and(|list| {
                 list.iter()
-                    .any(|x| x.at > at && x.at <= at + rules.retract_window_ms)
+                    .any(|x| x.at > at && x.at <= at + WITHDRAWAL_WINDOW_MS)
             })
         };
         let payment = c

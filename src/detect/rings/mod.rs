@@ -179,10 +179,7 @@ pub async fn detect_on(
     let mut ties = Ties::default();
     // ties first only around candidates with a payment worth checking, without messages
     let mut around: Vec<(u32, i64)> = Vec::new();
-    let th = crate::detect::thresholds::Thresholds {
-        hush_money_min_minor: p.hits.min_payment,
-        ..crate::detect::thresholds::current()
-    };
+    let th = p.hits.thresholds();
     for c in &cands {
         let (at, author) = (v.negative[c.review].at, v.negative[c.review].author);
         // what could be hush money, were a contact and a withdrawal around it (checked later)
