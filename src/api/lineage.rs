@@ -28,12 +28,13 @@ pub enum AgentRole {
     Intermediary,
     /// Recruits, briefs and pays the reviewers.
     Organizer,
-    /// Talks to the victims or collects their money for a crew.
+    /// Talks to the victims or collects their money for a crew (whatever else it reviewed).
     Negotiator,
     /// Posts the negative reviews.
     Operative,
     /// Brought in by an operative (referral, shared household identifier), whether or not
-    /// it has posted yet.
+    /// it has posted yet; one the organizer pays or briefs itself only when it is its
+    /// inviter's relative (invited and sharing its household), else it is an operative.
     Recruit,
 }
 

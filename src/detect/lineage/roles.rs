@@ -8,8 +8,8 @@
 //! | extortion victims: the owner (or its household) privately paid a reached account (hush money) after a reached account's negative review | [`extortion_victims`] |
 //! | ORGANIZER: coordinates the most reviewers of victim shops; the start's own organizer first | [`organizer`] |
 //! | OPERATIVE: a reviewer the organizer pays, invites or messages | [`operatives`] |
-//! | RECRUIT: a reviewer invited by or sharing a household with an operative, or a dormant account invited by an operative *and* sharing its household | [`recruits`] |
-//! | NEGOTIATOR: collected a victim's money or messaged a victim's owner for the crew | [`negotiators`] |
+//! | RECRUIT: a reviewer invited by or sharing a household with an operative (but one the organizer coordinates itself only when it is the inviter's relative: invited *and* sharing its household), or a dormant account invited by an operative *and* sharing its household | [`recruits`] |
+//! | NEGOTIATOR: collected a victim's money or messaged a victim's owner for the crew; a coordinated account that did only that keeps the role whatever else it reviewed | [`negotiators`], [`talkers_among`] |
 //! | BENEFICIARY, INTERMEDIARY: the shared money walk back from the organizer | [`funding`] |
 //! | the start: always returned, with its role or the reason none was found | [`start_without_role`] |
 //!
@@ -476,8 +476,12 @@ pub(crate) fn recruits<'a>(
                 continue;
             };
             // two operatives the organizer coordinates sharing a farm device are peers; only
-            // an invitation makes one the other's recruit
-            if t.kind == TieKind::Shares && operatives.contains(recruit) {
+            // an invitation makes one the other's recruit. And an invitation alone does not:
+            // an account the organizer coordinates itself is its operative, whoever brought it
+            // in, unless it is the inviter's relative (a shared household as well)
+            if operatives.contains(recruit)
+                && (t.kind == TieKind::Shares || !shares(recruiter, recruit))
+            {
                 continue;
             }
             if recruiter == organizer
@@ -585,6 +589,41 @@ pub(crate) fn negotiators<'a>(
         }
     }
     out
+}
+
+/// Coordinated accounts that did the crew's talking or collecting, not its reviewing: each
+/// messaged the owner of an extortion victim another coordinated account attacked (or took
+/// that owner's hush money), and attacked no extortion victim and no shop another
+/// coordinated account attacked. A negotiator is a buyer too, and a lone negative review of
+/// its own (months off, of some other shop) never makes it an operative or its shop a
+/// victim; [`negotiators`] then names it with its evidence.
+pub(crate) fn talkers_among<'a>(
+    coordinated: &BTreeSet<&'a str>,
+    attacks: &[&ReviewRow],
+    extortion: &BTreeMap<&str, Victim<'_>>,
+) -> BTreeSet<&'a str> {
+    let attacked_by = |shop: &str, other_than: &str| {
+        attacks.iter().any(|r| {
+            r.shop_id == shop
+                && r.author_id != other_than
+                && coordinated.contains(r.author_id.as_str())
+        })
+    };
+    coordinated
+        .iter()
+        .copied()
+        .filter(|&m| {
+            let talked = extortion.values().any(|v| {
+                attacked_by(v.shop, m)
+                    && (v.contacted.iter().any(|t| t.from == m) || v.paid.iter().any(|t| t.to == m))
+            });
+            let reviewed_for_the_crew = attacks.iter().any(|r| {
+                r.author_id == m
+                    && (extortion.contains_key(r.shop_id.as_str()) || attacked_by(&r.shop_id, m))
+            });
+            talked && !reviewed_for_the_crew
+        })
+        .collect()
 }
 
 /// The shared money walk from the organizer back to a seller competing with the victims.
@@ -1042,12 +1081,15 @@ pub(crate) fn infer(inp: &Input<'_>) -> Inferred {
             .insert(inp.start.to_string(), start_without_role(inp, None));
         return out;
     };
+    let talkers = talkers_among(&coordinated, &attacks, &extortion);
+    coordinated.retain(|m| !talkers.contains(m));
     let scope = campaign_scope(&campaign, &coordinated);
     coordinated.extend(more_operatives(inp, org, &scope, &owners));
     reviewers.extend(coordinated.iter().copied());
     let ops = operatives(inp, org, &coordinated);
     let mut excluded: HashSet<&str> = owners.clone();
     excluded.insert(org);
+    excluded.extend(talkers.iter().copied());
     let mut recs = recruits(inp, org, &coordinated, &reviewers, &excluded);
     let mut by_shop: BTreeMap<&str, Victim> = BTreeMap::new();
     for r in &attacks {
@@ -1511,6 +1553,25 @@ mod tests {
     }
 
     #[test]
+    fn an_operative_brought_in_by_another_is_a_recruit_only_when_it_is_a_relative() {
+        let reviews = campaign_reviews();
+        // the organizer pays both itself; op1 invited op2 (a referral tree, no household)
+        let ties = vec![tie("op1", "op2", TieKind::Referred, DAY, None)];
+        let inp = input("op1", &ties, &reviews, &[]);
+        let ops: BTreeSet<&str> = ["op1", "op2"].into_iter().collect();
+        let recs = recruits(&inp, "org", &ops, &ops, &HashSet::new());
+        assert!(recs.is_empty(), "{recs:?}");
+        // the same invitation into op1's household makes op2 op1's relative: a recruit
+        let ties = vec![
+            tie("op1", "op2", TieKind::Referred, DAY, None),
+            shares("op1", "op2"),
+        ];
+        let inp = input("op1", &ties, &reviews, &[]);
+        let recs = recruits(&inp, "org", &ops, &ops, &HashSet::new());
+        assert_eq!(recs.keys().copied().collect::<Vec<_>>(), vec!["op2"]);
+    }
+
+    #[test]
     fn a_neutral_review_paid_for_makes_an_operative() {
         let mut neutral = review("op3", "v3", 6);
         neutral.rating = 3;
@@ -1541,6 +1602,34 @@ mod tests {
         assert!(negs["neg"]
             .iter()
             .any(|r| r.contains("tied to the crew through payee")));
+    }
+
+    #[test]
+    fn a_negotiator_with_negative_reviews_of_its_own_stays_the_negotiator() {
+        let (mut ties, mut reviews) = crew();
+        // the organizer's invitee does the talking to s1's owner after the operative's review;
+        // months later it pans a bad shop, as another buyer does
+        ties.push(tie("org", "talker", TieKind::Referred, 0, None));
+        ties.push(tie("org", "talker", TieKind::Messaged, 2 * DAY, None));
+        ties.push(tie("talker", "o-s1", TieKind::Messaged, 3 * DAY, None));
+        reviews.push(review("talker", "s8", 150));
+        reviews.push(review("buyer", "s8", 151));
+        let inf = run("org", &ties, &reviews);
+        assert_eq!(role(&inf, "talker"), Some(Role::Negotiator), "{inf:?}");
+        assert!(inf.roles["talker"]
+            .reasons
+            .iter()
+            .any(|r| r.contains("messaged the owner of victim shop s1")));
+        assert!(!inf.victim_shops.contains("s8"), "{:?}", inf.victim_shops);
+        assert_eq!(role(&inf, "op"), Some(Role::Operative));
+
+        // an operative that also talks to the owner of the shop it panned stays an operative
+        ties.push(tie("op", "o-s1", TieKind::Messaged, 3 * DAY, None));
+        ties.push(tie("org", "op2", TieKind::Transfer, 4 * DAY, Some(50_000)));
+        reviews.push(review("op2", "s1", 2));
+        let inf = run("org", &ties, &reviews);
+        assert_eq!(role(&inf, "op"), Some(Role::Operative));
+        assert_eq!(role(&inf, "op2"), Some(Role::Operative));
     }
 
     #[test]
