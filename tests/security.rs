@@ -780,3 +780,91 @@ async fn free_text_on_a_case_is_masked_for_masked_readers_in_graphql_the_bundle_
     assert_eq!(own["data"]["case"]["title"], title);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_in_marketplace_text_are_masked_whoever_they_belong_to() {
+    let app = common::app().await;
+    let d = small_marketplace("names");
+    d.add(
+        "accounts",
+        &[json!({"id":"a-cn","role":"buyer","name":"胡雅琪"})],
+    )
+    .add(
+        "messages",
+        &[json!({"id":"m-names","fromId":"a-buyer","toId":"a-seller","sentAt":common::t(7,7),"channel":"im","text":"Wang Fang和胡雅琪 will post more, ask Zhang Wei"})],
+    );
+    app.load(d.path()).await.unwrap();
+    let masked = app.token("nm-masked", &[Role::Analyst], false).await;
+    let unmasking = app.token("nm-unmask", &[Role::Analyst], true).await;
+    // Neither Wang Fang (a-buyer2) nor 胡雅琪 (a-cn) is shown anywhere else in the response.
+    let q = "{ account(id: \"a-buyer\") { messages(first: 10) { edges { node { id text } } } } }";
+    let text_of = |r: &Value| -> String {
+        r["data"]["account"]["messages"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["id"] == "m-names")
+            .map(|e| e["node"]["text"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("m-names missing: {r}"))
+    };
+    let shown = text_of(&app.gql_as(&masked, q, json!({})).await);
+    assert!(
+        !shown.contains("Wang Fang") && !shown.contains("胡雅琪"),
+        "{shown}"
+    );
+    // masked like a name anywhere else; words that are nobody's name stay readable
+    assert!(
+        shown.contains("Wa*****ng") && shown.contains("胡*琪"),
+        "{shown}"
+    );
+    assert!(shown.contains("will post more, ask Zhang Wei"), "{shown}");
+    let raw = text_of(&app.gql_as(&unmasking, q, json!({})).await);
+    assert_eq!(raw, "Wang Fang和胡雅琪 will post more, ask Zhang Wei");
+
+    // The same rule in an evidence bundle: the extortion incident's evidence holds the
+    // message as the contact.
+    investigator::detect::run(&app.graph, &investigator::detect::Detector::ALL, "test")
+        .await
+        .unwrap();
+    let listed = app
+        .gql_as(
+            &masked,
+            "{ extortionIncidents(minConfidence: 0) { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let id = listed["data"]["extortionIncidents"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an incident: {listed}"))
+        .to_string();
+    let bundle = |token: String| {
+        let (app, id) = (&app, &id);
+        async move {
+            let r = app
+                .client()
+                .get(format!("{}/export/incident/{id}", app.base))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            let bytes = r.bytes().await.unwrap();
+            investigator::export::tar::entries(&bytes)
+                .into_iter()
+                .map(|(_, data)| String::from_utf8_lossy(&data).to_string())
+                .collect::<String>()
+        }
+    };
+    let all = bundle(unmasking.clone()).await;
+    assert!(
+        all.contains("Wang Fang和胡雅琪"),
+        "the bundle holds the message"
+    );
+    let all = bundle(masked.clone()).await;
+    assert!(
+        all.contains("will post more"),
+        "the bundle holds the message"
+    );
+    assert!(!all.contains("Wang Fang") && !all.contains("胡雅琪"));
+    app.stop().await;
+}

@@ -428,7 +428,7 @@ impl Payment {
         self.0.channel.map(|c| c.as_str())
     }
     fn memo(&self, ctx: &Context) -> Option<String> {
-        ctx.guard.free_text(self.0.memo.as_deref())
+        ctx.guard.marketplace_text(self.0.memo.as_deref())
     }
     /// The order this payment settles; null for a private transfer.
     fn order_id(&self) -> Option<&str> {
@@ -459,7 +459,7 @@ impl Review {
         self.0.rating as i32
     }
     fn text(&self, ctx: &Context) -> Option<String> {
-        ctx.guard.free_text(self.0.text.as_deref())
+        ctx.guard.marketplace_text(self.0.text.as_deref())
     }
     fn posted_at(&self) -> String {
         self.0.posted_at.rfc3339()
@@ -577,7 +577,7 @@ impl Message {
         self.0.channel.map(|c| c.as_str())
     }
     fn text(&self, ctx: &Context) -> Option<String> {
-        ctx.guard.free_text(self.0.text.as_deref())
+        ctx.guard.marketplace_text(self.0.text.as_deref())
     }
     async fn from(&self, ctx: &Context) -> AppResult<Account> {
         ctx.account(&self.0.from_id).await

@@ -61,14 +61,103 @@ pub const IDENTIFIER_KINDS: [&str; 5] = ["device", "ip", "phone", "address", "ca
 /// characters qualify, a two-letter Latin string does not.
 const MIN_SEARCHED_LEN: usize = 4;
 
+/// Who wrote a piece of free text, which decides how much of the rule applies to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextKind {
+    /// Typed by this or another caller and echoed back (audited variables): the
+    /// data-independent part only.
+    Caller,
+    /// Typed by analysts about the data (case titles, notes, reasons).
+    Typed,
+    /// Written by the marketplace's users (reviews, messages, memos).
+    Marketplace,
+}
+
+/// Most distinct words one response's marketplace text may hold for the name lookup (a
+/// page of reviews holds a few thousand); past it the text is withheld.
+const MAX_NAME_CANDIDATES: usize = 50_000;
+const NAME_LOOKUP_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// What a masked caller sees of marketplace text whose names could not be checked.
+const NAMES_UNCHECKED: &str = "[withheld: the names in this text could not be checked]";
+
+/// The words of `text` that could be a person's name as accounts hold it: every run of 2–4
+/// CJK characters (Chinese names have no spaces around them), and every run of 1–3
+/// words of letters (`Li`, `Li Wei`, `Maria del Carmen`).
+pub(crate) fn name_candidates(text: &str) -> Vec<String> {
+    let cjk = |c: char| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}');
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if cjk(chars[i]) {
+            let start = i;
+            while i < chars.len() && cjk(chars[i]) {
+                i += 1;
+            }
+            let run = &chars[start..i];
+            for a in 0..run.len() {
+                for len in 2..=4 {
+                    if a + len <= run.len() {
+                        out.push(run[a..a + len].iter().collect());
+                    }
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let words: Vec<(usize, usize)> = {
+        let mut w = Vec::new();
+        let mut start = None;
+        for (at, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            let letter =
+                c.is_alphabetic() && !cjk(c) || (start.is_some() && matches!(c, '\'' | '-' | '.'));
+            match (letter, start) {
+                (true, None) => start = Some(at),
+                (false, Some(s)) => {
+                    w.push((s, at));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        w
+    };
+    for a in 0..words.len() {
+        for n in 1..=3 {
+            let b = a + n - 1;
+            if b >= words.len() {
+                break;
+            }
+            // words of one name are separated by single spaces only
+            if b > a && text[words[b - 1].1..words[b].0] != *" " {
+                break;
+            }
+            let phrase = &text[words[a].0..words[b].1];
+            let phrase = phrase.trim_end_matches(['.', '-', '\'']);
+            if phrase.len() >= MIN_SEARCHED_LEN {
+                out.push(phrase.to_string());
+            }
+        }
+    }
+    out
+}
+
 pub struct Guard {
     identity: Identity,
     key: PseudonymKey,
     /// raw → what this caller sees (empty for unmasking callers, who see raw values).
     seen: Mutex<BTreeMap<String, String>>,
-    /// Free text handed out as placeholders, masked by the boundary pass: (raw, whether the
-    /// data-dependent part of the rule applies).
-    texts: Mutex<Vec<(String, bool)>>,
+    /// Free text handed out as placeholders, masked by the boundary pass.
+    texts: Mutex<Vec<(String, TextKind)>>,
+    /// How many of `texts` [`Guard::resolve_names`] has looked at.
+    names_checked: Mutex<usize>,
+    /// Set when the name lookup failed: marketplace text is then withheld, never shown
+    /// with a name unmasked.
+    names_unchecked: AtomicBool,
     /// Makes placeholders unguessable, so no stored text can pose as one.
     nonce: u64,
     unmasked_read: AtomicBool,
@@ -81,6 +170,8 @@ impl Guard {
             key,
             seen: Mutex::new(BTreeMap::new()),
             texts: Mutex::new(Vec::new()),
+            names_checked: Mutex::new(0),
+            names_unchecked: AtomicBool::new(false),
             nonce: rand::random(),
             unmasked_read: AtomicBool::new(false),
         }
@@ -177,17 +268,25 @@ impl Guard {
     /// messages, memos), masked by [`Guard::mask_text`] at the boundary, when every value this
     /// response shows is known. What this returns is a placeholder the boundary pass swaps.
     pub fn free_text(&self, text: Option<&str>) -> Option<String> {
-        text.map(|t| self.text(t, true))
+        text.map(|t| self.text(t, TextKind::Typed))
+    }
+
+    /// Text the marketplace's users wrote (reviews, messages, payment memos): free text whose
+    /// names of any account in the store are masked too, looked up by
+    /// [`Guard::resolve_names`] before the boundary pass. No caller writes it through the
+    /// API, so the lookup answers no guess of theirs.
+    pub fn marketplace_text(&self, text: Option<&str>) -> Option<String> {
+        text.map(|t| self.text(t, TextKind::Marketplace))
     }
 
     /// Stored text a masked caller may have written itself (a masked request's audited
     /// variables): only the data-independent part of the rule, so reading it back tells
     /// nothing about the data.
     pub fn caller_text(&self, text: &str) -> String {
-        self.text(text, false)
+        self.text(text, TextKind::Caller)
     }
 
-    fn text(&self, text: &str, about_data: bool) -> String {
+    fn text(&self, text: &str, kind: TextKind) -> String {
         if self.identity.unmask {
             if !text.is_empty() {
                 self.unmasked_read.store(true, Ordering::Relaxed);
@@ -195,8 +294,65 @@ impl Guard {
             return text.to_string();
         }
         let mut texts = self.texts.lock().unwrap();
-        texts.push((text.to_string(), about_data));
+        texts.push((text.to_string(), kind));
         format!("\u{E000}{:016x}:{}\u{E001}", self.nonce, texts.len() - 1)
+    }
+
+    /// Looks up which words of the marketplace text handed out since the last call are
+    /// names of accounts in the store, and remembers them as seen names, so the boundary
+    /// pass masks them there and everywhere else in the response. One indexed read per
+    /// response (or bundle) at most; nothing for a caller who may unmask. Fails closed: if
+    /// the lookup fails, that text is withheld.
+    pub async fn resolve_names(&self, graph: &crate::graph::Graph) {
+        if self.identity.unmask {
+            return;
+        }
+        let candidates: Vec<String> = {
+            let texts = self.texts.lock().unwrap();
+            let mut checked = self.names_checked.lock().unwrap();
+            let mut words = std::collections::BTreeSet::new();
+            for (t, _) in texts[*checked..]
+                .iter()
+                .filter(|(_, k)| *k == TextKind::Marketplace)
+            {
+                words.extend(name_candidates(t));
+            }
+            *checked = texts.len();
+            words.into_iter().collect()
+        };
+        if candidates.is_empty() {
+            return;
+        }
+        if candidates.len() > MAX_NAME_CANDIDATES {
+            tracing::warn!(
+                candidates = candidates.len(),
+                "too much marketplace text to check for names; it is withheld"
+            );
+            self.names_unchecked.store(true, Ordering::Relaxed);
+            return;
+        }
+        #[derive(serde::Deserialize)]
+        struct Found {
+            name: String,
+        }
+        let found: Result<Vec<Found>, _> = graph
+            .rows(
+                &crate::graph::queries::ACCOUNT_NAMES_AMONG,
+                crate::graph::Params::new().with("names", candidates),
+                NAME_LOOKUP_LIMIT,
+            )
+            .await;
+        match found {
+            Ok(found) => {
+                for f in found {
+                    self.name(Some(&f.name));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "name lookup for marketplace text failed; it is withheld");
+                self.names_unchecked.store(true, Ordering::Relaxed);
+            }
+        }
     }
 
     /// True when free text was handed to this (masked) caller: its rule cannot promise every
@@ -206,7 +362,7 @@ impl Guard {
     }
 
     /// The raw text behind a placeholder of this guard.
-    fn placeholder(&self, s: &str) -> Option<(String, bool)> {
+    fn placeholder(&self, s: &str) -> Option<(String, TextKind)> {
         let inner = s.strip_prefix('\u{E000}')?.strip_suffix('\u{E001}')?;
         let (nonce, i) = inner.split_once(':')?;
         if u64::from_str_radix(nonce, 16).ok()? != self.nonce {
@@ -223,17 +379,24 @@ impl Guard {
     /// 1. data-independent: phone-like numbers (7+ digits with separators, optional `+`),
     ///    card-like numbers, IPv4 and IPv6 addresses, e-mail addresses and the value of any
     ///    `kind:value` identifier key are masked like identifier values (`13*******00`);
-    /// 2. data-dependent (`about_data`): every identifier value and name the guard has seen
-    ///    — this response's, and those of the entities the text is attached to, which the
-    ///    resolver registers ([`Guard::register_subjects`]) — is masked the same way.
+    /// 2. data-dependent (all but the caller's own text): every identifier value and name the
+    ///    guard has seen — this response's, those of the entities the text is attached to,
+    ///    which the resolver registers ([`Guard::register_subjects`]), and in marketplace text
+    ///    the name of any account in the store ([`Guard::resolve_names`]) — is masked the
+    ///    same way.
     ///
     /// Every replacement is `mask(the text replaced)`, a function of the text alone: a
     /// value caught by either part looks the same. Keys are not pseudonymised here, since a
-    /// keyed pseudonym of typed text would let its writer test a guess. The limit: a name
-    /// that belongs to no attached or shown entity cannot be recognised.
-    fn mask_text(&self, text: &str, about_data: bool, seen: &[(String, String)]) -> String {
+    /// keyed pseudonym of typed text would let its writer test a guess. The limit: in text
+    /// analysts type (case titles, notes, reasons), a name that belongs to no attached or
+    /// shown entity is not recognised, since looking it up would tell the writer whether
+    /// the name is in the data.
+    fn mask_text(&self, text: &str, kind: TextKind, seen: &[(String, String)]) -> String {
+        if kind == TextKind::Marketplace && self.names_unchecked.load(Ordering::Relaxed) {
+            return NAMES_UNCHECKED.to_string();
+        }
         let mut out = mask_patterns(text);
-        if about_data {
+        if kind != TextKind::Caller {
             for (raw, _) in seen.iter().filter(|(_, shown)| !shown.contains(":~")) {
                 if out.contains(raw.as_str()) {
                     out = out.replace(raw.as_str(), &mask(raw));
@@ -293,7 +456,7 @@ impl Guard {
         }
         let seen = self.seen_longest_first();
         redact_value(value, &|s| match self.placeholder(s) {
-            Some((raw, about_data)) => Some(self.mask_text(&raw, about_data, &seen)),
+            Some((raw, kind)) => Some(self.mask_text(&raw, kind, &seen)),
             None => self.redact_str(s, &seen),
         });
     }
@@ -661,6 +824,44 @@ mod tests {
         assert!(text.contains("smartphone:x") && text.contains("address:~0011223344"));
         // The pattern gives the same pseudonym as the resolver would.
         assert!(text.contains(&g.pseudonymize_key("device:abc123")));
+    }
+
+    #[test]
+    fn name_candidates_hold_every_possible_name_of_the_text() {
+        let c = name_candidates("我是胡雅琪，叫Li Wei (li-wei) 来.  Maria del Carmen!");
+        for want in [
+            "胡雅琪",
+            "我是",
+            "雅琪",
+            "Li Wei",
+            "Maria del Carmen",
+            "li-wei",
+            "Maria",
+        ] {
+            assert!(c.iter().any(|w| w == want), "{want} missing from {c:?}");
+        }
+        // a run of four CJK characters at most, words only across single spaces, nothing short
+        assert!(!c.iter().any(|w| w == "我是胡雅琪"));
+        assert!(!c.iter().any(|w| w.contains("来.  Maria") || w == "来"));
+        assert!(!c.iter().any(|w| w == "Li"));
+    }
+
+    #[test]
+    fn marketplace_text_withholds_what_it_could_not_check() {
+        let g = guard(&[Role::Analyst], false);
+        let review = g.marketplace_text(Some("Wang Fang sells fakes")).unwrap();
+        let note = g.free_text(Some("Wang Fang sells fakes")).unwrap();
+        g.names_unchecked.store(true, Ordering::Relaxed);
+        let mut v = json!([review, note]);
+        g.redact(&mut v);
+        assert_eq!(v, json!([NAMES_UNCHECKED, "Wang Fang sells fakes"]));
+        // a name found by the lookup is masked in marketplace text and wherever else it shows
+        let g = guard(&[Role::Analyst], false);
+        let review = g.marketplace_text(Some("Wang Fang sells fakes")).unwrap();
+        g.name(Some("Wang Fang"));
+        let mut v = json!([review, "assigned to Wang Fang"]);
+        g.redact(&mut v);
+        assert!(!v.to_string().contains("Wang Fang"), "{v}");
     }
 
     #[test]

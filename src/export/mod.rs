@@ -193,7 +193,7 @@ async fn records(
                 currency: r.currency,
                 rating: r.rating,
                 kind: r.kind,
-                text: guard.free_text(r.text.as_deref()),
+                text: guard.marketplace_text(r.text.as_deref()),
                 detail: r.detail,
             },
         );
@@ -221,6 +221,7 @@ async fn graph_of(
     let evidence = evidence.normalized();
     let raw_nodes = evidence.nodes.clone();
     let recs = records(graph, guard, &raw_nodes).await?;
+    guard.resolve_names(graph).await;
     let m = masked(evidence, guard);
     let mut nodes: Vec<Node> = raw_nodes
         .iter()
@@ -455,7 +456,7 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
 }
 
 /// What the manifest says of masked free text (the guard's free-text rule and its limit).
-const FREE_TEXT_MASKING: &str = "free text (titles, notes, reasons, reviews, messages, memos) is masked by rule: identifier values and names of the accounts it is about or the bundle shows, phone and card numbers, IP and e-mail addresses, identifier keys; a name of anyone else written in it is not recognised";
+const FREE_TEXT_MASKING: &str = "free text (titles, notes, reasons, reviews, messages, memos) is masked by rule: identifier values and names of the accounts it is about or the bundle shows, phone and card numbers, IP and e-mail addresses, identifier keys, and in reviews, messages and memos the name of any account in the store; a name of anyone else typed in a title, note or reason is not recognised";
 
 /// Builds the bundle of `subject` as `guard`'s viewer may see it. Authorizes
 /// [`Action::Export`] first. `NOT_FOUND` when the finding or case does not exist.

@@ -254,6 +254,8 @@ catalog! {
     DETECTION_RUN_TIMES = "detection_run_times";
     EXPORT_NODE_RECORDS = "export_node_records";
     // --- end cases ---
+    // --- masking ---
+    ACCOUNT_NAMES_AMONG = "account_names_among";
 }
 
 #[cfg(test)]

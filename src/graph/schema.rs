@@ -40,6 +40,13 @@ const FILES: &[(&str, &str)] = &[
             "/schema/neo4j/005_since_indexes.cypher"
         )),
     ),
+    (
+        "006_account_names",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schema/neo4j/006_account_names.cypher"
+        )),
+    ),
 ];
 
 /// Every DDL statement, in order, with the file it came from.

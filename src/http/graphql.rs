@@ -436,6 +436,7 @@ async fn answer(
         let ctx = state.context(identity.clone(), request_id.to_string(), budget);
         let mut outcome = run(&state, &ctx, m.doc, m.cost).await;
         // Mask the whole response as this caller may see it, then record it.
+        ctx.guard.resolve_names(&state.graph).await;
         ctx.guard.redact_response(&mut outcome.body);
         outcomes.push((ctx, outcome));
     }
