@@ -4,7 +4,8 @@
 // addedBy}].
 MATCH (c:Case {id: $id})
 RETURN c.id AS id, c.title AS title, c.status AS status, c.reason AS reason,
-       c.assignee AS assignee, c.createdAt AS createdAt, c.createdBy AS createdBy,
+       c.assignee AS assignee, c.reasonBy AS reasonBy, c.assigneeBy AS assigneeBy,
+       c.createdAt AS createdAt, c.createdBy AS createdBy,
        c.updatedAt AS updatedAt,
        COUNT { (c)-[:HAS_NOTE]->(:CaseNote) } AS notes,
        COLLECT { MATCH (c)-[:HAS_ITEM]->(i:CaseItem)

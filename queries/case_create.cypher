@@ -2,7 +2,7 @@
 // Params: $id, $title, $assignee, $at (epoch ms), $by (principal), $eventId, $detail,
 // $item {id, caseId, kind, ref, signature, members, runId, score, summary, snapshot,
 // addedAt, addedBy} (snapshot: the finding as JSON at attach time).
-CREATE (c:Case {id: $id, title: $title, status: 'open', assignee: $assignee,
+CREATE (c:Case {id: $id, title: $title, status: 'open', assignee: $assignee, assigneeBy: $by,
                 createdAt: $at, createdBy: $by, updatedAt: $at})
 CREATE (c)-[:HAS_ITEM]->(i:CaseItem)
 SET i = $item

@@ -3,7 +3,7 @@
 // Params: $caseId, $status, $reason (null unless dismissed), $at, $by, $eventId, $detail.
 // Returns the case id (no row: no case).
 MATCH (c:Case {id: $caseId})
-SET c.status = $status, c.reason = $reason, c.updatedAt = $at
+SET c.status = $status, c.reason = $reason, c.reasonBy = $by, c.updatedAt = $at
 CREATE (c)-[:HAS_EVENT]->(:CaseEvent {id: $eventId, caseId: $caseId, at: $at, by: $by,
                                       action: 'status', detail: $detail})
 WITH c

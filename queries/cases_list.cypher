@@ -7,7 +7,8 @@ WHERE ($status IS NULL OR c.status = $status)
   AND ($ref IS NULL OR EXISTS { (c)-[:HAS_ITEM]->(:CaseItem {ref: $ref}) })
 WITH c ORDER BY c.updatedAt DESC, c.id SKIP $skip LIMIT $limit
 RETURN c.id AS id, c.title AS title, c.status AS status, c.reason AS reason,
-       c.assignee AS assignee, c.createdAt AS createdAt, c.createdBy AS createdBy,
+       c.assignee AS assignee, c.reasonBy AS reasonBy, c.assigneeBy AS assigneeBy,
+       c.createdAt AS createdAt, c.createdBy AS createdBy,
        c.updatedAt AS updatedAt,
        COUNT { (c)-[:HAS_NOTE]->(:CaseNote) } AS notes,
        COLLECT { MATCH (c)-[:HAS_ITEM]->(i:CaseItem)

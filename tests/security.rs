@@ -868,3 +868,77 @@ async fn names_in_marketplace_text_are_masked_whoever_they_belong_to() {
     assert!(!all.contains("Wang Fang") && !all.contains("胡雅琪"));
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_masked_analyst_cannot_test_a_guess_through_its_own_case_text() {
+    let app = common::app().await;
+    app.load(small_marketplace("own-text").path())
+        .await
+        .unwrap();
+    let analyst = app.token("ot-analyst", &[Role::Analyst], false).await;
+    let other = app.token("ot-other", &[Role::Analyst], false).await;
+    // The case is about a-buyer, so its name is a subject the free-text rule masks.
+    let open = "mutation($g: String!) { openCase(title: $g, item: {kind: ACCOUNT, id: \"a-buyer\"}, assignee: $g) { id } }";
+    let read = "query($c: String!) { case(id: $c) { title dismissReason assignee notes { edges { node { text } } } } }";
+    for (right, wrong) in GUESSES {
+        let mut answers = Vec::new();
+        for guess in [right, wrong] {
+            let opened = app.gql_as(&analyst, open, json!({"g": guess})).await;
+            let id = opened["data"]["openCase"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{opened}"))
+                .to_string();
+            for (q, v) in [
+                (
+                    "mutation($c: String!, $t: String!) { addCaseNote(caseId: $c, text: $t) { id } }",
+                    json!({"c": id, "t": format!("note {guess}")}),
+                ),
+                (
+                    "mutation($c: String!, $t: String) { setCaseStatus(caseId: $c, status: DISMISSED, reason: $t) { id } }",
+                    json!({"c": id, "t": format!("reason {guess}")}),
+                ),
+            ] {
+                let r = app.gql_as(&analyst, q, v).await;
+                assert!(r.get("errors").is_none(), "{r}");
+            }
+            let own = app.gql_as(&analyst, read, json!({"c": id})).await;
+            let bundle = app
+                .client()
+                .get(format!("{}/export/case/{id}", app.base))
+                .bearer_auth(&analyst)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            let files: std::collections::BTreeMap<String, Vec<u8>> =
+                investigator::export::tar::entries(&bundle)
+                    .into_iter()
+                    .collect();
+            let case: Value = serde_json::from_slice(&files["case.json"]).unwrap();
+            let texts = json!([
+                case["title"],
+                case["dismissReason"],
+                case["assignee"],
+                case["notes"][0]["text"]
+            ]);
+            // the guess as typed, or masked by pattern (a function of the guess alone)
+            let stored = investigator::api::guard::mask_patterns(guess);
+            answers.push(
+                [own.to_string(), texts.to_string()]
+                    .map(|a| a.replace(&stored, "?").replace(guess, "?")),
+            );
+            // another masked analyst gets the whole rule: the subject's name is masked
+            if guess == "Li Wei" {
+                let theirs = app.gql_as(&other, read, json!({"c": id})).await;
+                assert!(!theirs.to_string().contains("Li Wei"), "{theirs}");
+            }
+        }
+        assert_eq!(
+            answers[0], answers[1],
+            "the answer depends on whether {right:?} is right"
+        );
+    }
+    app.stop().await;
+}

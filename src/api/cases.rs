@@ -94,15 +94,20 @@ impl Case {
         Case(c, Default::default())
     }
 
-    /// Free text on this case as the caller may see it (see `Guard::free_text`); the case's
-    /// subjects are registered with the guard first, once.
-    async fn text(&self, ctx: &Context, text: Option<&str>) -> AppResult<Option<String>> {
+    /// Free text on this case, written by `author`, as the caller may see it (see
+    /// `Guard::typed_text`); the case's subjects are registered with the guard first, once.
+    async fn text(
+        &self,
+        ctx: &Context,
+        author: Option<&str>,
+        text: Option<&str>,
+    ) -> AppResult<Option<String>> {
         if text.is_some() {
             self.1
                 .get_or_try_init(|| register_case(ctx, &self.0.id))
                 .await?;
         }
-        Ok(ctx.guard.free_text(text))
+        Ok(ctx.guard.typed_text(author, text))
     }
 }
 
@@ -166,11 +171,15 @@ pub struct CaseNote {
 }
 
 fn note(n: cases::Note, ctx: &Context) -> CaseNote {
+    let text = ctx
+        .guard
+        .typed_text(Some(&n.author), Some(&n.text))
+        .unwrap_or_default();
     CaseNote {
         id: n.id,
         author: n.author,
         at: time(n.at),
-        text: ctx.guard.free_text(Some(&n.text)).unwrap_or_default(),
+        text,
     }
 }
 
@@ -191,7 +200,7 @@ impl Case {
     }
     async fn title(&self, ctx: &Context) -> AppResult<String> {
         Ok(self
-            .text(ctx, Some(&self.0.title))
+            .text(ctx, Some(&self.0.created_by), Some(&self.0.title))
             .await?
             .unwrap_or_default())
     }
@@ -200,10 +209,16 @@ impl Case {
     }
     /// Why it was dismissed.
     async fn dismiss_reason(&self, ctx: &Context) -> AppResult<Option<String>> {
-        self.text(ctx, self.0.reason.as_deref()).await
+        self.text(ctx, self.0.reason_by.as_deref(), self.0.reason.as_deref())
+            .await
     }
     async fn assignee(&self, ctx: &Context) -> AppResult<Option<String>> {
-        self.text(ctx, self.0.assignee.as_deref()).await
+        self.text(
+            ctx,
+            self.0.assignee_by.as_deref(),
+            self.0.assignee.as_deref(),
+        )
+        .await
     }
     fn created_at(&self) -> String {
         time(self.0.created_at)
@@ -242,11 +257,12 @@ impl Case {
     async fn history(&self, ctx: &Context) -> AppResult<Vec<CaseEvent>> {
         let mut out = Vec::new();
         for e in cases::events(&ctx.graph, &self.0.id).await? {
+            let detail = self.text(ctx, Some(&e.by), e.detail.as_deref()).await?;
             out.push(CaseEvent {
                 at: time(e.at),
                 by: e.by,
                 action: e.action,
-                detail: self.text(ctx, e.detail.as_deref()).await?,
+                detail,
             });
         }
         Ok(out)
@@ -284,7 +300,7 @@ pub async fn dismissal(
     }
     Ok(Some(Dismissal {
         case_id: d.case_id,
-        reason: ctx.guard.free_text(d.reason.as_deref()),
+        reason: ctx.guard.typed_text(Some(&d.by), d.reason.as_deref()),
         at: time(d.at),
         by: d.by,
     }))

@@ -271,6 +271,24 @@ impl Guard {
         text.map(|t| self.text(t, TextKind::Typed))
     }
 
+    /// Text an analyst typed (a case's title, notes, reasons, assignee), written by
+    /// `author`: as [`Guard::free_text`], except that a masked caller reads its own text by
+    /// the data-independent part of the rule only. Masking a name it typed only because the
+    /// name is in the data would tell it that its guess was right.
+    pub fn typed_text(&self, author: Option<&str>, text: Option<&str>) -> Option<String> {
+        let own = author == Some(self.actor());
+        text.map(|t| {
+            self.text(
+                t,
+                if own {
+                    TextKind::Caller
+                } else {
+                    TextKind::Typed
+                },
+            )
+        })
+    }
+
     /// Text the marketplace's users wrote (reviews, messages, payment memos): free text whose
     /// names of any account in the store are masked too, looked up by
     /// [`Guard::resolve_names`] before the boundary pass. No caller writes it through the

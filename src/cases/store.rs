@@ -20,6 +20,11 @@ pub struct Case {
     /// Why it was dismissed.
     pub reason: Option<String>,
     pub assignee: Option<String>,
+    /// Who wrote `reason` and `assignee` (absent on cases from before it was recorded).
+    #[serde(default)]
+    pub reason_by: Option<String>,
+    #[serde(default)]
+    pub assignee_by: Option<String>,
     pub created_at: i64,
     pub created_by: String,
     pub updated_at: i64,

@@ -369,7 +369,9 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
             s.keys.iter().map(String::as_str),
         );
     }
-    let text = |t: Option<&str>| guard.free_text(t);
+    // analysts' text, by its author (`Guard::typed_text`)
+    let text = |by: Option<&str>, t: Option<&str>| guard.typed_text(by, t);
+    let by_creator = Some(case.created_by.as_str());
     let notes = cases::all_notes(graph, id).await?;
     let history = cases::events(graph, id).await?;
     let mut merged = Evidence::default();
@@ -413,7 +415,7 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
     let (nodes, edges, _) = graph_of(graph, guard, merged).await?;
     let evidence_json = json!({
         "subject": {"kind": "CASE", "id": case.id},
-        "summary": text(Some(&case.title)),
+        "summary": text(by_creator, Some(&case.title)),
         "findings": findings,
         "totals": {"nodes": nodes.len(), "edges": edges.len()},
         "truncated": false,
@@ -421,8 +423,9 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
         "edges": edges,
     });
     let case_json = json!({
-        "id": case.id, "title": text(Some(&case.title)), "status": case.status,
-        "dismissReason": text(case.reason.as_deref()), "assignee": text(case.assignee.as_deref()),
+        "id": case.id, "title": text(by_creator, Some(&case.title)), "status": case.status,
+        "dismissReason": text(case.reason_by.as_deref(), case.reason.as_deref()),
+        "assignee": text(case.assignee_by.as_deref(), case.assignee.as_deref()),
         "createdAt": time(case.created_at), "createdBy": case.created_by,
         "updatedAt": time(case.updated_at),
         "items": case.items.iter().map(|i| json!({
@@ -431,15 +434,15 @@ async fn case_content(graph: &Graph, guard: &Guard, id: &str) -> AppResult<Conte
         })).collect::<Vec<_>>(),
         "notes": notes.iter().map(|n| json!({
             "id": n.id, "author": n.author, "at": time(n.at),
-            "text": text(Some(&n.text)),
+            "text": text(Some(&n.author), Some(&n.text)),
         })).collect::<Vec<_>>(),
         "history": history.iter().map(|e| json!({
-            "at": time(e.at), "by": e.by, "action": e.action, "detail": text(e.detail.as_deref()),
+            "at": time(e.at), "by": e.by, "action": e.action, "detail": text(Some(&e.by), e.detail.as_deref()),
         })).collect::<Vec<_>>(),
     });
     Ok(Content {
         title: format!("case {}", case.id),
-        summary: text(Some(&case.title)).unwrap_or_default(),
+        summary: text(by_creator, Some(&case.title)).unwrap_or_default(),
         as_of: case.updated_at,
         runs: runs
             .into_iter()
