@@ -598,3 +598,83 @@ async fn hush_money_from_the_owners_household_is_the_owners() {
     );
     app.stop().await;
 }
+
+const ATTEMPTS: &str = r#"query($shopId: String, $accountId: String) {
+  extortionAttempts(shopId: $shopId, accountId: $accountId) {
+    edges { node {
+      id review { id } shop { id } reviewer { id } contact { id } reviewedAt contactedAt
+      messageIds incidentIds followUps { id rating } reasons
+      evidence { nodes { id label } edges { kind from to recordId at } }
+    } }
+  } }"#;
+
+async fn attempts(app: &TestApp, vars: Value) -> Vec<Value> {
+    let d = app.data(ATTEMPTS, vars).await;
+    d["extortionAttempts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crews_demand_an_owner_refused_is_an_attempt_and_a_complaining_buyer_is_not() {
+    let app = app().await;
+    let m = Market::new("ext-attempt");
+    m.crew("c", 2, 3);
+    // the crew pans one more shop and demands money; the owner never pays, more reviews come
+    m.shop("refuser", "refuser-shop", "tea");
+    m.review("c-rx", "c-op", "refuser-shop", "refuser", 1, 12, 10);
+    m.message("c-mx", "c-org", "refuser", 12, 16);
+    m.review("c-rx2", "c-op", "refuser-shop", "refuser", 2, 14, 10);
+    // an owner who pays something privately after the demand did not refuse
+    m.shop("payer", "payer-shop", "tea");
+    m.review("c-ry", "c-op", "payer-shop", "payer", 1, 16, 10);
+    m.message("c-my", "c-org", "payer", 16, 15);
+    m.transfer("c-py", "payer", "c-org", "60.00", 17, 10);
+    // an ordinary buyer pans a shop and writes to its owner: no extortioner
+    m.buyers(&["b1"]);
+    m.shop("own-c", "shop-c", "tea");
+    m.review("b-r", "b1", "shop-c", "own-c", 1, 12, 10);
+    m.message("b-m", "b1", "own-c", 12, 12);
+    load_and_detect(&app, &m).await;
+
+    let list = attempts(&app, json!({})).await;
+    assert_eq!(list.len(), 1, "{list:#?}");
+    let a = &list[0];
+    assert_eq!(a["id"], "attempt-c-rx-c-org");
+    assert_eq!(a["review"]["id"], "c-rx");
+    assert_eq!(a["shop"]["id"], "refuser-shop");
+    assert_eq!(a["reviewer"]["id"], "c-op");
+    assert_eq!(a["contact"]["id"], "c-org");
+    assert_eq!(a["contactedAt"], "2017-04-12T08:00:00Z");
+    assert_eq!(a["messageIds"], json!(["c-mx"]));
+    assert_eq!(a["followUps"], json!([{"id": "c-rx2", "rating": 2}]));
+    // the pair's incident is why it counts
+    let known: Vec<&str> = a["incidentIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    let incident = &incidents(&app, json!({"accountId": "c-op"})).await[0];
+    assert!(known.contains(&incident["id"].as_str().unwrap()), "{a:#}");
+    let reasons = a["reasons"].to_string();
+    assert!(
+        reasons.contains("Refused") && reasons.contains("c-rx2"),
+        "{reasons}"
+    );
+    let edges = a["evidence"]["edges"].as_array().unwrap();
+    assert!(edges
+        .iter()
+        .any(|e| e["kind"] == "MESSAGED" && e["recordId"] == "c-mx" && e["to"] == "refuser"));
+
+    // filters
+    assert_eq!(attempts(&app, json!({"shopId": "shop-c"})).await.len(), 0);
+    assert_eq!(attempts(&app, json!({"accountId": "b1"})).await.len(), 0);
+    assert_eq!(attempts(&app, json!({"accountId": "c-org"})).await.len(), 1);
+    let bad = app.gql(ATTEMPTS, json!({"shopId": "x".repeat(300)})).await;
+    assert_eq!(error_code(&bad), "BAD_USER_INPUT", "{bad}");
+    app.stop().await;
+}

@@ -304,6 +304,21 @@ impl Query {
         )
         .await
     }
+    /// Extortion attempts the owner refused: a reviewer and contact that extorted an owner
+    /// before (an incident of the last run with `minConfidence`, default 0.5) pan another
+    /// shop and message its owner, who pays neither of them. Newest review first; `shopId`
+    /// keeps one shop, `accountId` one reviewer or contact. Reasons and evidence say why.
+    async fn extortion_attempts(
+        ctx: &Context,
+        min_confidence: Option<f64>,
+        shop_id: Option<String>,
+        account_id: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<rings::ExtortionAttemptConnection> {
+        ctx.guard.authorize(Action::ReadFindings)?;
+        rings::list_attempts(ctx, min_confidence, shop_id, account_id, first, after).await
+    }
     // --- end rings ---
 
     // --- cases ---

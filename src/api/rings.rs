@@ -114,6 +114,11 @@ connection!(
     ExtortionIncidentEdge,
     ExtortionIncident
 );
+connection!(
+    ExtortionAttemptConnection,
+    ExtortionAttemptEdge,
+    ExtortionAttempt
+);
 
 /// One member of a ring.
 pub struct RingMember {
@@ -347,6 +352,95 @@ impl ExtortionIncident {
         let ids = super::cases::incident_members(&self.0);
         super::cases::dismissal(ctx, crate::cases::ItemKind::Incident, &ids).await
     }
+}
+
+/// A refused demand: a pair that extorted an owner before pans another shop and messages
+/// its owner, who does not pay (see `extortionAttempts`).
+pub struct ExtortionAttempt(pub extortion::attempts::Attempt);
+
+#[graphql_object(context = Context)]
+impl ExtortionAttempt {
+    /// `attempt-<review>-<contact>`: the same attempt has the same id in every response.
+    fn id(&self) -> String {
+        self.0.id()
+    }
+    async fn review(&self, ctx: &Context) -> AppResult<Review> {
+        ctx.reader
+            .review(&self.0.review_id)
+            .await?
+            .map(Review)
+            .ok_or_else(|| not_found("review", &self.0.review_id))
+    }
+    async fn shop(&self, ctx: &Context) -> AppResult<Shop> {
+        ctx.shop(&self.0.shop_id).await
+    }
+    async fn reviewer(&self, ctx: &Context) -> AppResult<Account> {
+        ctx.account(&self.0.reviewer_id).await
+    }
+    /// Who messaged the owner (the reviewer itself, or its partner in earlier incidents).
+    async fn contact(&self, ctx: &Context) -> AppResult<Account> {
+        ctx.account(&self.0.contact_id).await
+    }
+    fn reviewed_at(&self) -> String {
+        time(self.0.reviewed_at)
+    }
+    /// The first message to the owner after the review.
+    fn contacted_at(&self) -> String {
+        time(self.0.contacted_at)
+    }
+    /// The contact's messages to the owner within the contact window, oldest first.
+    fn message_ids(&self) -> Vec<String> {
+        self.0.messages.iter().map(|m| m.id.clone()).collect()
+    }
+    /// The pair's incidents of the last run: why it counts as a known extortioner.
+    fn incident_ids(&self) -> &[String] {
+        &self.0.incidents
+    }
+    /// The pair's later negative reviews of the same shop ("pay, or more bad reviews come").
+    async fn follow_ups(&self, ctx: &Context) -> AppResult<Vec<Review>> {
+        let mut out = Vec::with_capacity(self.0.follow_ups.len());
+        for f in &self.0.follow_ups {
+            let r = ctx.reader.review(&f.id).await?;
+            out.push(r.map(Review).ok_or_else(|| not_found("review", &f.id))?);
+        }
+        Ok(out)
+    }
+    fn reasons(&self) -> Vec<String> {
+        self.0.reasons()
+    }
+    /// `limit` caps nodes and edges (all when absent); `truncated` says when it cut.
+    fn evidence(&self, ctx: &Context, limit: Option<i32>) -> AppResult<Evidence> {
+        Evidence::view(self.0.evidence(), &ctx.guard, limit)
+    }
+}
+
+pub async fn list_attempts(
+    ctx: &Context,
+    min_confidence: Option<f64>,
+    shop_id: Option<String>,
+    account_id: Option<String>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> AppResult<ExtortionAttemptConnection> {
+    let min_confidence = min_confidence.unwrap_or(extortion::DEFAULT_MIN_CONFIDENCE);
+    check_unit("minConfidence", min_confidence)?;
+    for (field, id) in [("shopId", &shop_id), ("accountId", &account_id)] {
+        if let Some(id) = id {
+            check_id(field, id)?;
+        }
+    }
+    let filter = extortion::attempts::AttemptFilter {
+        min_confidence,
+        shop_id,
+        account_id,
+    };
+    let page = ctx.page(first, after.as_deref())?;
+    let rows = extortion::attempts::list(&ctx.graph, &filter, page.slice()).await?;
+    Ok(ExtortionAttemptConnection::from_rows(
+        &page,
+        rows,
+        ExtortionAttempt,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -212,6 +212,7 @@ catalog! {
     INCIDENTS_STORE = "incidents_store";
     INCIDENTS_LIST = "incidents_list";
     INCIDENT_BY_ID = "incident_by_id";
+    EXTORTION_ATTEMPTS = "extortion_attempts";
     REVIEWS_BY_IDS = "reviews_by_ids";
     SHOPS_BY_IDS = "shops_by_ids";
 

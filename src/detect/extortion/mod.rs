@@ -49,6 +49,7 @@
 //! [`crate::detect::ties`], `ring_memberships`; storage `incidents_clear`, `incidents_store`;
 //! reads `incidents_list`.
 
+pub mod attempts;
 pub mod chain;
 mod store;
 
@@ -392,11 +393,11 @@ pub fn explained_payees(
         .collect()
 }
 
-fn time(ms: i64) -> String {
+pub(crate) fn time(ms: i64) -> String {
     crate::model::Timestamp(ms).rfc3339()
 }
 
-fn hours(ms: i64) -> String {
+pub(crate) fn hours(ms: i64) -> String {
     format!("{:.1} h", ms as f64 / 3.6e6)
 }
 
