@@ -95,6 +95,9 @@ enum Command {
         /// Crews and campaigns bring in household recruits who have not posted yet.
         #[arg(long)]
         dormant_recruits: bool,
+        /// Half the crews meet an owner who refuses to pay (an extortion attempt).
+        #[arg(long)]
+        refusals: bool,
         /// Transfers from beneficiary to organizer, MIN-MAX (default 2-3; 1 = direct).
         #[arg(long, value_parser = parse_hops)]
         mule_hops: Option<(u8, u8)>,
@@ -540,6 +543,7 @@ fn generate(command: Command) -> anyhow::Result<()> {
         all_patterns,
         split_negotiator,
         dormant_recruits,
+        refusals,
         mule_hops,
         farm_campaigns,
         seed_data,
@@ -565,6 +569,7 @@ fn generate(command: Command) -> anyhow::Result<()> {
         }
         opts.patterns.split_negotiator |= split_negotiator;
         opts.patterns.dormant_recruits |= dormant_recruits;
+        opts.patterns.refusals |= refusals;
         opts.patterns.mule_hops = mule_hops.unwrap_or(opts.patterns.mule_hops);
         opts.patterns.farm_campaigns = farm_campaigns.unwrap_or(opts.patterns.farm_campaigns);
         let s = gen::generate(&opts, &dir)

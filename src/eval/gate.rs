@@ -55,6 +55,18 @@ pub const RULES: &[Rule] = &[
         why: "extortion reviews with an incident",
     },
     Rule {
+        metric: "incidents/attempt",
+        measure: Measure::Precision,
+        bound: 0.9,
+        why: "attempts on extortion reviews",
+    },
+    Rule {
+        metric: "incidents/attempt",
+        measure: Measure::Recall,
+        bound: 0.8,
+        why: "refused demands found as attempts",
+    },
+    Rule {
         metric: "incidents/complete",
         measure: Measure::Recall,
         bound: 0.95,

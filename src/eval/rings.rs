@@ -9,7 +9,11 @@
 //!   chain; they do not review, so missing them is possible and counted as misses).
 //! - `rings/member-core`: the same without beneficiaries and intermediaries on either side.
 //! - `incidents/review`: reviews of incidents above the default confidence vs
-//!   `extortion_review` labels (complete and partial).
+//!   `extortion_review` labels (complete and partial; attempts are never paid, so no incident).
+//! - `incidents/attempt`: reviews of `extortionAttempts` (demands the owner refused). TP: an
+//!   attempt on a review labelled `extortion_review` (any role: other generators may call a
+//!   refusal `partial`); FP: an attempt on an unlabelled review; FN: a review labelled
+//!   `attempt` not found.
 //! - `incidents/complete`: of the reviews labelled `complete` (review → contact → payment →
 //!   withdrawal all happened), those whose incident is found *complete* (every step
 //!   attributed). FP: incidents called complete on reviews labelled `partial` or unlabelled.
@@ -155,7 +159,12 @@ pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, Det
     )
     .await?;
     let inc_reviews: BTreeSet<String> = incidents.iter().map(|i| i.review_id.clone()).collect();
-    let ext_reviews = labels.entities("extortion_review");
+    let attempt_truth = labels.with_role("extortion_review", "attempt");
+    let ext_reviews: BTreeSet<String> = labels
+        .entities("extortion_review")
+        .difference(&attempt_truth)
+        .cloned()
+        .collect();
     metrics.push(Metric::from_sets(
         "incidents/review",
         &inc_reviews,
@@ -179,6 +188,38 @@ pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, Det
         format!(
             "incidents found complete (contact, payment, withdrawal attributed) vs reviews labelled complete{}",
             misses(&complete_found, &complete_truth, labels)
+        ),
+    ));
+
+    let attempts: BTreeSet<String> = extortion::attempts::list(
+        graph,
+        &extortion::attempts::AttemptFilter {
+            min_confidence: extortion::DEFAULT_MIN_CONFIDENCE,
+            ..Default::default()
+        },
+        ALL,
+    )
+    .await?
+    .into_iter()
+    .map(|a| a.review_id)
+    .collect();
+    let labelled = labels.entities("extortion_review");
+    let tp = attempts.intersection(&labelled).count() as u64;
+    let fp = attempts.difference(&labelled).count() as u64;
+    let fn_ = attempt_truth.difference(&attempts).count() as u64;
+    // missed: labelled attempts not found; extra: attempts on unlabelled reviews
+    let counted: BTreeSet<String> = attempt_truth
+        .union(&attempts.intersection(&labelled).cloned().collect())
+        .cloned()
+        .collect();
+    metrics.push(Metric::from_counts(
+        "incidents/attempt",
+        tp,
+        fp,
+        fn_,
+        format!(
+            "attempts (demands refused) on reviews labelled extortion_review vs those labelled attempt{}",
+            misses(&attempts, &counted, labels)
         ),
     ));
 

@@ -73,6 +73,10 @@ pub struct Patterns {
     /// and IP), hired without referrals, panning 3–5 rivals of one category over a week, each
     /// also leaving 2–4 five-star reviews on popular shops.
     pub farm_campaigns: u32,
+    /// Crews meet a refusal (half of them): one more owner is panned and contacted but never
+    /// pays, and 60% of the time the author pans the shop again 1–3 days later. The review is
+    /// labelled `extortion_review` with role `attempt`.
+    pub refusals: bool,
 }
 
 impl Default for Patterns {
@@ -82,6 +86,7 @@ impl Default for Patterns {
             dormant_recruits: false,
             mule_hops: (2, 3),
             farm_campaigns: 0,
+            refusals: false,
         }
     }
 }
@@ -94,6 +99,7 @@ impl Patterns {
             dormant_recruits: true,
             mule_hops: (1, 3),
             farm_campaigns: (accounts / 40_000).max(2) as u32,
+            refusals: true,
         }
     }
 }

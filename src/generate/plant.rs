@@ -23,6 +23,8 @@ pub(crate) enum Partial {
     NoWithdrawal,
     /// Paid with no recorded contact (negotiated off-platform).
     NoMessage,
+    /// Contacted, never paid (an extortion attempt); the author may pan the shop again.
+    Refused,
 }
 
 /// One extortion incident against a victim shop.
@@ -236,6 +238,22 @@ pub(crate) fn plan_crew(w: &mut World, rng: &mut ChaCha8Rng, n: u32) -> io::Resu
     if victims.len() < 2 {
         return Err(no_accounts());
     }
+    // one more owner refuses: drawn last, so the crew's other victims keep their draws
+    if w.opts.patterns.refusals && rng.random_bool(0.5) && t <= at(11, 25, 0, 0) {
+        let tt = t;
+        if let Some(shop) = w.take_shop(rng, |w, s| w.shops[s as usize].opened + 10 * DAY < tt) {
+            let last = victims.last().expect("two victims at least").clone();
+            victims.push(Victim {
+                shop,
+                author: op,
+                placed: t,
+                fen: 0,
+                partial: Partial::Refused,
+                revise: false,
+                ..last
+            });
+        }
+    }
     let mut members = vec![(org, "organizer"), (op, "operative"), (rec, "recruit")];
     if let (Some(n), Some(pa)) = (neg, payee_account) {
         members.push((n, "negotiator"));
@@ -298,10 +316,10 @@ impl Crew {
                 rating,
                 text,
             )?;
-            let role = if v.partial == Partial::Complete {
-                "complete"
-            } else {
-                "partial"
+            let role = match v.partial {
+                Partial::Complete => "complete",
+                Partial::Refused => "attempt",
+                _ => "partial",
             };
             cx.out.label(
                 Ent::Review(rid),
@@ -320,6 +338,29 @@ impl Crew {
                 };
                 cx.out
                     .message(v.contact, owner, tm, ch, pick(rng, MSG_EXTORT))?;
+                if v.partial == Partial::Refused {
+                    // the owner says no; more bad reviews come
+                    cx.msg(
+                        owner,
+                        v.contact,
+                        tm + between(rng, 5 * MIN, 6 * HOUR),
+                        pick(rng, MSG_EXTORT_REPLY),
+                    )?;
+                    if rng.random_bool(0.6) {
+                        let placed = tm + between(rng, DAY, 3 * DAY);
+                        let text = malicious_text(rng);
+                        cx.reviewed_order(
+                            rng,
+                            v.author,
+                            v.shop,
+                            placed,
+                            (6 * HOUR, 2 * DAY),
+                            1,
+                            text,
+                        )?;
+                    }
+                    continue;
+                }
                 let mut last = tm;
                 if rng.random_bool(0.6) {
                     last = tm + between(rng, 5 * MIN, 6 * HOUR);

@@ -213,6 +213,7 @@ catalog! {
     INCIDENTS_LIST = "incidents_list";
     INCIDENT_BY_ID = "incident_by_id";
     EXTORTION_ATTEMPTS = "extortion_attempts";
+    EXTORTION_ATTEMPT_PAIRS = "extortion_attempt_pairs";
     REVIEWS_BY_IDS = "reviews_by_ids";
     SHOPS_BY_IDS = "shops_by_ids";
 
