@@ -277,11 +277,7 @@ impl ExtortionIncident {
         self.0.complete
     }
     async fn review(&self, ctx: &Context) -> AppResult<Review> {
-        ctx.reader
-            .review(&self.0.review_id)
-            .await?
-            .map(Review)
-            .ok_or_else(|| not_found("review", &self.0.review_id))
+        review(ctx, &self.0.review_id).await
     }
     async fn shop(&self, ctx: &Context) -> AppResult<Shop> {
         ctx.shop(&self.0.shop_id).await
@@ -354,6 +350,15 @@ impl ExtortionIncident {
     }
 }
 
+/// A finding's review; `NOT_FOUND` when the store no longer holds it.
+async fn review(ctx: &Context, id: &str) -> AppResult<Review> {
+    ctx.reader
+        .review(id)
+        .await?
+        .map(Review)
+        .ok_or_else(|| not_found("review", id))
+}
+
 /// A refused demand: a pair that extorted an owner before pans another shop and messages
 /// its owner, who does not pay (see `extortionAttempts`).
 pub struct ExtortionAttempt(pub extortion::attempts::Attempt);
@@ -365,11 +370,7 @@ impl ExtortionAttempt {
         self.0.id()
     }
     async fn review(&self, ctx: &Context) -> AppResult<Review> {
-        ctx.reader
-            .review(&self.0.review_id)
-            .await?
-            .map(Review)
-            .ok_or_else(|| not_found("review", &self.0.review_id))
+        review(ctx, &self.0.review_id).await
     }
     async fn shop(&self, ctx: &Context) -> AppResult<Shop> {
         ctx.shop(&self.0.shop_id).await
@@ -400,8 +401,7 @@ impl ExtortionAttempt {
     async fn follow_ups(&self, ctx: &Context) -> AppResult<Vec<Review>> {
         let mut out = Vec::with_capacity(self.0.follow_ups.len());
         for f in &self.0.follow_ups {
-            let r = ctx.reader.review(&f.id).await?;
-            out.push(r.map(Review).ok_or_else(|| not_found("review", &f.id))?);
+            out.push(review(ctx, &f.id).await?);
         }
         Ok(out)
     }
