@@ -98,6 +98,11 @@ impl Attempt {
                 ids(self.messages.iter().map(|m| m.id.as_str()).collect())
             ),
             match &self.ring {
+                None if self.reviewer_id == self.contact_id => format!(
+                    "{} extorted before, talking to the owner itself: incident {}.",
+                    self.reviewer_id,
+                    ids(self.incidents.iter().map(String::as_str).collect())
+                ),
                 None => format!(
                     "{} and {} extorted before: incident {}.",
                     self.reviewer_id,
@@ -112,8 +117,14 @@ impl Attempt {
                 ),
             },
             format!(
-                "Refused: {} paid neither of them privately within the payment window after the contact.",
-                self.owner_id
+                "Refused: {} made no private payment to {} within {} days after the contact.",
+                self.owner_id,
+                if self.reviewer_id == self.contact_id {
+                    self.reviewer_id.clone()
+                } else {
+                    format!("{} or {}", self.reviewer_id, self.contact_id)
+                },
+                IncidentParams::default().pay_after_contact_ms / 86_400_000
             ),
         ];
         if !self.follow_ups.is_empty() {
@@ -301,6 +312,47 @@ mod tests {
             reviewer_rings: rings.iter().map(|s| s.to_string()).collect(),
             contact_rings: rings.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    fn attempt(reviewer: &str, contact: &str) -> Attempt {
+        Attempt {
+            review_id: "r1".into(),
+            shop_id: "s1".into(),
+            owner_id: "own".into(),
+            reviewer_id: reviewer.into(),
+            contact_id: contact.into(),
+            rating: 1,
+            reviewed_at: 0,
+            contacted_at: 3_600_000,
+            messages: vec![Timed {
+                id: "m1".into(),
+                at: 3_600_000,
+            }],
+            incidents: vec!["i1".into()],
+            ring: None,
+            follow_ups: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reasons_name_who_talked_and_what_the_owner_did_not_pay() {
+        let own = attempt("op", "op").reasons();
+        assert!(
+            own[2].contains("op extorted before, talking to the owner itself"),
+            "{own:?}"
+        );
+        assert!(
+            own[3].contains("no private payment to op within 7 days"),
+            "{own:?}"
+        );
+        let pair = attempt("op", "org").reasons();
+        assert!(pair[2].contains("op and org extorted before"), "{pair:?}");
+        assert!(pair[3].contains("to op or org"), "{pair:?}");
+        let e = attempt("op", "org").evidence();
+        assert!(e
+            .edges
+            .iter()
+            .any(|x| x.kind == "MESSAGED" && x.record_id.as_deref() == Some("m1")));
     }
 
     #[test]
