@@ -203,23 +203,20 @@ pub async fn evaluate(graph: &Graph, labels: &Labels) -> Result<Vec<Metric>, Det
     .into_iter()
     .map(|a| a.review_id)
     .collect();
+    // the truth: reviews labelled `attempt`, and any other extortion review an attempt was
+    // found on (other generators may label a refusal `partial`)
     let labelled = labels.entities("extortion_review");
-    let tp = attempts.intersection(&labelled).count() as u64;
-    let fp = attempts.difference(&labelled).count() as u64;
-    let fn_ = attempt_truth.difference(&attempts).count() as u64;
-    // missed: labelled attempts not found; extra: attempts on unlabelled reviews
-    let counted: BTreeSet<String> = attempt_truth
+    let attempt_truth: BTreeSet<String> = attempt_truth
         .union(&attempts.intersection(&labelled).cloned().collect())
         .cloned()
         .collect();
-    metrics.push(Metric::from_counts(
+    metrics.push(Metric::from_sets(
         "incidents/attempt",
-        tp,
-        fp,
-        fn_,
+        &attempts,
+        &attempt_truth,
         format!(
             "attempts (demands refused) on reviews labelled extortion_review vs those labelled attempt{}",
-            misses(&attempts, &counted, labels)
+            misses(&attempts, &attempt_truth, labels)
         ),
     ));
 
